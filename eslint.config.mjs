@@ -1,0 +1,45 @@
+// Lint rules that hold the architecture in place (DESIGN.md rules 2 and 3): only src/node/ may
+// touch Node built-ins, tree-kill or pidusage, and the pure core may not read real time.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'tree-kill', 'pidusage'];
+const realTime = [
+  { object: 'Date', property: 'now', message: 'Time is a port: use the injected Clock.' },
+  { object: 'performance', property: 'now', message: 'Time is a port: use the injected Clock.' },
+];
+const timerGlobals = ['setTimeout', 'setInterval', 'setImmediate'].map((name) => ({
+  name,
+  message: 'Time is a port: arm timers through the injected Clock.',
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeModules.map((name) => ({ name, message: 'Only src/node/ may import Node built-ins, tree-kill or pidusage.' })) },
+      ],
+    },
+  },
+  {
+    files: ['src/mission/**/*.ts', 'src/plan/**/*.ts', 'src/scheduler/**/*.ts', 'src/ports/**/*.ts', 'src/runtime/**/*.ts', 'src/steps/**/*.ts', 'src/core.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...realTime],
+      'no-restricted-globals': ['error', ...timerGlobals],
+    },
+  },
+);

@@ -1,0 +1,74 @@
+// Every problem the parser finds, as a value a person can act on: where, what, and what to do.
+
+/** The kinds of problem a mission can have; closed, so tools can switch on it. */
+export type MissionErrorCode =
+  | 'yaml_syntax'
+  | 'too_large'
+  | 'alias_limit'
+  | 'forbidden_tag'
+  | 'not_a_mission'
+  | 'invalid_type'
+  | 'missing_field'
+  | 'invalid_value'
+  | 'unknown_key'
+  | 'duplicate_step_id'
+  | 'duplicate_key'
+  | 'unknown_dependency'
+  | 'dependency_cycle'
+  | 'unknown_step_type'
+  | 'misplaced_field'
+  | 'conflicting_fields'
+  | 'invalid_reference'
+  | 'unsupported_on_platform'
+  | 'io_error';
+
+/** A position in the mission text; lines and columns count from 1. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One problem in a mission. `severity: 'warning'` does not stop the mission from loading. */
+export interface MissionError {
+  readonly code: MissionErrorCode;
+  readonly severity: 'error' | 'warning';
+  /** The file the mission came from, when known. */
+  readonly file?: string;
+  /** Where in the text, when known. */
+  readonly position?: SourcePosition;
+  /** The path to the value, such as `steps[3].depends_on[0]`; empty for the document itself. */
+  readonly path: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /** The value found, rendered short. */
+  readonly found?: string;
+  /** What was expected instead. */
+  readonly expected?: string;
+  /** What to do about it. */
+  readonly hint?: string;
+}
+
+/** `file:line:col path: message` — the one-line form used in logs and the CLI. */
+export const formatMissionError = (e: MissionError): string => {
+  const where = [e.file ?? '<mission>', e.position ? `${e.position.line}:${e.position.column}` : undefined]
+    .filter((p) => p !== undefined)
+    .join(':');
+  const at = e.path === '' ? '' : ` ${e.path}:`;
+  const found = e.found !== undefined ? ` (found ${e.found}` + (e.expected ? `, expected ${e.expected})` : ')') : e.expected ? ` (expected ${e.expected})` : '';
+  const hint = e.hint ? `\n  hint: ${e.hint}` : '';
+  return `${where}: ${e.severity}:${at} ${e.message}${found}${hint}`;
+};
+
+/** Thrown (rejected) by `runMission`/`loadMission` for an invalid mission; carries every error at once. */
+export class MissionValidationError extends Error {
+  override readonly name = 'MissionValidationError';
+  constructor(
+    readonly errors: ReadonlyArray<MissionError>,
+    readonly warnings: ReadonlyArray<MissionError> = [],
+  ) {
+    super(
+      `invalid mission: ${errors.length} error${errors.length === 1 ? '' : 's'}\n` +
+        errors.map(formatMissionError).join('\n'),
+    );
+  }
+}

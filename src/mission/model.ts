@@ -1,0 +1,164 @@
+// The decoded mission: what the parser produces and the only input the planner accepts.
+// Field names follow the mission file (RustChain's format and the roadmap's extensions), so a
+// field in YAML, in the JSON Schema, in the docs and here is spelt the same way everywhere.
+import type { MissionError } from './errors.js';
+
+/** A step id, checked unique within its mission by the parser. */
+export type StepId = string & { readonly __brand: 'StepId' };
+
+/** Marks a string as a step id. Use in tests and in missions defined in TypeScript. */
+export const stepId = (id: string): StepId => id as StepId;
+
+/** Where a timeout strategy is `fixed` (the default) or scales with the work (`adaptive`). */
+export type TimeoutStrategy = 'fixed' | 'adaptive';
+
+/** What failures a retry policy retries. */
+export type RetryOn =
+  | { readonly _tag: 'timeout' }
+  | { readonly _tag: 'command_not_found' }
+  | { readonly _tag: 'spawn_error' }
+  | { readonly _tag: 'resource_exceeded' }
+  | { readonly _tag: 'any_failure' }
+  | { readonly _tag: 'exit_code'; readonly codes: ReadonlyArray<number> }
+  | { readonly _tag: 'http_status'; readonly codes: ReadonlyArray<number | string> };
+
+/** How a failed step is attempted again. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. @default 1 */
+  readonly max_attempts: number;
+  /** Delay before the second attempt. @default 1 */
+  readonly delay_seconds: number;
+  /** @default 'fixed' */
+  readonly backoff: 'fixed' | 'exponential';
+  /** Growth factor of an exponential backoff. @default 2 */
+  readonly multiplier: number;
+  /** Upper bound of any one delay. */
+  readonly max_delay_seconds?: number;
+  /** Randomise each delay by up to this fraction (0–1). @default 0 */
+  readonly jitter: number;
+  /** Which failures are retried. @default [{ _tag: 'any_failure' }] */
+  readonly retry_on: ReadonlyArray<RetryOn>;
+  /** Each retry's timeout is the previous one times this. @default 1 */
+  readonly timeout_multiplier: number;
+}
+
+/** Per-process-tree limits; a step's own limits override the mission's. */
+export interface ResourceLimits {
+  readonly max_memory_mb?: number;
+  readonly max_cpu_percent?: number;
+  readonly max_disk_io_mb_per_sec?: number;
+  readonly max_parallel_steps?: number;
+  /** Consecutive samples over a limit before the step is killed. @default 1 */
+  readonly sustained_samples?: number;
+}
+
+/** How resource usage is sampled and acted upon. */
+export interface Monitoring {
+  /** @default 5 */
+  readonly check_interval_seconds: number;
+  /** @default 80 */
+  readonly warn_threshold_percent: number;
+  /** @default true */
+  readonly kill_on_exceed: boolean;
+}
+
+/** What a conditional dependency does when its dependency did not succeed. */
+export type OnFailure =
+  | { readonly _tag: 'skip' }
+  | { readonly _tag: 'log_warning' }
+  | { readonly _tag: 'use_default_value'; readonly value: unknown }
+  | { readonly _tag: 'retry_with_alternative'; readonly step_id: StepId };
+
+/** One entry of a `conditional` strategy's `dependencies:` list. */
+export interface ConditionalDependency {
+  readonly step_id: StepId;
+  /** @default true */
+  readonly required: boolean;
+  /** @default { _tag: 'skip' } */
+  readonly on_failure: OnFailure;
+}
+
+/** How a step treats the outcomes of the steps it depends on. */
+export type DependencyStrategy =
+  | { readonly _tag: 'all_required' }
+  | { readonly _tag: 'any_required' }
+  | { readonly _tag: 'best_effort' }
+  | { readonly _tag: 'conditional'; readonly dependencies: ReadonlyArray<ConditionalDependency> };
+
+/** The roadmap's timeout fields, accepted at step level or inside `parameters` (where the roadmap puts them). */
+export interface TimeoutSettings {
+  readonly timeout_seconds?: number;
+  readonly timeout_strategy?: TimeoutStrategy;
+  readonly base_timeout_seconds?: number;
+  readonly max_timeout_seconds?: number;
+  readonly size_factor?: number;
+}
+
+/** One step of a mission, with defaults filled in. */
+export interface Step extends TimeoutSettings {
+  readonly id: StepId;
+  readonly name: string;
+  readonly description?: string;
+  /** The registered step type's name (RustChain's `{type: ...}` map form is normalised to this). */
+  readonly step_type: string;
+  /** Decoded by the step type's own parameter codec. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly depends_on: ReadonlyArray<StepId>;
+  /** A failure or timeout of this step does not fail the mission or skip dependents. @default false */
+  readonly continue_on_error: boolean;
+  /** @default { _tag: 'all_required' } */
+  readonly dependency_strategy: DependencyStrategy;
+  /** Run even when dependencies failed (the roadmap's name; same as `best_effort`). @default false */
+  readonly continue_on_failure: boolean;
+  readonly retry?: RetryPolicy;
+  /** A step that times out keeps its output and ends `partial`. @default false */
+  readonly allow_partial_results: boolean;
+  readonly progress_interval_seconds?: number;
+  readonly stall_warning_seconds?: number;
+  readonly stall_timeout_seconds?: number;
+  readonly resource_limits?: ResourceLimits;
+}
+
+/** Mission-wide settings, with defaults filled in. */
+export interface MissionConfig {
+  /** @default 1 (declaration order, as RustChain runs) */
+  readonly max_parallel_steps: number;
+  /** Default step timeout when a step sets none. @default 300 */
+  readonly timeout_seconds: number;
+  /** @default true */
+  readonly fail_fast: boolean;
+  /** A deadline for the whole mission that no step may outlive. */
+  readonly mission_timeout_seconds?: number;
+  /** Between the graceful and the forced kill. @default 5 */
+  readonly kill_grace_seconds: number;
+  /** @default 10 */
+  readonly progress_interval_seconds: number;
+  readonly stall_warning_seconds?: number;
+  readonly stall_timeout_seconds?: number;
+  readonly resource_limits?: ResourceLimits;
+  readonly monitoring: Monitoring;
+}
+
+/** A decoded, validated mission. */
+export interface Mission {
+  readonly version: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly steps: ReadonlyArray<Step>;
+  readonly config: MissionConfig;
+  /** Mission-level `variables:`; overridable by the host. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Names of variables whose values are masked in every event, log and report. */
+  readonly secrets: ReadonlyArray<string>;
+  /** Paths outside the working directory that file steps may touch. */
+  readonly allowed_paths: ReadonlyArray<string>;
+  /** The file the mission came from, when it came from one. */
+  readonly source_file?: string;
+  /** Problems that did not stop the mission from loading (unknown keys, a lone `|` argument…). */
+  readonly warnings: ReadonlyArray<MissionError>;
+}
+
+/** RustChain's default step timeout. */
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 300;
+export const DEFAULT_KILL_GRACE_SECONDS = 5;
+export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 10;
