@@ -123,8 +123,8 @@ export interface Step extends TimeoutSettings {
 export interface MissionConfig {
   /** @default 1 (declaration order, as RustChain runs) */
   readonly max_parallel_steps: number;
-  /** Default step timeout when a step sets none. @default 300 */
-  readonly timeout_seconds: number;
+  /** Default step timeout when a step sets none; unset means RustChain's 300 s. */
+  readonly timeout_seconds?: number;
   /** @default true */
   readonly fail_fast: boolean;
   /** A deadline for the whole mission that no step may outlive. */

@@ -12,6 +12,8 @@ const missing = (e: unknown): boolean => {
 /** The file system of the machine the host runs on. */
 export const nodeFileSystem: FileSystem = {
   resolve: (base, p) => path.resolve(base, p),
+  relative: (from, to) => path.relative(from, to),
+  dirname: (p) => path.dirname(p),
   realpath: async (p) => {
     try {
       return await fs.realpath(p);

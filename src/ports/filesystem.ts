@@ -10,6 +10,10 @@ export interface FileInfo {
 export interface FileSystem {
   /** Joins and normalises `path` onto `base` (an absolute `path` stands alone). */
   resolve(base: string, path: string): string;
+  /** The path from `from` to `to`, as the platform writes it (`..` segments when `to` is outside). */
+  relative(from: string, to: string): string;
+  /** The directory part of a path. */
+  dirname(path: string): string;
   /** The path with every symlink resolved, or `undefined` when nothing is there. */
   realpath(path: string): Promise<string | undefined>;
   /** Information about the entry itself (a symlink is not followed), or `undefined`. */

@@ -44,6 +44,8 @@ export interface StepOutcome {
   /** For `retry_on: [{http_status: ...}]` and `expect_status_codes`. */
   readonly http_status?: number;
   readonly warnings?: ReadonlyArray<string>;
+  /** `false` stops a retry policy from trying again (the failure cannot get better). @default true */
+  readonly retryable?: boolean;
 }
 
 /** A process started through `ctx.exec`, under the step's tree control and output limits. */
@@ -60,6 +62,8 @@ export interface ExecRequest {
   readonly shell?: boolean | string;
   /** @default false */
   readonly detach?: boolean;
+  /** Capture limit per stream, in bytes. @default the mission's (1 MiB) */
+  readonly max_output_bytes?: number;
 }
 
 /** What became of a process started through `ctx.exec`. */

@@ -1,6 +1,7 @@
 // The `command` step's parameters: RustChain's `command`/`args`, and the roadmap's extensions
 // exactly where the roadmap puts them (under `parameters`).
 import * as t from 'io-ts';
+import { requiredUnless } from '../mission/required-unless.js';
 import { NonNegative, NonNegativeInt, PositiveInt, StringMap } from '../mission/scalars.js';
 
 /** One platform's variant of a command. */
@@ -24,7 +25,7 @@ export const FileSet = t.intersection([
 ]);
 
 /** Parameters of the `command` step type. `command` is required unless `platform_commands` is given. */
-export const commandParameters = t.partial({
+const commandParameterFields = t.partial({
   /** The program to run (found on PATH), without a shell. */
   command: t.string,
   /** @default [] */
@@ -64,4 +65,7 @@ export const commandParameters = t.partial({
   /** Chunks run at once (within the mission's limits). @default 1 */
   max_parallel_chunks: NonNegativeInt,
 });
+
+/** The fields above, with `command` required unless `platform_commands` says what to run (checked at load time). */
+export const commandParameters = requiredUnless(commandParameterFields, 'command', ['platform_commands'], 'CommandParameters');
 export type CommandParameters = t.TypeOf<typeof commandParameters>;

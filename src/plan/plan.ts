@@ -1,0 +1,78 @@
+// The plan: everything the scheduler needs to know about a mission, computed once and purely —
+// the graph, and each step's effective settings with where they came from (for dry runs too).
+import {
+  DEFAULT_KILL_GRACE_SECONDS,
+  type DependencyStrategy,
+  type Mission,
+  type RetryPolicy,
+  type Step,
+  type StepId,
+} from '../mission/model.js';
+import { buildGraph, type StepGraph } from './graph.js';
+import { stepTimeout, type EffectiveTimeout } from './timeouts.js';
+
+/** One step's effective settings. */
+export interface PlannedStep {
+  readonly index: number;
+  readonly id: StepId;
+  readonly step: Step;
+  readonly dependencies: ReadonlyArray<number>;
+  readonly dependents: ReadonlyArray<number>;
+  /** The first attempt's timeout, before the mission deadline is applied. */
+  readonly timeout: EffectiveTimeout;
+  readonly retry: RetryPolicy | undefined;
+  readonly strategy: DependencyStrategy;
+  readonly progress_interval_ms: number;
+  readonly stall_warning_ms: number | undefined;
+  readonly stall_timeout_ms: number | undefined;
+}
+
+/** A mission ready to run. */
+export interface MissionPlan {
+  readonly mission: Mission;
+  readonly steps: ReadonlyArray<PlannedStep>;
+  readonly graph: StepGraph;
+  /** The lower of `config.max_parallel_steps` and `config.resource_limits.max_parallel_steps`. */
+  readonly max_parallel: number;
+  readonly fail_fast: boolean;
+  readonly kill_grace_ms: number;
+  readonly mission_timeout_ms: number | undefined;
+}
+
+/** Facts about the machine gathered by the effectful side (directory sizes, binaries on PATH…). */
+export interface PlanFacts {
+  /** Reserved for adaptive timeouts and platform resolution; empty facts give the static plan. */
+  readonly _reserved?: never;
+}
+
+const ms = (s: number | undefined): number | undefined => (s === undefined ? undefined : s * 1000);
+
+/** Computes the plan of a validated mission. Pure: the same mission and facts give the same plan. */
+export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPlan => {
+  const graph = buildGraph(mission);
+  const { config } = mission;
+  const steps = mission.steps.map(
+    (step, index): PlannedStep => ({
+      index,
+      id: step.id,
+      step,
+      dependencies: graph.dependencies[index] ?? [],
+      dependents: graph.dependents[index] ?? [],
+      timeout: stepTimeout(step, mission),
+      retry: step.retry,
+      strategy: step.dependency_strategy,
+      progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
+      stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
+      stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
+    }),
+  );
+  return {
+    mission,
+    steps,
+    graph,
+    max_parallel: Math.max(1, Math.min(config.max_parallel_steps, config.resource_limits?.max_parallel_steps ?? Infinity)),
+    fail_fast: config.fail_fast,
+    kill_grace_ms: (config.kill_grace_seconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000,
+    mission_timeout_ms: ms(config.mission_timeout_seconds),
+  };
+};

@@ -1,0 +1,187 @@
+// The interpreter: one event queue feeding the pure scheduler, and the scheduler's commands turned
+// into port calls. Everything effectful a run does passes through here.
+import type { MissionPlan } from '../plan/plan.js';
+import type { Clock } from '../ports/clock.js';
+import type { Executor } from '../ports/executor.js';
+import type { FileSystem } from '../ports/filesystem.js';
+import type { StepOutcome, StepTypeRegistry } from '../ports/step-type.js';
+import type { SchedulerCommand } from '../scheduler/commands.js';
+import type { SchedulerEvent } from '../scheduler/events.js';
+import type { MissionEvent } from '../scheduler/mission-events.js';
+import type { MissionReport } from '../scheduler/report.js';
+import { initialState } from '../scheduler/state.js';
+import { transition } from '../scheduler/transition.js';
+import { unreachable } from '../unreachable.js';
+import { LiveAttempt, type StepContextHost } from './step-context.js';
+import { TimerQueue } from './timer-queue.js';
+import { StepVariables } from './step-variables.js';
+
+/** Everything a run needs from its host. */
+export interface InterpreterOptions {
+  readonly plan: MissionPlan;
+  readonly registry: StepTypeRegistry;
+  readonly executor: Executor;
+  readonly clock: Clock;
+  readonly fs: FileSystem;
+  readonly workingDirectory: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly allowedPaths: ReadonlyArray<string>;
+  readonly maxOutputBytes: number;
+  readonly onEvent: ((event: MissionEvent) => void) | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly seed: number;
+}
+
+const reasonText = (signal: AbortSignal): string => {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r.message;
+  return typeof r === 'string' && r !== '' ? r : 'the host aborted the run';
+};
+
+/** A step's `run` that threw (or rejected) fails the step with the error's message. */
+const outcomeOfThrow = (e: unknown): StepOutcome => {
+  const err = e as { message?: unknown; retryable?: unknown; hint?: unknown } | undefined;
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  return {
+    status: 'failed',
+    failure_kind: 'error',
+    message,
+    ...(typeof err?.hint === 'string' ? { hint: err.hint } : {}),
+    ...(err?.retryable === false ? { retryable: false } : {}),
+  };
+};
+
+/** Runs a planned mission to its report. Resolves even when steps fail; never rejects for a step's failure. */
+export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
+  new Promise<MissionReport>((resolve, reject) => {
+    let state = initialState(o.plan, o.seed);
+    const queue: SchedulerEvent[] = [];
+    let pumping = false;
+    let done = false;
+    const live = new Map<number, LiveAttempt>();
+    const variables = new StepVariables(o.variables);
+
+    const emit = (event: MissionEvent): void => {
+      if (o.onEvent === undefined) return;
+      try {
+        o.onEvent(event);
+      } catch {
+        // A listener's error must not break the run it listens to; the run goes on.
+      }
+    };
+
+    const enqueue = (event: SchedulerEvent): void => {
+      if (done) return;
+      queue.push(event);
+      if (!pumping) pump();
+    };
+
+    const timers = new TimerQueue(o.clock, (timer) => enqueue({ _tag: 'timer_fired', at: o.clock.now(), timer }));
+
+    const onAbort = (): void => enqueue({ _tag: 'cancel', at: o.clock.now(), reason: o.signal ? reasonText(o.signal) : 'aborted' });
+
+    const host: StepContextHost = {
+      workingDirectory: o.workingDirectory,
+      env: o.env,
+      allowedPaths: o.allowedPaths,
+      clock: o.clock,
+      fs: o.fs,
+      executor: o.executor,
+      maxOutputBytes: o.maxOutputBytes,
+      killGraceMs: o.plan.kill_grace_ms,
+      onLine: (stepId, stream, line) => emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
+      onActivity: (step, attempt, bytes, lastLine) => enqueue({ _tag: 'step_output', at: o.clock.now(), step, attempt, bytes, last_line: lastLine }),
+      onProgress: (step, attempt, message, fraction) =>
+        enqueue({ _tag: 'step_progress', at: o.clock.now(), step, attempt, message, ...(fraction !== undefined ? { fraction } : {}) }),
+      onWarning: (step, attempt, message) => enqueue({ _tag: 'step_warning', at: o.clock.now(), step, attempt, message }),
+      onInfo: (step, attempt, message) => {
+        const id = o.plan.steps[step]?.id;
+        if (id !== undefined) emit({ type: 'step_output', at: o.clock.now(), step_id: id, stream: 'stderr', line: `[${id}] ${message}` });
+        void attempt;
+      },
+    };
+
+    const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
+      const planned = cmd.step;
+      const type = o.registry.get(planned.step.step_type);
+      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, () => variables.forStep(cmd.defaults));
+      live.set(planned.index, attempt);
+      const finished = (outcome: StepOutcome): void => {
+        if (live.get(planned.index) === attempt) live.delete(planned.index);
+        enqueue({ _tag: 'step_finished', at: o.clock.now(), step: planned.index, attempt: cmd.attempt, outcome });
+      };
+      let running: Promise<StepOutcome>;
+      try {
+        if (type === undefined) throw new TypeError(`no step type "${planned.step.step_type}" is registered (the mission was parsed with another registry)`);
+        running = type.run(attempt, planned.step.parameters);
+      } catch (e) {
+        running = Promise.reject(e);
+      }
+      running.then(
+        (outcome) => finished(outcome !== null && typeof outcome === 'object' && typeof outcome.status === 'string' ? outcome : { status: 'failed', failure_kind: 'error', message: `step type ${planned.step.step_type} returned ${String(outcome)} instead of an outcome` }),
+        (e: unknown) => finished(outcomeOfThrow(e)),
+      );
+    };
+
+    const perform = (cmd: SchedulerCommand): void => {
+      switch (cmd._tag) {
+        case 'start_step':
+          startStep(cmd);
+          return;
+        case 'kill_step': {
+          const attempt = live.get(cmd.step);
+          if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
+          return;
+        }
+        case 'arm_timer':
+          timers.arm(cmd.timer, cmd.delay_ms);
+          return;
+        case 'cancel_timer':
+          timers.cancel(cmd.timer);
+          return;
+        case 'emit':
+          if (cmd.event.type === 'step_end') {
+            const r = cmd.event.result;
+            if (r.attempts.length > 0) variables.record(r.id, r.stdout.text, r.output);
+          }
+          emit(cmd.event);
+          return;
+        case 'finish':
+          done = true;
+          timers.clear();
+          o.signal?.removeEventListener('abort', onAbort);
+          resolve(cmd.report);
+          return;
+        default:
+          unreachable(cmd);
+      }
+    };
+
+    function pump(): void {
+      pumping = true;
+      try {
+        for (let head = 0; head < queue.length && !done; head++) {
+          const [next, commands] = transition(state, queue[head]!);
+          state = next;
+          for (const cmd of commands) perform(cmd);
+        }
+      } catch (e) {
+        // Only a defect in missionkit itself gets here; surface it rather than hang the host.
+        done = true;
+        timers.clear();
+        for (const attempt of live.values()) attempt.kill('cancel', 'force');
+        o.signal?.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      } finally {
+        queue.length = 0;
+        pumping = false;
+      }
+    }
+
+    enqueue({ _tag: 'start', at: o.clock.now() });
+    if (o.signal !== undefined && !done) {
+      if (o.signal.aborted) onAbort();
+      else o.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });

@@ -1,0 +1,146 @@
+// The context one attempt of one step runs with. Its AbortSignal is created only when a step asks
+// for it, so a mission of 100,000 no-op steps does not pay for 100,000 AbortControllers.
+import type { StepId } from '../mission/model.js';
+import type { Clock } from '../ports/clock.js';
+import type { Executor, SpawnedProcess } from '../ports/executor.js';
+import type { FileSystem } from '../ports/filesystem.js';
+import type { ExecRequest, ExecResult, StepContext } from '../ports/step-type.js';
+import type { KillReason } from '../scheduler/report.js';
+import { LineSplitter } from './line-splitter.js';
+import { OutputCapture } from './output-capture.js';
+
+/** What the runtime lends every step context. */
+export interface StepContextHost {
+  readonly workingDirectory: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly allowedPaths: ReadonlyArray<string>;
+  readonly clock: Clock;
+  readonly fs: FileSystem;
+  readonly executor: Executor;
+  readonly maxOutputBytes: number;
+  readonly killGraceMs: number;
+  /** A complete output line, for the event stream. */
+  readonly onLine: (stepId: StepId, stream: 'stdout' | 'stderr', line: string) => void;
+  /** Bytes arrived (with the last complete line, if any), for progress and stall detection. */
+  readonly onActivity: (step: number, attempt: number, bytes: number, lastLine: string | null) => void;
+  readonly onProgress: (step: number, attempt: number, message: string, fraction: number | undefined) => void;
+  readonly onWarning: (step: number, attempt: number, message: string) => void;
+  readonly onInfo: (step: number, attempt: number, message: string) => void;
+}
+
+/** Why the step's signal fired, as `signal.reason`. */
+export class StepStopped extends Error {
+  override readonly name = 'StepStopped';
+  constructor(readonly reason: KillReason) {
+    super(`step stopped: ${reason}`);
+  }
+}
+
+/** The live side of one attempt: its context, its processes, and how to stop them. */
+export class LiveAttempt implements StepContext {
+  private controller: AbortController | undefined;
+  private stopped: { reason: KillReason; mode: 'graceful' | 'force' } | undefined;
+  private readonly processes = new Set<SpawnedProcess>();
+
+  constructor(
+    private readonly host: StepContextHost,
+    readonly stepIndex: number,
+    readonly stepId: StepId,
+    readonly attempt: number,
+    private readonly makeVariables: () => Readonly<Record<string, string>>,
+  ) {}
+
+  private vars: Readonly<Record<string, string>> | undefined;
+
+  /** Computed on first use: most steps never read them. */
+  get variables(): Readonly<Record<string, string>> {
+    this.vars ??= this.makeVariables();
+    return this.vars;
+  }
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.stopped !== undefined && !this.controller.signal.aborted) this.controller.abort(new StepStopped(this.stopped.reason));
+    return this.controller.signal;
+  }
+  get workingDirectory(): string {
+    return this.host.workingDirectory;
+  }
+  get env(): Readonly<Record<string, string>> {
+    return this.host.env;
+  }
+  get allowedPaths(): ReadonlyArray<string> {
+    return this.host.allowedPaths;
+  }
+  get clock(): Clock {
+    return this.host.clock;
+  }
+  get fs(): FileSystem {
+    return this.host.fs;
+  }
+  get executor(): Executor {
+    return this.host.executor;
+  }
+  get maxOutputBytes(): number {
+    return this.host.maxOutputBytes;
+  }
+
+  readonly progress = (message: string, fraction?: number): void => this.host.onProgress(this.stepIndex, this.attempt, message, fraction);
+  readonly log = {
+    info: (message: string): void => this.host.onInfo(this.stepIndex, this.attempt, message),
+    warn: (message: string): void => this.host.onWarning(this.stepIndex, this.attempt, message),
+  };
+
+  /** How the attempt was stopped, if it was (a method, so each read sees the current value). */
+  private stopState(): { reason: KillReason; mode: 'graceful' | 'force' } | undefined {
+    return this.stopped;
+  }
+
+  /** Stops the attempt: fires the signal and signals every process tree it started. */
+  kill(reason: KillReason, mode: 'graceful' | 'force'): void {
+    this.stopped = { reason, mode };
+    if (this.controller !== undefined && !this.controller.signal.aborted) this.controller.abort(new StepStopped(reason));
+    for (const p of this.processes) p.kill(mode);
+  }
+
+  readonly exec = async (request: ExecRequest): Promise<ExecResult> => {
+    const host = this.host;
+    const max = request.max_output_bytes ?? host.maxOutputBytes;
+    const stdout = new OutputCapture(max);
+    const stderr = new OutputCapture(max);
+    if (this.stopped !== undefined) {
+      return { exit: { _tag: 'spawn_failed', code: 'OTHER', message: `not started: the step was stopped (${this.stopped.reason})` }, stdout: stdout.result(), stderr: stderr.result() };
+    }
+    const lines = {
+      stdout: new LineSplitter((line) => host.onLine(this.stepId, 'stdout', line)),
+      stderr: new LineSplitter((line) => host.onLine(this.stepId, 'stderr', line)),
+    };
+    const env = request.inherit_env === false ? { ...(request.env ?? {}) } : { ...host.env, ...(request.env ?? {}) };
+    const proc = host.executor.spawn({
+      command: request.command,
+      args: request.args ?? [],
+      cwd: host.fs.resolve(host.workingDirectory, request.cwd ?? '.'),
+      env,
+      shell: request.shell ?? false,
+      detach: request.detach ?? false,
+      killGraceMs: host.killGraceMs,
+      stepId: this.stepId,
+      onOutput: (stream, chunk) => {
+        (stream === 'stdout' ? stdout : stderr).push(chunk);
+        const last = lines[stream].push(chunk);
+        host.onActivity(this.stepIndex, this.attempt, chunk.length, last);
+      },
+    });
+    this.processes.add(proc);
+    // A kill that raced with the spawn still reaches the new process.
+    const raced = this.stopState();
+    if (raced !== undefined) proc.kill(raced.mode);
+    const exit = await proc.exited;
+    this.processes.delete(proc);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const last = lines[stream].end();
+      if (last !== null) host.onActivity(this.stepIndex, this.attempt, 0, last);
+    }
+    return { exit, stdout: stdout.result(), stderr: stderr.result() };
+  };
+}

@@ -1,0 +1,21 @@
+// What the scheduler asks the runtime to do. The core computes; the runtime performs (rule 1).
+import type { PlannedStep } from '../plan/plan.js';
+import type { MissionEvent } from './mission-events.js';
+import type { KillReason, MissionReport } from './report.js';
+import type { DefaultValue } from '../plan/dependencies.js';
+
+/** A command for the runtime. */
+export type SchedulerCommand =
+  | {
+      readonly _tag: 'start_step';
+      readonly step: PlannedStep;
+      readonly attempt: number;
+      readonly timeout_ms: number;
+      /** Values standing in for dependencies that did not succeed (conditional `use_default_value`). */
+      readonly defaults: ReadonlyArray<DefaultValue>;
+    }
+  | { readonly _tag: 'kill_step'; readonly step: number; readonly attempt: number; readonly reason: KillReason; readonly mode: 'graceful' | 'force' }
+  | { readonly _tag: 'arm_timer'; readonly timer: number; readonly delay_ms: number }
+  | { readonly _tag: 'cancel_timer'; readonly timer: number }
+  | { readonly _tag: 'emit'; readonly event: MissionEvent }
+  | { readonly _tag: 'finish'; readonly report: MissionReport };

@@ -1,0 +1,79 @@
+// The MissionReport: plain, JSON-serialisable data, documented as a stable format (docs/report.md).
+import type { StepId } from '../mission/model.js';
+import type { TimeoutSource } from '../plan/timeouts.js';
+import type { CapturedText, FailureKind } from '../ports/step-type.js';
+import type { MissionStatus, StepStatus } from './step-status.js';
+
+/** Why the engine stopped a running step. */
+export type KillReason = 'timeout' | 'cancel' | 'fail_fast' | 'limit' | 'stall' | 'mission_timeout';
+
+/** One attempt of a step. */
+export interface AttemptResult {
+  readonly attempt: number;
+  readonly outcome: StepStatus;
+  readonly started_at: string;
+  readonly ended_at: string;
+  readonly duration_ms: number;
+  /** The retry delay waited before this attempt (0 for the first). */
+  readonly delay_before_ms: number;
+  readonly timeout_ms: number;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly message?: string;
+  readonly kill_reason?: KillReason;
+}
+
+/** How a step ended. `status` is the conclusion; `outcome` is what really happened. */
+export interface StepResult {
+  readonly id: StepId;
+  readonly name: string;
+  readonly step_type: string;
+  /** Same as `conclusion`: what the mission makes of the step. */
+  readonly status: StepStatus;
+  /** What happened, before `continue_on_error` (a failed step stays `failed` here). */
+  readonly outcome: StepStatus;
+  /** What counts, after `continue_on_error` (a failed step that may fail is `succeeded_with_warnings`). */
+  readonly conclusion: StepStatus;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly stdout: CapturedText;
+  readonly stderr: CapturedText;
+  /** Structured output of step types that have one. */
+  readonly output?: unknown;
+  /** ISO 8601; null for a step that never started. */
+  readonly started_at: string | null;
+  readonly ended_at: string | null;
+  readonly duration_ms: number;
+  readonly attempts: ReadonlyArray<AttemptResult>;
+  /** The last attempt's timeout and where it came from. */
+  readonly timeout: { readonly ms: number; readonly source: TimeoutSource; readonly explanation: string };
+  readonly warnings: ReadonlyArray<string>;
+  readonly message?: string;
+  readonly hint?: string;
+  readonly failure_kind?: FailureKind;
+  readonly kill_reason?: KillReason;
+  /** For a skipped or cancelled step: why it did not run. */
+  readonly skip_reason?: string;
+}
+
+/** Counts of steps by conclusion. */
+export type StepCounts = { readonly total: number } & { readonly [K in Exclude<StepStatus, 'pending' | 'running'>]: number };
+
+/** The result of a mission run. */
+export interface MissionReport {
+  /** The report format's version; a breaking change gets a new one. */
+  readonly format: 'missionkit.report/v1';
+  readonly mission: { readonly name: string; readonly version: string; readonly description?: string; readonly file?: string };
+  readonly status: MissionStatus;
+  readonly started_at: string;
+  readonly ended_at: string;
+  readonly duration_ms: number;
+  /** In declaration order. */
+  readonly steps: ReadonlyArray<StepResult>;
+  readonly counts: StepCounts;
+  /** Steps whose conclusion is a success, over all steps (0–1; 1 for an empty mission). */
+  readonly success_rate: number;
+  readonly warnings: ReadonlyArray<string>;
+  /** Set when the mission was cancelled. */
+  readonly cancel_reason?: string;
+}

@@ -1,0 +1,173 @@
+// Builds step results and the mission report from the scheduler's bookkeeping.
+import type { PlannedStep } from '../plan/plan.js';
+import type { CapturedText, StepOutcome } from '../ports/step-type.js';
+import type { MissionReport, StepCounts, StepResult } from './report.js';
+import type { SchedulerInternals, StepState } from './state.js';
+import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
+
+/** Output of a stream that printed nothing. */
+export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes: 0, dropped_bytes: 0 });
+
+/** ISO 8601 of an epoch-ms instant (pure: formats the given time, reads no clock). */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+const secondsText = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** The message of an attempt the engine stopped, or the step's own. */
+const messageOf = (raw: StepStatus, st: StepState, outcome: StepOutcome | undefined, planned: PlannedStep): string | undefined => {
+  switch (st.killReason) {
+    case 'timeout':
+      return `${raw === 'partial' ? 'timed out (partial results kept)' : 'timed out'} after ${secondsText(st.attemptTimeout.ms)} (${st.attemptTimeout.explanation})`;
+    case 'stall':
+      return `stalled: no output for ${secondsText(planned.stall_timeout_ms ?? 0)} (stall_timeout_seconds)`;
+    case 'mission_timeout':
+      return 'stopped: the mission deadline passed (config.mission_timeout_seconds)';
+    case 'cancel':
+      return 'cancelled while running';
+    case 'fail_fast':
+      return 'cancelled while running: another step failed (fail_fast)';
+    case 'limit':
+      return outcome?.message ?? 'stopped: a resource limit was exceeded';
+    case undefined:
+      return outcome?.message;
+  }
+};
+
+/** The raw outcome of a finished attempt: the engine's reason for stopping it wins over the step's own verdict. */
+export const rawOutcome = (st: StepState, outcome: StepOutcome, planned: PlannedStep): StepStatus => {
+  switch (st.killReason) {
+    case 'timeout':
+      return planned.step.allow_partial_results ? 'partial' : 'timed_out';
+    case 'stall':
+    case 'mission_timeout':
+      return 'timed_out';
+    case 'cancel':
+    case 'fail_fast':
+      return 'cancelled';
+    case 'limit':
+      return 'resource_exceeded';
+    case undefined:
+      return outcome.status;
+  }
+};
+
+/** Records one finished attempt in the step's history. */
+export const recordAttempt = (st: StepState, raw: StepStatus, outcome: StepOutcome, at: number, planned: PlannedStep): void => {
+  const message = messageOf(raw, st, outcome, planned);
+  st.attempts.push({
+    attempt: st.attempt,
+    outcome: raw,
+    started_at: iso(st.attemptStartedAt),
+    ended_at: iso(at),
+    duration_ms: at - st.attemptStartedAt,
+    delay_before_ms: st.delayBeforeMs,
+    timeout_ms: st.attemptTimeout.ms,
+    exit_code: outcome.exit_code ?? null,
+    signal: outcome.signal ?? null,
+    ...(message !== undefined ? { message } : {}),
+    ...(st.killReason !== undefined ? { kill_reason: st.killReason } : {}),
+  });
+};
+
+/** The result of a step that ran at least once. */
+export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, at: number): StepResult => {
+  const outcome = st.lastOutcome;
+  const step = planned.step;
+  const conclusion: StepStatus = isFailure(raw) && step.continue_on_error ? 'succeeded_with_warnings' : raw;
+  const warnings = [...st.warnings, ...(outcome?.warnings ?? [])];
+  if (conclusion !== raw) warnings.push(`step ${raw.replace('_', ' ')} but continue_on_error is set`);
+  const message = messageOf(raw, st, outcome, planned);
+  return {
+    id: planned.id,
+    name: step.name,
+    step_type: step.step_type,
+    status: conclusion,
+    outcome: raw,
+    conclusion,
+    exit_code: outcome?.exit_code ?? null,
+    signal: outcome?.signal ?? null,
+    stdout: outcome?.stdout ?? EMPTY_OUTPUT,
+    stderr: outcome?.stderr ?? EMPTY_OUTPUT,
+    ...(outcome?.output !== undefined ? { output: outcome.output } : {}),
+    started_at: st.firstStartedAt === undefined ? null : iso(st.firstStartedAt),
+    ended_at: iso(at),
+    duration_ms: st.firstStartedAt === undefined ? 0 : at - st.firstStartedAt,
+    attempts: st.attempts,
+    timeout: { ms: st.attemptTimeout.ms, source: st.attemptTimeout.source, explanation: st.attemptTimeout.explanation },
+    warnings,
+    ...(message !== undefined ? { message } : {}),
+    ...(outcome?.hint !== undefined ? { hint: outcome.hint } : {}),
+    ...(outcome?.failure_kind !== undefined && raw !== 'succeeded' ? { failure_kind: outcome.failure_kind } : {}),
+    ...(st.killReason !== undefined ? { kill_reason: st.killReason } : {}),
+  };
+};
+
+/** The result of a step that never started (skipped or cancelled). */
+export const notRunResult = (planned: PlannedStep, st: StepState, status: 'skipped' | 'cancelled', reason: string): StepResult => ({
+  id: planned.id,
+  name: planned.step.name,
+  step_type: planned.step.step_type,
+  status,
+  outcome: status,
+  conclusion: status,
+  exit_code: null,
+  signal: null,
+  stdout: EMPTY_OUTPUT,
+  stderr: EMPTY_OUTPUT,
+  started_at: null,
+  ended_at: null,
+  duration_ms: 0,
+  attempts: st.attempts,
+  timeout: { ms: st.attemptTimeout.ms, source: st.attemptTimeout.source, explanation: st.attemptTimeout.explanation },
+  warnings: st.warnings,
+  skip_reason: reason,
+});
+
+const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>): MissionStatus => {
+  if (s.stopping?.kind === 'cancel') return 'cancelled';
+  if (s.stopping?.kind === 'mission_timeout') return 'timed_out';
+  if (results.some((r) => isFailure(r.conclusion))) return 'failed';
+  const clean = s.warnings.length === 0 && results.every((r) => r.conclusion === 'succeeded' && r.warnings.length === 0);
+  return clean ? 'succeeded' : 'succeeded_with_warnings';
+};
+
+/** The mission report, once every step has settled. */
+export const buildReport = (s: SchedulerInternals, at: number): MissionReport => {
+  const results = s.steps.map((st) => st.result as StepResult);
+  const counts: { -readonly [K in keyof StepCounts]: number } = {
+    total: results.length,
+    succeeded: 0,
+    succeeded_with_warnings: 0,
+    failed: 0,
+    timed_out: 0,
+    partial: 0,
+    skipped: 0,
+    cancelled: 0,
+    resource_exceeded: 0,
+  };
+  let successes = 0;
+  for (const r of results) {
+    if (r.conclusion !== 'pending' && r.conclusion !== 'running') counts[r.conclusion] += 1;
+    if (isSuccess(r.conclusion)) successes += 1;
+  }
+  const mission = s.plan.mission;
+  const startedAt = s.startedAt ?? at;
+  return {
+    format: 'missionkit.report/v1',
+    mission: {
+      name: mission.name,
+      version: mission.version,
+      ...(mission.description !== undefined ? { description: mission.description } : {}),
+      ...(mission.source_file !== undefined ? { file: mission.source_file } : {}),
+    },
+    status: missionStatus(s, results),
+    started_at: iso(startedAt),
+    ended_at: iso(at),
+    duration_ms: at - startedAt,
+    steps: results,
+    counts,
+    success_rate: results.length === 0 ? 1 : successes / results.length,
+    warnings: s.warnings,
+    ...(s.stopping?.kind === 'cancel' ? { cancel_reason: s.stopping.reason } : {}),
+  };
+};

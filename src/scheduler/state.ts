@@ -1,0 +1,148 @@
+// The scheduler's state. It is a value owned by whoever holds it: `transition` consumes the state
+// it is given and returns its successor, so a run of n steps costs O(n + edges) rather than a copy
+// of every step per event. Reusing a consumed state is a programming error and throws.
+import type { DefaultValue } from '../plan/dependencies.js';
+import type { MissionPlan } from '../plan/plan.js';
+import type { EffectiveTimeout } from '../plan/timeouts.js';
+import type { StepOutcome } from '../ports/step-type.js';
+import { MinHeap } from './min-heap.js';
+import type { AttemptResult, KillReason, StepResult } from './report.js';
+
+/** Where a step is in its life. */
+export type StepPhase = 'waiting' | 'queued' | 'running' | 'retry_wait' | 'settled';
+
+/** What an armed timer is for. */
+export type TimerPurpose =
+  | { readonly kind: 'deadline' | 'grace' | 'abandon' | 'progress' | 'stall'; readonly step: number; readonly attempt: number }
+  | { readonly kind: 'retry'; readonly step: number }
+  | { readonly kind: 'mission_deadline' };
+
+/** Mutable bookkeeping of one step; never leaves the scheduler. */
+export interface StepState {
+  phase: StepPhase;
+  /** Dependencies not settled yet. */
+  remaining: number;
+  /** The current (or last) attempt; 0 before the first. */
+  attempt: number;
+  firstStartedAt: number | undefined;
+  attemptStartedAt: number;
+  attemptTimeout: EffectiveTimeout;
+  delayBeforeMs: number;
+  attempts: AttemptResult[];
+  lastOutcome: StepOutcome | undefined;
+  killReason: KillReason | undefined;
+  deadlineTimer: number;
+  graceTimer: number;
+  progressTimer: number;
+  stallTimer: number;
+  retryTimer: number;
+  outputBytes: number;
+  lastLine: string | null;
+  lastOutputAt: number;
+  stallWarned: boolean;
+  warnings: string[];
+  defaults: ReadonlyArray<DefaultValue>;
+  result: StepResult | undefined;
+}
+
+/** Why the mission stopped starting steps. */
+export interface Stopping {
+  readonly kind: 'cancel' | 'fail_fast' | 'mission_timeout';
+  readonly reason: string;
+}
+
+/** The internals behind a SchedulerState. */
+export interface SchedulerInternals {
+  readonly plan: MissionPlan;
+  readonly steps: StepState[];
+  /** Steps ready to start, lowest declaration index first, so a run is deterministic. */
+  readonly queue: MinHeap<number>;
+  readonly running: Set<number>;
+  readonly timers: Map<number, TimerPurpose>;
+  nextTimer: number;
+  settled: number;
+  startedAt: number | undefined;
+  missionDeadlineAt: number | undefined;
+  missionDeadlineTimer: number;
+  stopping: Stopping | undefined;
+  finished: boolean;
+  /** The state of the PRNG used for retry jitter (mulberry32), seeded by the host. */
+  seed: number;
+  readonly warnings: string[];
+}
+
+/** The scheduler's state: an opaque, linearly used value. */
+export interface SchedulerState {
+  /** @internal */
+  inner: SchedulerInternals | undefined;
+}
+
+/** The state before `start`: every step waiting for its dependencies. `seed` drives retry jitter. */
+export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
+  const steps = plan.steps.map(
+    (s): StepState => ({
+      phase: 'waiting',
+      remaining: s.dependencies.length,
+      attempt: 0,
+      firstStartedAt: undefined,
+      attemptStartedAt: 0,
+      attemptTimeout: s.timeout,
+      delayBeforeMs: 0,
+      attempts: [],
+      lastOutcome: undefined,
+      killReason: undefined,
+      deadlineTimer: 0,
+      graceTimer: 0,
+      progressTimer: 0,
+      stallTimer: 0,
+      retryTimer: 0,
+      outputBytes: 0,
+      lastLine: null,
+      lastOutputAt: 0,
+      stallWarned: false,
+      warnings: [],
+      defaults: [],
+      result: undefined,
+    }),
+  );
+  return {
+    inner: {
+      plan,
+      steps,
+      queue: new MinHeap<number>((a, b) => a < b),
+      running: new Set(),
+      timers: new Map(),
+      nextTimer: 1,
+      settled: 0,
+      startedAt: undefined,
+      missionDeadlineAt: undefined,
+      missionDeadlineTimer: 0,
+      stopping: undefined,
+      finished: false,
+      seed: seed >>> 0,
+      warnings: [],
+    },
+  };
+};
+
+/** Takes the internals out of a state, marking it consumed. */
+export const consume = (state: SchedulerState): SchedulerInternals => {
+  const inner = state.inner;
+  if (inner === undefined) throw new TypeError('this scheduler state was already advanced: use the state that transition returned');
+  state.inner = undefined;
+  return inner;
+};
+
+/** A read-only view of a state, for tests and debugging; does not consume it. */
+export const inspect = (
+  state: SchedulerState,
+): { readonly phases: ReadonlyArray<StepPhase>; readonly running: ReadonlyArray<number>; readonly finished: boolean; readonly results: ReadonlyArray<StepResult | undefined> } => {
+  const inner = state.inner;
+  if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
+  return {
+    phases: inner.steps.map((s) => s.phase),
+    running: [...inner.running].sort((a, b) => a - b),
+    finished: inner.finished,
+    results: inner.steps.map((s) => s.result),
+  };
+};

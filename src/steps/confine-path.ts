@@ -1,0 +1,55 @@
+// Keeps file steps inside the mission's working directory (or an allowed path): lexically first,
+// then with symlinks resolved, so neither `..`, an absolute path nor a symlink can escape.
+import type { FileSystem } from '../ports/filesystem.js';
+
+/** A path that may be written, or why not. */
+export type ConfinedPath =
+  | { readonly _tag: 'inside'; readonly path: string }
+  | { readonly _tag: 'outside'; readonly message: string; readonly hint: string };
+
+const escapes = (rel: string): boolean => rel === '..' || /^\.\.[\\/]/.test(rel) || /^([a-zA-Z]:|[\\/])/.test(rel);
+
+// Windows device names are files nowhere else; refusing them keeps a mission portable and safe.
+const reservedName = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[^\\/]*)?$/i;
+
+const within = (fs: FileSystem, root: string, target: string): boolean => !escapes(fs.relative(root, target));
+
+/** The nearest existing ancestor's real path, joined with the part that does not exist yet. */
+const realTarget = async (fs: FileSystem, target: string): Promise<string> => {
+  const missing: string[] = [];
+  let current = target;
+  for (;;) {
+    const real = await fs.realpath(current);
+    if (real !== undefined) return missing.reduceRight((acc, part) => fs.resolve(acc, part), real);
+    const parent = fs.dirname(current);
+    if (parent === current) return target;
+    missing.push(fs.relative(parent, current));
+    current = parent;
+  }
+};
+
+/** Resolves `requested` against `root` and checks it stays inside `root` or one of `allowed`. */
+export const confinePath = async (
+  fs: FileSystem,
+  root: string,
+  requested: string,
+  allowed: ReadonlyArray<string>,
+): Promise<ConfinedPath> => {
+  const hint = `keep the path inside the mission's working directory (${root}), or list the directory in the mission's \`allowed_paths\``;
+  const segments = requested.split(/[\\/]/);
+  const reserved = segments.find((s) => reservedName.test(s));
+  if (reserved !== undefined || /^\\\\[.?]\\/.test(requested)) {
+    return { _tag: 'outside', message: `path "${requested}" names a device (${reserved ?? 'device path'}), not a file`, hint: 'choose an ordinary file name' };
+  }
+  const target = fs.resolve(root, requested);
+  const roots = [root, ...allowed.map((a) => fs.resolve(root, a))];
+  if (!roots.some((r) => within(fs, r, target) || r === target)) {
+    return { _tag: 'outside', message: `path "${requested}" resolves to ${target}, outside the working directory`, hint };
+  }
+  const real = await realTarget(fs, target);
+  const realRoots = await Promise.all(roots.map(async (r) => (await fs.realpath(r)) ?? r));
+  if (!realRoots.some((r) => within(fs, r, real) || r === real)) {
+    return { _tag: 'outside', message: `path "${requested}" leads through a symlink to ${real}, outside the working directory`, hint };
+  }
+  return { _tag: 'inside', path: target };
+};
