@@ -19,7 +19,33 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'URL',
+          'Buffer',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'clearImmediate',
+          'performance',
+          'TextEncoder',
+          'TextDecoder',
+          'AbortController',
+          'AbortSignal',
+          'queueMicrotask',
+          'structuredClone',
+          'require',
+          'module',
+          '__dirname',
+          'fetch',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
@@ -31,12 +57,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: nodeModules.map((name) => ({ name, message: 'Only src/node/ may import Node built-ins, tree-kill or pidusage.' })) },
+        {
+          paths: nodeModules.map((name) => ({
+            name,
+            message: 'Only src/node/ may import Node built-ins, tree-kill or pidusage.',
+          })),
+        },
       ],
     },
   },
   {
-    files: ['src/mission/**/*.ts', 'src/plan/**/*.ts', 'src/scheduler/**/*.ts', 'src/ports/**/*.ts', 'src/runtime/**/*.ts', 'src/steps/**/*.ts', 'src/core.ts'],
+    files: [
+      'src/mission/**/*.ts',
+      'src/plan/**/*.ts',
+      'src/scheduler/**/*.ts',
+      'src/ports/**/*.ts',
+      'src/runtime/**/*.ts',
+      'src/steps/**/*.ts',
+      'src/core.ts',
+    ],
     rules: {
       'no-restricted-properties': ['error', ...realTime],
       'no-restricted-globals': ['error', ...timerGlobals],

@@ -21,7 +21,16 @@ export type DependencyDecision =
   | { readonly _tag: 'skip'; readonly reason: string }
   | { readonly _tag: 'alternative'; readonly failed: StepId; readonly alternative: StepId };
 
-const ended = (d: DependencyOutcome): string => (d.conclusion === 'skipped' ? 'was skipped' : d.conclusion === 'cancelled' ? 'was cancelled' : d.conclusion === 'timed_out' ? 'timed out' : d.conclusion === 'resource_exceeded' ? 'exceeded a resource limit' : 'failed');
+const ended = (d: DependencyOutcome): string =>
+  d.conclusion === 'skipped'
+    ? 'was skipped'
+    : d.conclusion === 'cancelled'
+      ? 'was cancelled'
+      : d.conclusion === 'timed_out'
+        ? 'timed out'
+        : d.conclusion === 'resource_exceeded'
+          ? 'exceeded a resource limit'
+          : 'failed';
 
 /** A default value standing in for a dependency that did not succeed. */
 export interface DefaultValue {
@@ -29,7 +38,10 @@ export interface DefaultValue {
   readonly value: unknown;
 }
 
-const run = (warnings: ReadonlyArray<string> = [], defaults: ReadonlyArray<DefaultValue> = []): DependencyDecision => ({ _tag: 'run', warnings, defaults });
+const run = (
+  warnings: ReadonlyArray<string> = [],
+  defaults: ReadonlyArray<DefaultValue> = [],
+): DependencyDecision => ({ _tag: 'run', warnings, defaults });
 
 /** Decides whether a step runs once all of its dependencies have settled. */
 export const resolveDependencies = (
@@ -40,7 +52,9 @@ export const resolveDependencies = (
   const failed = outcomes.filter((d) => !isSuccess(d.conclusion));
   if (failed.length === 0) return run();
   if (continueOnFailure && strategy._tag !== 'conditional') {
-    return run(failed.map((d) => `dependency ${d.step_id} ${ended(d)}; running anyway (continue_on_failure)`));
+    return run(
+      failed.map((d) => `dependency ${d.step_id} ${ended(d)}; running anyway (continue_on_failure)`),
+    );
   }
   switch (strategy._tag) {
     case 'all_required': {
@@ -50,7 +64,10 @@ export const resolveDependencies = (
     case 'any_required':
       return failed.length < outcomes.length
         ? run(failed.map((d) => `dependency ${d.step_id} ${ended(d)}; running on the others (any_required)`))
-        : { _tag: 'skip', reason: `none of the dependencies succeeded: ${failed.map((d) => `${d.step_id} ${ended(d)}`).join(', ')} (any_required)` };
+        : {
+            _tag: 'skip',
+            reason: `none of the dependencies succeeded: ${failed.map((d) => `${d.step_id} ${ended(d)}`).join(', ')} (any_required)`,
+          };
     case 'best_effort':
       return run(failed.map((d) => `dependency ${d.step_id} ${ended(d)}; running anyway (best_effort)`));
     case 'conditional': {
@@ -59,7 +76,11 @@ export const resolveDependencies = (
       const defaults: DefaultValue[] = [];
       for (const d of failed) {
         const rule = rules.get(d.step_id);
-        if (rule === undefined) return { _tag: 'skip', reason: `dependency ${d.step_id} ${ended(d)} (listed in depends_on, so required)` };
+        if (rule === undefined)
+          return {
+            _tag: 'skip',
+            reason: `dependency ${d.step_id} ${ended(d)} (listed in depends_on, so required)`,
+          };
         if (!rule.required) {
           warnings.push(`optional dependency ${d.step_id} ${ended(d)}`);
           continue;
@@ -67,12 +88,19 @@ export const resolveDependencies = (
         const action = rule.on_failure;
         switch (action._tag) {
           case 'skip':
-            return { _tag: 'skip', reason: `dependency ${d.step_id} ${ended(d)} (conditional: on_failure skip)` };
+            return {
+              _tag: 'skip',
+              reason: `dependency ${d.step_id} ${ended(d)} (conditional: on_failure skip)`,
+            };
           case 'log_warning':
-            warnings.push(`dependency ${d.step_id} ${ended(d)}; running anyway (conditional: on_failure log_warning)`);
+            warnings.push(
+              `dependency ${d.step_id} ${ended(d)}; running anyway (conditional: on_failure log_warning)`,
+            );
             break;
           case 'use_default_value':
-            warnings.push(`dependency ${d.step_id} ${ended(d)}; its outputs read as the default value (conditional: use_default_value)`);
+            warnings.push(
+              `dependency ${d.step_id} ${ended(d)}; its outputs read as the default value (conditional: use_default_value)`,
+            );
             defaults.push({ step_id: d.step_id, value: action.value });
             break;
           case 'retry_with_alternative':

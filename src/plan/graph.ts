@@ -31,7 +31,10 @@ export const buildGraph = (mission: Mission): StepGraph => {
     const deps: number[] = [];
     for (const id of dependencyIds(mission.steps[i] as Step)) {
       const j = index.get(id);
-      if (j === undefined) throw new TypeError(`step ${mission.steps[i]?.id} depends on unknown step ${id}: plan only validated missions`);
+      if (j === undefined)
+        throw new TypeError(
+          `step ${mission.steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
+        );
       deps.push(j);
       (dependents[j] as number[]).push(i);
     }
@@ -52,7 +55,8 @@ export const buildGraph = (mission: Mission): StepGraph => {
       if (remaining[k] === 0) queue.push(k);
     }
   }
-  if (queue.length !== n) throw new TypeError('the mission has a dependency cycle: plan only validated missions');
+  if (queue.length !== n)
+    throw new TypeError('the mission has a dependency cycle: plan only validated missions');
   for (const w of waves) w.sort((a, b) => a - b);
   return { index, dependencies, dependents, waves };
 };

@@ -51,26 +51,33 @@ const ms = (s: number | undefined): number | undefined => (s === undefined ? und
 export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPlan => {
   const graph = buildGraph(mission);
   const { config } = mission;
-  const steps = mission.steps.map(
-    (step, index): PlannedStep => ({
-      index,
-      id: step.id,
-      step,
-      dependencies: graph.dependencies[index] ?? [],
-      dependents: graph.dependents[index] ?? [],
-      timeout: stepTimeout(step, mission),
-      retry: step.retry,
-      strategy: step.dependency_strategy,
-      progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
-      stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
-      stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
-    }),
-  );
+  // Most steps inherit the mission's timeout: one shared value for all of them.
+  let inherited: EffectiveTimeout | undefined;
+  const timeoutOf = (step: Step): EffectiveTimeout =>
+    step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive'
+      ? (inherited ??= stepTimeout(step, mission))
+      : stepTimeout(step, mission);
+  const steps = mission.steps.map((step, index): PlannedStep => ({
+    index,
+    id: step.id,
+    step,
+    dependencies: graph.dependencies[index] ?? [],
+    dependents: graph.dependents[index] ?? [],
+    timeout: timeoutOf(step),
+    retry: step.retry,
+    strategy: step.dependency_strategy,
+    progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
+    stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
+    stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
+  }));
   return {
     mission,
     steps,
     graph,
-    max_parallel: Math.max(1, Math.min(config.max_parallel_steps, config.resource_limits?.max_parallel_steps ?? Infinity)),
+    max_parallel: Math.max(
+      1,
+      Math.min(config.max_parallel_steps, config.resource_limits?.max_parallel_steps ?? Infinity),
+    ),
     fail_fast: config.fail_fast,
     kill_grace_ms: (config.kill_grace_seconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000,
     mission_timeout_ms: ms(config.mission_timeout_seconds),

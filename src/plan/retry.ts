@@ -5,7 +5,11 @@ import type { StepStatus } from '../scheduler/step-status.js';
 import { unreachable } from '../unreachable.js';
 
 const statusMatches = (pattern: number | string, status: number): boolean =>
-  typeof pattern === 'number' ? pattern === status : /^[1-5]xx$/i.test(pattern) ? Math.floor(status / 100) === Number(pattern[0]) : Number(pattern) === status;
+  typeof pattern === 'number'
+    ? pattern === status
+    : /^[1-5]xx$/i.test(pattern)
+      ? Math.floor(status / 100) === Number(pattern[0])
+      : Number(pattern) === status;
 
 const matches = (rule: RetryOn, outcome: StepStatus, result: StepOutcome | undefined): boolean => {
   switch (rule._tag) {
@@ -31,7 +35,12 @@ const matches = (rule: RetryOn, outcome: StepStatus, result: StepOutcome | undef
 };
 
 /** Whether a failed attempt is retried under `policy` (attempts left and a matching `retry_on`). */
-export const shouldRetry = (policy: RetryPolicy | undefined, attempt: number, outcome: StepStatus, result: StepOutcome | undefined): boolean =>
+export const shouldRetry = (
+  policy: RetryPolicy | undefined,
+  attempt: number,
+  outcome: StepStatus,
+  result: StepOutcome | undefined,
+): boolean =>
   policy !== undefined &&
   attempt < policy.max_attempts &&
   (outcome === 'failed' || outcome === 'timed_out' || outcome === 'resource_exceeded') &&
@@ -42,6 +51,7 @@ export const shouldRetry = (policy: RetryPolicy | undefined, attempt: number, ou
 export const retryDelayMs = (policy: RetryPolicy, failedAttempt: number, random: number): number => {
   const base = policy.delay_seconds * 1000;
   const grown = policy.backoff === 'exponential' ? base * policy.multiplier ** (failedAttempt - 1) : base;
-  const capped = policy.max_delay_seconds !== undefined ? Math.min(grown, policy.max_delay_seconds * 1000) : grown;
+  const capped =
+    policy.max_delay_seconds !== undefined ? Math.min(grown, policy.max_delay_seconds * 1000) : grown;
   return Math.round(capped * (1 - policy.jitter * random));
 };

@@ -77,9 +77,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       if (!pumping) pump();
     };
 
-    const timers = new TimerQueue(o.clock, (timer) => enqueue({ _tag: 'timer_fired', at: o.clock.now(), timer }));
+    const timers = new TimerQueue(o.clock, (timer) =>
+      enqueue({ _tag: 'timer_fired', at: o.clock.now(), timer }),
+    );
 
-    const onAbort = (): void => enqueue({ _tag: 'cancel', at: o.clock.now(), reason: o.signal ? reasonText(o.signal) : 'aborted' });
+    const onAbort = (): void =>
+      enqueue({ _tag: 'cancel', at: o.clock.now(), reason: o.signal ? reasonText(o.signal) : 'aborted' });
 
     const host: StepContextHost = {
       workingDirectory: o.workingDirectory,
@@ -90,14 +93,31 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       executor: o.executor,
       maxOutputBytes: o.maxOutputBytes,
       killGraceMs: o.plan.kill_grace_ms,
-      onLine: (stepId, stream, line) => emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
-      onActivity: (step, attempt, bytes, lastLine) => enqueue({ _tag: 'step_output', at: o.clock.now(), step, attempt, bytes, last_line: lastLine }),
+      onLine: (stepId, stream, line) =>
+        emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
+      onActivity: (step, attempt, bytes, lastLine) =>
+        enqueue({ _tag: 'step_output', at: o.clock.now(), step, attempt, bytes, last_line: lastLine }),
       onProgress: (step, attempt, message, fraction) =>
-        enqueue({ _tag: 'step_progress', at: o.clock.now(), step, attempt, message, ...(fraction !== undefined ? { fraction } : {}) }),
-      onWarning: (step, attempt, message) => enqueue({ _tag: 'step_warning', at: o.clock.now(), step, attempt, message }),
+        enqueue({
+          _tag: 'step_progress',
+          at: o.clock.now(),
+          step,
+          attempt,
+          message,
+          ...(fraction !== undefined ? { fraction } : {}),
+        }),
+      onWarning: (step, attempt, message) =>
+        enqueue({ _tag: 'step_warning', at: o.clock.now(), step, attempt, message }),
       onInfo: (step, attempt, message) => {
         const id = o.plan.steps[step]?.id;
-        if (id !== undefined) emit({ type: 'step_output', at: o.clock.now(), step_id: id, stream: 'stderr', line: `[${id}] ${message}` });
+        if (id !== undefined)
+          emit({
+            type: 'step_output',
+            at: o.clock.now(),
+            step_id: id,
+            stream: 'stderr',
+            line: `[${id}] ${message}`,
+          });
         void attempt;
       },
     };
@@ -105,21 +125,41 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const type = o.registry.get(planned.step.step_type);
-      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, () => variables.forStep(cmd.defaults));
+      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, () =>
+        variables.forStep(cmd.defaults),
+      );
       live.set(planned.index, attempt);
       const finished = (outcome: StepOutcome): void => {
         if (live.get(planned.index) === attempt) live.delete(planned.index);
-        enqueue({ _tag: 'step_finished', at: o.clock.now(), step: planned.index, attempt: cmd.attempt, outcome });
+        enqueue({
+          _tag: 'step_finished',
+          at: o.clock.now(),
+          step: planned.index,
+          attempt: cmd.attempt,
+          outcome,
+        });
       };
       let running: Promise<StepOutcome>;
       try {
-        if (type === undefined) throw new TypeError(`no step type "${planned.step.step_type}" is registered (the mission was parsed with another registry)`);
+        if (type === undefined)
+          throw new TypeError(
+            `no step type "${planned.step.step_type}" is registered (the mission was parsed with another registry)`,
+          );
         running = type.run(attempt, planned.step.parameters);
       } catch (e) {
         running = Promise.reject(e);
       }
       running.then(
-        (outcome) => finished(outcome !== null && typeof outcome === 'object' && typeof outcome.status === 'string' ? outcome : { status: 'failed', failure_kind: 'error', message: `step type ${planned.step.step_type} returned ${String(outcome)} instead of an outcome` }),
+        (outcome) =>
+          finished(
+            outcome !== null && typeof outcome === 'object' && typeof outcome.status === 'string'
+              ? outcome
+              : {
+                  status: 'failed',
+                  failure_kind: 'error',
+                  message: `step type ${planned.step.step_type} returned ${String(outcome)} instead of an outcome`,
+                },
+          ),
         (e: unknown) => finished(outcomeOfThrow(e)),
       );
     };

@@ -1,35 +1,92 @@
 // Wrong options are programmer errors: a TypeError naming the option, what it got and what it takes.
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`);
+const describe = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'an object'
+        : `${typeof v} ${JSON.stringify(v)}`;
 
-const KNOWN = ['signal', 'onEvent', 'cwd', 'env', 'variables', 'executor', 'clock', 'fs', 'maxOutputBytes', 'seed', 'stepTypes', 'strict'] as const;
+const KNOWN = [
+  'signal',
+  'onEvent',
+  'cwd',
+  'env',
+  'variables',
+  'executor',
+  'clock',
+  'fs',
+  'maxOutputBytes',
+  'seed',
+  'stepTypes',
+  'strict',
+] as const;
 
-const isStringMap = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStringMap = (v: unknown): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((x) => typeof x === 'string');
 
 /** Throws a TypeError for an option of the wrong type or an unknown option name. */
 export const checkOptions = (options: unknown): void => {
   if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
   const o = options as Record<string, unknown>;
   const fail = (name: string, expected: string): never => {
     throw new TypeError(`option ${name} must be ${expected}, got ${describe(o[name])}`);
   };
   for (const key of Object.keys(o)) {
-    if (!(KNOWN as ReadonlyArray<string>).includes(key)) throw new TypeError(`unknown option ${key}; the options are ${KNOWN.join(', ')}`);
+    if (!(KNOWN as ReadonlyArray<string>).includes(key))
+      throw new TypeError(`unknown option ${key}; the options are ${KNOWN.join(', ')}`);
   }
   const has = (k: string): boolean => o[k] !== undefined;
-  if (has('signal') && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal && 'addEventListener' in o.signal)) fail('signal', 'an AbortSignal');
+  if (
+    has('signal') &&
+    !(
+      typeof o.signal === 'object' &&
+      o.signal !== null &&
+      'aborted' in o.signal &&
+      'addEventListener' in o.signal
+    )
+  )
+    fail('signal', 'an AbortSignal');
   if (has('onEvent') && typeof o.onEvent !== 'function') fail('onEvent', 'a function');
   if (has('cwd') && typeof o.cwd !== 'string') fail('cwd', 'a string');
   if (has('env') && !isStringMap(o.env)) fail('env', 'an object of strings');
   if (has('variables') && !isStringMap(o.variables)) fail('variables', 'an object of strings');
-  if (has('maxOutputBytes') && !(Number.isInteger(o.maxOutputBytes) && (o.maxOutputBytes as number) > 0)) fail('maxOutputBytes', 'a positive whole number');
+  if (has('maxOutputBytes') && !(Number.isInteger(o.maxOutputBytes) && (o.maxOutputBytes as number) > 0))
+    fail('maxOutputBytes', 'a positive whole number');
   if (has('seed') && !Number.isInteger(o.seed)) fail('seed', 'a whole number');
   if (has('strict') && typeof o.strict !== 'boolean') fail('strict', 'a boolean');
-  if (has('stepTypes') && !(Array.isArray(o.stepTypes) && o.stepTypes.every((t: unknown) => typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string' && typeof (t as { run?: unknown }).run === 'function'))) {
+  if (
+    has('stepTypes') &&
+    !(
+      Array.isArray(o.stepTypes) &&
+      o.stepTypes.every(
+        (t: unknown) =>
+          typeof t === 'object' &&
+          t !== null &&
+          typeof (t as { name?: unknown }).name === 'string' &&
+          typeof (t as { run?: unknown }).run === 'function',
+      )
+    )
+  ) {
     fail('stepTypes', 'an array of step types (see defineStepType)');
   }
-  if (has('executor') && typeof (o.executor as { spawn?: unknown })?.spawn !== 'function') fail('executor', 'an Executor (an object with spawn)');
-  if (has('clock') && !(typeof (o.clock as { now?: unknown })?.now === 'function' && typeof (o.clock as { setTimer?: unknown }).setTimer === 'function')) fail('clock', 'a Clock (now and setTimer)');
-  if (has('fs') && typeof (o.fs as { readFile?: unknown })?.readFile !== 'function') fail('fs', 'a FileSystem');
+  if (has('executor') && typeof (o.executor as { spawn?: unknown })?.spawn !== 'function')
+    fail('executor', 'an Executor (an object with spawn)');
+  if (
+    has('clock') &&
+    !(
+      typeof (o.clock as { now?: unknown })?.now === 'function' &&
+      typeof (o.clock as { setTimer?: unknown }).setTimer === 'function'
+    )
+  )
+    fail('clock', 'a Clock (now and setTimer)');
+  if (has('fs') && typeof (o.fs as { readFile?: unknown })?.readFile !== 'function')
+    fail('fs', 'a FileSystem');
 };

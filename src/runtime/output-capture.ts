@@ -7,6 +7,16 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const isContinuation = (b: number | undefined): boolean => b !== undefined && (b & 0xc0) === 0x80;
 
+/** Where the last complete UTF-8 character of `b` ends. */
+const completeEnd = (b: Uint8Array): number => {
+  let i = b.length - 1;
+  while (i >= 0 && b.length - i < 4 && isContinuation(b[i])) i -= 1;
+  if (i < 0) return b.length;
+  const lead = b[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return b.length - i >= need ? b.length : i;
+};
+
 /** Collects a stream's bytes within `maxBytes`. */
 export class OutputCapture {
   private readonly headMax: number;
@@ -44,7 +54,8 @@ export class OutputCapture {
     }
     this.tail.push(rest.slice());
     this.tailBytes += rest.length;
-    while (this.tailBytes - (this.tail[0]?.length ?? 0) >= this.tailMax) this.tailBytes -= this.tail.shift()!.length;
+    while (this.tailBytes - (this.tail[0]?.length ?? 0) >= this.tailMax)
+      this.tailBytes -= this.tail.shift()!.length;
   }
 
   /** The kept text: decoded leniently (invalid bytes become U+FFFD), with a marker where bytes were dropped. */
@@ -53,10 +64,14 @@ export class OutputCapture {
     let tail = concat(this.tail, this.tailBytes);
     if (tail.length > this.tailMax) tail = tail.subarray(tail.length - this.tailMax);
     const dropped = this.total - head.length - tail.length;
-    if (dropped === 0) return { text: decode(concat([head, tail], head.length + tail.length)), total_bytes: this.total, dropped_bytes: 0 };
+    if (dropped === 0)
+      return {
+        text: decode(concat([head, tail], head.length + tail.length)),
+        total_bytes: this.total,
+        dropped_bytes: 0,
+      };
     // Cut on character boundaries so the halves do not start or end with a broken character.
-    let headEnd = head.length;
-    while (headEnd > 0 && headEnd > head.length - 4 && isContinuation(head[headEnd])) headEnd -= 1;
+    const headEnd = completeEnd(head);
     let tailStart = 0;
     while (tailStart < tail.length && tailStart < 4 && isContinuation(tail[tailStart])) tailStart += 1;
     const droppedAll = dropped + (head.length - headEnd) + tailStart;

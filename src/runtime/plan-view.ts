@@ -39,7 +39,11 @@ export const planView = (plan: MissionPlan): PlanView => {
   const id = (i: number): StepId => plan.steps[i]!.id;
   const m = plan.mission;
   return {
-    mission: { name: m.name, version: m.version, ...(m.source_file !== undefined ? { file: m.source_file } : {}) },
+    mission: {
+      name: m.name,
+      version: m.version,
+      ...(m.source_file !== undefined ? { file: m.source_file } : {}),
+    },
     order: plan.graph.waves.flatMap((w) => w.map(id)),
     waves: plan.graph.waves.map((w) => w.map(id)),
     max_parallel_steps: plan.max_parallel,

@@ -21,7 +21,8 @@ import { planView, type PlanView } from './plan-view.js';
  * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`, or a
  * string — a path when it is one line ending in `.yaml`, `.yml` or `.json`, mission text otherwise.
  */
-export type MissionSource = Mission | string | { readonly path: string } | { readonly text: string; readonly file?: string };
+export type MissionSource =
+  Mission | string | { readonly path: string } | { readonly text: string; readonly file?: string };
 
 /** Options of `loadMission`. */
 export interface LoadOptions {
@@ -69,12 +70,19 @@ export interface RuntimeHost {
 }
 
 const isMission = (source: MissionSource): source is Mission =>
-  typeof source === 'object' && 'steps' in source && 'config' in source && Array.isArray((source as Mission).warnings);
+  typeof source === 'object' &&
+  'steps' in source &&
+  'config' in source &&
+  Array.isArray((source as Mission).warnings);
 
 const looksLikePath = (s: string): boolean => !s.includes('\n') && /\.(ya?ml|json)$/i.test(s.trim());
 
 /** Reads and validates a mission file; rejects with a `MissionValidationError` listing every problem. */
-export const loadMissionWith = async (host: Pick<RuntimeHost, 'fs' | 'cwd'>, source: MissionSource, options: LoadOptions = {}): Promise<Mission> => {
+export const loadMissionWith = async (
+  host: Pick<RuntimeHost, 'fs' | 'cwd'>,
+  source: MissionSource,
+  options: LoadOptions = {},
+): Promise<Mission> => {
   if (isMission(source)) return source;
   let text: string;
   let file: string | undefined;
@@ -90,9 +98,26 @@ export const loadMissionWith = async (host: Pick<RuntimeHost, 'fs' | 'cwd'>, sou
       text = new TextDecoder().decode(await host.fs.readFile(file));
     } catch (e) {
       const code = (e as { code?: string }).code;
-      const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message ?? e);
+      const what =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : String((e as Error).message ?? e);
       throw new MissionValidationError([
-        { code: 'io_error', severity: 'error', file, path: '', message: `cannot read the mission file: ${what}`, hint: code === 'ENOENT' ? `check the path (relative paths start at ${host.cwd})` : 'check the file and its permissions' },
+        {
+          code: 'io_error',
+          severity: 'error',
+          file,
+          path: '',
+          message: `cannot read the mission file: ${what}`,
+          hint:
+            code === 'ENOENT'
+              ? `check the path (relative paths start at ${host.cwd})`
+              : 'check the file and its permissions',
+        },
       ]);
     }
   }
@@ -107,18 +132,28 @@ export const loadMissionWith = async (host: Pick<RuntimeHost, 'fs' | 'cwd'>, sou
       parsed.left.filter((e) => e.severity === 'warning'),
     );
   }
-  return file !== undefined && parsed.right.source_file === undefined ? { ...parsed.right, source_file: file } : parsed.right;
+  return file !== undefined && parsed.right.source_file === undefined
+    ? { ...parsed.right, source_file: file }
+    : parsed.right;
 };
 
 /** What a run would do, without running anything: order, waves and each step's effective settings. */
-export const planMissionWith = async (host: RuntimeHost, source: MissionSource, options: LoadOptions = {}): Promise<PlanView> => {
+export const planMissionWith = async (
+  host: RuntimeHost,
+  source: MissionSource,
+  options: LoadOptions = {},
+): Promise<PlanView> => {
   checkOptions(options);
   const mission = await loadMissionWith(host, source, options);
   return planView(createPlan(mission));
 };
 
 /** Runs a mission to its report. Resolves even when steps fail; rejects only for an invalid mission or option. */
-export const runMissionWith = async (host: RuntimeHost, source: MissionSource, options: RunMissionOptions = {}): Promise<MissionReport> => {
+export const runMissionWith = async (
+  host: RuntimeHost,
+  source: MissionSource,
+  options: RunMissionOptions = {},
+): Promise<MissionReport> => {
   checkOptions(options);
   const fs = options.fs ?? host.fs;
   const clock = options.clock ?? host.clock;
@@ -128,7 +163,9 @@ export const runMissionWith = async (host: RuntimeHost, source: MissionSource, o
   const registry = makeRegistry(options.stepTypes);
   const missing = [...new Set(mission.steps.map((s) => s.step_type))].filter((t) => !registry.has(t));
   if (missing.length > 0) {
-    throw new TypeError(`the mission uses step types that are not registered for this run: ${missing.join(', ')} (pass them in the stepTypes option)`);
+    throw new TypeError(
+      `the mission uses step types that are not registered for this run: ${missing.join(', ')} (pass them in the stepTypes option)`,
+    );
   }
   return interpret({
     plan,

@@ -60,7 +60,8 @@ export class LiveAttempt implements StepContext {
 
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
-    if (this.stopped !== undefined && !this.controller.signal.aborted) this.controller.abort(new StepStopped(this.stopped.reason));
+    if (this.stopped !== undefined && !this.controller.signal.aborted)
+      this.controller.abort(new StepStopped(this.stopped.reason));
     return this.controller.signal;
   }
   get workingDirectory(): string {
@@ -85,7 +86,8 @@ export class LiveAttempt implements StepContext {
     return this.host.maxOutputBytes;
   }
 
-  readonly progress = (message: string, fraction?: number): void => this.host.onProgress(this.stepIndex, this.attempt, message, fraction);
+  readonly progress = (message: string, fraction?: number): void =>
+    this.host.onProgress(this.stepIndex, this.attempt, message, fraction);
   readonly log = {
     info: (message: string): void => this.host.onInfo(this.stepIndex, this.attempt, message),
     warn: (message: string): void => this.host.onWarning(this.stepIndex, this.attempt, message),
@@ -99,7 +101,8 @@ export class LiveAttempt implements StepContext {
   /** Stops the attempt: fires the signal and signals every process tree it started. */
   kill(reason: KillReason, mode: 'graceful' | 'force'): void {
     this.stopped = { reason, mode };
-    if (this.controller !== undefined && !this.controller.signal.aborted) this.controller.abort(new StepStopped(reason));
+    if (this.controller !== undefined && !this.controller.signal.aborted)
+      this.controller.abort(new StepStopped(reason));
     for (const p of this.processes) p.kill(mode);
   }
 
@@ -109,13 +112,22 @@ export class LiveAttempt implements StepContext {
     const stdout = new OutputCapture(max);
     const stderr = new OutputCapture(max);
     if (this.stopped !== undefined) {
-      return { exit: { _tag: 'spawn_failed', code: 'OTHER', message: `not started: the step was stopped (${this.stopped.reason})` }, stdout: stdout.result(), stderr: stderr.result() };
+      return {
+        exit: {
+          _tag: 'spawn_failed',
+          code: 'OTHER',
+          message: `not started: the step was stopped (${this.stopped.reason})`,
+        },
+        stdout: stdout.result(),
+        stderr: stderr.result(),
+      };
     }
     const lines = {
       stdout: new LineSplitter((line) => host.onLine(this.stepId, 'stdout', line)),
       stderr: new LineSplitter((line) => host.onLine(this.stepId, 'stderr', line)),
     };
-    const env = request.inherit_env === false ? { ...(request.env ?? {}) } : { ...host.env, ...(request.env ?? {}) };
+    const env =
+      request.inherit_env === false ? { ...(request.env ?? {}) } : { ...host.env, ...(request.env ?? {}) };
     const proc = host.executor.spawn({
       command: request.command,
       args: request.args ?? [],

@@ -1,10 +1,12 @@
 // The variables steps see: the mission's, then what earlier steps produced, in RustChain's forms
-// (`{<id>_result}`, `{<id>_response}`, `{<id>}`). Kept incrementally — O(1) per finished step —
-// so a mission of 100,000 steps does not copy every result for every step.
+// (`{<id>_result}`, `{<id>_response}`, `{<id>}`). Results are only queued when a step ends and
+// turned into variables when a step first reads them, so a mission of 100,000 steps that never
+// reads a variable pays nothing, and one that does pays once per result.
 import type { StepId } from '../mission/model.js';
 import type { DefaultValue } from '../plan/dependencies.js';
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 
 /** The text a step's result reads as: its `response` or structured output, else its stdout. */
 const resultText = (stdout: string, output: unknown): string =>
@@ -14,22 +16,30 @@ const resultText = (stdout: string, output: unknown): string =>
       ? asText((output as { response: unknown }).response)
       : asText(output);
 
+interface Pending {
+  readonly id: StepId;
+  readonly stdout: string;
+  readonly output: unknown;
+}
+
 /** Variables by name, growing as steps finish. */
 export class StepVariables {
   private readonly vars: Record<string, string>;
+  private pending: Pending[] = [];
 
   constructor(private readonly mission: Readonly<Record<string, string>>) {
     this.vars = { ...mission };
   }
 
-  /** Records a finished step's result under its RustChain names; mission variables keep precedence. */
+  /** Queues a finished step's result; it becomes variables when a step next reads them. */
   record(id: StepId, stdout: string, output: unknown): void {
-    this.put(this.vars, id, resultText(stdout, output));
+    this.pending.push({ id, stdout, output });
   }
 
   /** The variables for one step; `defaults` stand in for dependencies that did not succeed. */
   forStep(defaults: ReadonlyArray<DefaultValue>): Readonly<Record<string, string>> {
-    if (defaults.length === 0) return { ...this.vars };
+    for (const r of this.pending) this.put(this.vars, r.id, resultText(r.stdout, r.output));
+    this.pending = [];
     const vars = { ...this.vars };
     for (const d of defaults) this.put(vars, d.step_id, asText(d.value));
     return vars;

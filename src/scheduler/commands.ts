@@ -14,7 +14,13 @@ export type SchedulerCommand =
       /** Values standing in for dependencies that did not succeed (conditional `use_default_value`). */
       readonly defaults: ReadonlyArray<DefaultValue>;
     }
-  | { readonly _tag: 'kill_step'; readonly step: number; readonly attempt: number; readonly reason: KillReason; readonly mode: 'graceful' | 'force' }
+  | {
+      readonly _tag: 'kill_step';
+      readonly step: number;
+      readonly attempt: number;
+      readonly reason: KillReason;
+      readonly mode: 'graceful' | 'force';
+    }
   | { readonly _tag: 'arm_timer'; readonly timer: number; readonly delay_ms: number }
   | { readonly _tag: 'cancel_timer'; readonly timer: number }
   | { readonly _tag: 'emit'; readonly event: MissionEvent }

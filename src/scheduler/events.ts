@@ -4,7 +4,13 @@ import type { StepOutcome } from '../ports/step-type.js';
 /** An input to `transition`. Steps are named by index (declaration order) and attempt number. */
 export type SchedulerEvent =
   | { readonly _tag: 'start'; readonly at: number }
-  | { readonly _tag: 'step_finished'; readonly at: number; readonly step: number; readonly attempt: number; readonly outcome: StepOutcome }
+  | {
+      readonly _tag: 'step_finished';
+      readonly at: number;
+      readonly step: number;
+      readonly attempt: number;
+      readonly outcome: StepOutcome;
+    }
   | {
       readonly _tag: 'step_output';
       readonly at: number;
@@ -14,7 +20,20 @@ export type SchedulerEvent =
       /** The last complete line seen, when the chunk completed one. */
       readonly last_line: string | null;
     }
-  | { readonly _tag: 'step_progress'; readonly at: number; readonly step: number; readonly attempt: number; readonly message: string; readonly fraction?: number }
-  | { readonly _tag: 'step_warning'; readonly at: number; readonly step: number; readonly attempt: number; readonly message: string }
+  | {
+      readonly _tag: 'step_progress';
+      readonly at: number;
+      readonly step: number;
+      readonly attempt: number;
+      readonly message: string;
+      readonly fraction?: number;
+    }
+  | {
+      readonly _tag: 'step_warning';
+      readonly at: number;
+      readonly step: number;
+      readonly attempt: number;
+      readonly message: string;
+    }
   | { readonly _tag: 'timer_fired'; readonly at: number; readonly timer: number }
   | { readonly _tag: 'cancel'; readonly at: number; readonly reason: string };

@@ -6,8 +6,21 @@ import type { MissionReport, KillReason, StepResult } from './report.js';
 /** Everything that happens during a run, in order. Every event carries `at`, epoch ms on the run's clock. */
 export type MissionEvent =
   | { readonly type: 'mission_start'; readonly at: number; readonly name: string; readonly steps: number }
-  | { readonly type: 'step_start'; readonly at: number; readonly step_id: StepId; readonly attempt: number; readonly timeout_ms: number; readonly timeout_explanation: string }
-  | { readonly type: 'step_output'; readonly at: number; readonly step_id: StepId; readonly stream: OutputStream; readonly line: string }
+  | {
+      readonly type: 'step_start';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly attempt: number;
+      readonly timeout_ms: number;
+      readonly timeout_explanation: string;
+    }
+  | {
+      readonly type: 'step_output';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly stream: OutputStream;
+      readonly line: string;
+    }
   | {
       readonly type: 'step_progress';
       readonly at: number;
@@ -19,8 +32,21 @@ export type MissionEvent =
       readonly fraction?: number;
     }
   | { readonly type: 'step_warning'; readonly at: number; readonly step_id: StepId; readonly message: string }
-  | { readonly type: 'step_kill'; readonly at: number; readonly step_id: StepId; readonly reason: KillReason; readonly mode: 'graceful' | 'force' }
-  | { readonly type: 'step_retry'; readonly at: number; readonly step_id: StepId; readonly next_attempt: number; readonly delay_ms: number; readonly reason: string }
+  | {
+      readonly type: 'step_kill';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly reason: KillReason;
+      readonly mode: 'graceful' | 'force';
+    }
+  | {
+      readonly type: 'step_retry';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly next_attempt: number;
+      readonly delay_ms: number;
+      readonly reason: string;
+    }
   | { readonly type: 'step_end'; readonly at: number; readonly result: StepResult }
   | { readonly type: 'mission_warning'; readonly at: number; readonly message: string }
   | { readonly type: 'mission_end'; readonly at: number; readonly report: MissionReport };

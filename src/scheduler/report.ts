@@ -57,13 +57,20 @@ export interface StepResult {
 }
 
 /** Counts of steps by conclusion. */
-export type StepCounts = { readonly total: number } & { readonly [K in Exclude<StepStatus, 'pending' | 'running'>]: number };
+export type StepCounts = { readonly total: number } & {
+  readonly [K in Exclude<StepStatus, 'pending' | 'running'>]: number;
+};
 
 /** The result of a mission run. */
 export interface MissionReport {
   /** The report format's version; a breaking change gets a new one. */
   readonly format: 'missionkit.report/v1';
-  readonly mission: { readonly name: string; readonly version: string; readonly description?: string; readonly file?: string };
+  readonly mission: {
+    readonly name: string;
+    readonly version: string;
+    readonly description?: string;
+    readonly file?: string;
+  };
   readonly status: MissionStatus;
   readonly started_at: string;
   readonly ended_at: string;

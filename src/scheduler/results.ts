@@ -3,18 +3,23 @@ import type { PlannedStep } from '../plan/plan.js';
 import type { CapturedText, StepOutcome } from '../ports/step-type.js';
 import type { MissionReport, StepCounts, StepResult } from './report.js';
 import type { SchedulerInternals, StepState } from './state.js';
+import { iso } from './iso-time.js';
 import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
 
 /** Output of a stream that printed nothing. */
 export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes: 0, dropped_bytes: 0 });
 
-/** ISO 8601 of an epoch-ms instant (pure: formats the given time, reads no clock). */
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const NO_WARNINGS: ReadonlyArray<string> = Object.freeze([]);
 
 const secondsText = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** The message of an attempt the engine stopped, or the step's own. */
-const messageOf = (raw: StepStatus, st: StepState, outcome: StepOutcome | undefined, planned: PlannedStep): string | undefined => {
+const messageOf = (
+  raw: StepStatus,
+  st: StepState,
+  outcome: StepOutcome | undefined,
+  planned: PlannedStep,
+): string | undefined => {
   switch (st.killReason) {
     case 'timeout':
       return `${raw === 'partial' ? 'timed out (partial results kept)' : 'timed out'} after ${secondsText(st.attemptTimeout.ms)} (${st.attemptTimeout.explanation})`;
@@ -52,7 +57,13 @@ export const rawOutcome = (st: StepState, outcome: StepOutcome, planned: Planned
 };
 
 /** Records one finished attempt in the step's history. */
-export const recordAttempt = (st: StepState, raw: StepStatus, outcome: StepOutcome, at: number, planned: PlannedStep): void => {
+export const recordAttempt = (
+  st: StepState,
+  raw: StepStatus,
+  outcome: StepOutcome,
+  at: number,
+  planned: PlannedStep,
+): void => {
   const message = messageOf(raw, st, outcome, planned);
   st.attempts.push({
     attempt: st.attempt,
@@ -74,8 +85,15 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   const outcome = st.lastOutcome;
   const step = planned.step;
   const conclusion: StepStatus = isFailure(raw) && step.continue_on_error ? 'succeeded_with_warnings' : raw;
-  const warnings = [...st.warnings, ...(outcome?.warnings ?? [])];
-  if (conclusion !== raw) warnings.push(`step ${raw.replace('_', ' ')} but continue_on_error is set`);
+  const own = outcome?.warnings ?? NO_WARNINGS;
+  const warnings =
+    st.warnings.length === 0 && own.length === 0 && conclusion === raw
+      ? NO_WARNINGS
+      : [
+          ...st.warnings,
+          ...own,
+          ...(conclusion !== raw ? [`step ${raw.replace('_', ' ')} but continue_on_error is set`] : []),
+        ];
   const message = messageOf(raw, st, outcome, planned);
   return {
     id: planned.id,
@@ -93,17 +111,24 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     ended_at: iso(at),
     duration_ms: st.firstStartedAt === undefined ? 0 : at - st.firstStartedAt,
     attempts: st.attempts,
-    timeout: { ms: st.attemptTimeout.ms, source: st.attemptTimeout.source, explanation: st.attemptTimeout.explanation },
+    timeout: st.attemptTimeout,
     warnings,
     ...(message !== undefined ? { message } : {}),
     ...(outcome?.hint !== undefined ? { hint: outcome.hint } : {}),
-    ...(outcome?.failure_kind !== undefined && raw !== 'succeeded' ? { failure_kind: outcome.failure_kind } : {}),
+    ...(outcome?.failure_kind !== undefined && raw !== 'succeeded'
+      ? { failure_kind: outcome.failure_kind }
+      : {}),
     ...(st.killReason !== undefined ? { kill_reason: st.killReason } : {}),
   };
 };
 
 /** The result of a step that never started (skipped or cancelled). */
-export const notRunResult = (planned: PlannedStep, st: StepState, status: 'skipped' | 'cancelled', reason: string): StepResult => ({
+export const notRunResult = (
+  planned: PlannedStep,
+  st: StepState,
+  status: 'skipped' | 'cancelled',
+  reason: string,
+): StepResult => ({
   id: planned.id,
   name: planned.step.name,
   step_type: planned.step.step_type,
@@ -118,7 +143,7 @@ export const notRunResult = (planned: PlannedStep, st: StepState, status: 'skipp
   ended_at: null,
   duration_ms: 0,
   attempts: st.attempts,
-  timeout: { ms: st.attemptTimeout.ms, source: st.attemptTimeout.source, explanation: st.attemptTimeout.explanation },
+  timeout: st.attemptTimeout,
   warnings: st.warnings,
   skip_reason: reason,
 });
@@ -127,7 +152,8 @@ const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>
   if (s.stopping?.kind === 'cancel') return 'cancelled';
   if (s.stopping?.kind === 'mission_timeout') return 'timed_out';
   if (results.some((r) => isFailure(r.conclusion))) return 'failed';
-  const clean = s.warnings.length === 0 && results.every((r) => r.conclusion === 'succeeded' && r.warnings.length === 0);
+  const clean =
+    s.warnings.length === 0 && results.every((r) => r.conclusion === 'succeeded' && r.warnings.length === 0);
   return clean ? 'succeeded' : 'succeeded_with_warnings';
 };
 

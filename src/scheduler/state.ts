@@ -8,12 +8,19 @@ import type { StepOutcome } from '../ports/step-type.js';
 import { MinHeap } from './min-heap.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
 
+const NONE: ReadonlyArray<never> = Object.freeze([]);
+
+/** Adds warnings to a step, giving it its own list on the first one. */
+export const addWarning = (st: StepState, ...messages: ReadonlyArray<string>): void => {
+  if (messages.length > 0) st.warnings = [...st.warnings, ...messages];
+};
+
 /** Where a step is in its life. */
 export type StepPhase = 'waiting' | 'queued' | 'running' | 'retry_wait' | 'settled';
 
 /** What an armed timer is for. */
 export type TimerPurpose =
-  | { readonly kind: 'deadline' | 'grace' | 'abandon' | 'progress' | 'stall'; readonly step: number; readonly attempt: number }
+  | { readonly kind: 'watch' | 'grace' | 'abandon'; readonly step: number; readonly attempt: number }
   | { readonly kind: 'retry'; readonly step: number }
   | { readonly kind: 'mission_deadline' };
 
@@ -22,6 +29,8 @@ export interface StepState {
   phase: StepPhase;
   /** Dependencies not settled yet. */
   remaining: number;
+  /** Settled dependencies whose conclusion is not a success; while 0, no strategy needs consulting. */
+  failedDependencies: number;
   /** The current (or last) attempt; 0 before the first. */
   attempt: number;
   firstStartedAt: number | undefined;
@@ -31,16 +40,19 @@ export interface StepState {
   attempts: AttemptResult[];
   lastOutcome: StepOutcome | undefined;
   killReason: KillReason | undefined;
-  deadlineTimer: number;
+  /** One timer per running attempt for whichever comes first: its deadline, a progress tick, a stall check. */
+  watchTimer: number;
+  deadlineAt: number;
+  nextProgressAt: number;
+  stallCheckAt: number;
   graceTimer: number;
-  progressTimer: number;
-  stallTimer: number;
   retryTimer: number;
   outputBytes: number;
   lastLine: string | null;
   lastOutputAt: number;
   stallWarned: boolean;
-  warnings: string[];
+  /** Shared and empty until the first warning (`addWarning`): most steps never have one. */
+  warnings: ReadonlyArray<string>;
   defaults: ReadonlyArray<DefaultValue>;
   result: StepResult | undefined;
 }
@@ -79,32 +91,32 @@ export interface SchedulerState {
 
 /** The state before `start`: every step waiting for its dependencies. `seed` drives retry jitter. */
 export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
-  const steps = plan.steps.map(
-    (s): StepState => ({
-      phase: 'waiting',
-      remaining: s.dependencies.length,
-      attempt: 0,
-      firstStartedAt: undefined,
-      attemptStartedAt: 0,
-      attemptTimeout: s.timeout,
-      delayBeforeMs: 0,
-      attempts: [],
-      lastOutcome: undefined,
-      killReason: undefined,
-      deadlineTimer: 0,
-      graceTimer: 0,
-      progressTimer: 0,
-      stallTimer: 0,
-      retryTimer: 0,
-      outputBytes: 0,
-      lastLine: null,
-      lastOutputAt: 0,
-      stallWarned: false,
-      warnings: [],
-      defaults: [],
-      result: undefined,
-    }),
-  );
+  const steps = plan.steps.map((s): StepState => ({
+    phase: 'waiting',
+    remaining: s.dependencies.length,
+    failedDependencies: 0,
+    attempt: 0,
+    firstStartedAt: undefined,
+    attemptStartedAt: 0,
+    attemptTimeout: s.timeout,
+    delayBeforeMs: 0,
+    attempts: [],
+    lastOutcome: undefined,
+    killReason: undefined,
+    watchTimer: 0,
+    deadlineAt: Infinity,
+    nextProgressAt: Infinity,
+    stallCheckAt: Infinity,
+    graceTimer: 0,
+    retryTimer: 0,
+    outputBytes: 0,
+    lastLine: null,
+    lastOutputAt: 0,
+    stallWarned: false,
+    warnings: NONE,
+    defaults: NONE,
+    result: undefined,
+  }));
   return {
     inner: {
       plan,
@@ -128,7 +140,8 @@ export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
 /** Takes the internals out of a state, marking it consumed. */
 export const consume = (state: SchedulerState): SchedulerInternals => {
   const inner = state.inner;
-  if (inner === undefined) throw new TypeError('this scheduler state was already advanced: use the state that transition returned');
+  if (inner === undefined)
+    throw new TypeError('this scheduler state was already advanced: use the state that transition returned');
   state.inner = undefined;
   return inner;
 };
@@ -136,7 +149,12 @@ export const consume = (state: SchedulerState): SchedulerInternals => {
 /** A read-only view of a state, for tests and debugging; does not consume it. */
 export const inspect = (
   state: SchedulerState,
-): { readonly phases: ReadonlyArray<StepPhase>; readonly running: ReadonlyArray<number>; readonly finished: boolean; readonly results: ReadonlyArray<StepResult | undefined> } => {
+): {
+  readonly phases: ReadonlyArray<StepPhase>;
+  readonly running: ReadonlyArray<number>;
+  readonly finished: boolean;
+  readonly results: ReadonlyArray<StepResult | undefined>;
+} => {
   const inner = state.inner;
   if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
   return {

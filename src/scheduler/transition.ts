@@ -9,8 +9,15 @@ import type { SchedulerCommand } from './commands.js';
 import type { SchedulerEvent } from './events.js';
 import type { KillReason } from './report.js';
 import { buildReport, notRunResult, rawOutcome, ranResult, recordAttempt } from './results.js';
-import { consume, type SchedulerInternals, type SchedulerState, type Stopping, type TimerPurpose } from './state.js';
-import { isFailure, type StepStatus } from './step-status.js';
+import {
+  addWarning,
+  consume,
+  type SchedulerInternals,
+  type SchedulerState,
+  type Stopping,
+  type TimerPurpose,
+} from './state.js';
+import { isFailure, isSuccess, type StepStatus } from './step-status.js';
 
 /** Collects the commands of one transition. */
 class Step {
@@ -56,17 +63,34 @@ const startAttempt = (x: Step, i: number): void => {
   st.stallWarned = false;
   s.running.add(i);
   const remaining = s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at;
-  st.attemptTimeout = capByDeadline(attemptTimeout(planned.timeout, st.attempt, planned.retry?.timeout_multiplier ?? 1), remaining);
+  st.attemptTimeout = capByDeadline(
+    attemptTimeout(planned.timeout, st.attempt, planned.retry?.timeout_multiplier ?? 1),
+    remaining,
+  );
   const attempt = st.attempt;
-  st.deadlineTimer = x.arm({ kind: 'deadline', step: i, attempt }, st.attemptTimeout.ms);
-  st.progressTimer = x.arm({ kind: 'progress', step: i, attempt }, planned.progress_interval_ms);
+  st.deadlineAt = at + st.attemptTimeout.ms;
+  st.nextProgressAt = at + planned.progress_interval_ms;
   const stallCheck = Math.min(planned.stall_warning_ms ?? Infinity, planned.stall_timeout_ms ?? Infinity);
-  st.stallTimer = stallCheck === Infinity ? 0 : x.arm({ kind: 'stall', step: i, attempt }, stallCheck);
+  st.stallCheckAt = at + stallCheck;
+  armWatch(x, i);
   x.commands.push({
     _tag: 'emit',
-    event: { type: 'step_start', at, step_id: planned.id, attempt, timeout_ms: st.attemptTimeout.ms, timeout_explanation: st.attemptTimeout.explanation },
+    event: {
+      type: 'step_start',
+      at,
+      step_id: planned.id,
+      attempt,
+      timeout_ms: st.attemptTimeout.ms,
+      timeout_explanation: st.attemptTimeout.explanation,
+    },
   });
-  x.commands.push({ _tag: 'start_step', step: planned, attempt, timeout_ms: st.attemptTimeout.ms, defaults: st.defaults });
+  x.commands.push({
+    _tag: 'start_step',
+    step: planned,
+    attempt,
+    timeout_ms: st.attemptTimeout.ms,
+    defaults: st.defaults,
+  });
 };
 
 /** Starts queued steps while there is room. */
@@ -79,20 +103,32 @@ const fill = (x: Step): void => {
   }
 };
 
+/** (Re)arms a running attempt's one watch timer for the earliest of its deadline, progress tick and stall check. */
+const armWatch = (x: Step, i: number): void => {
+  const st = x.s.steps[i]!;
+  const due = Math.min(
+    st.killReason === undefined ? st.deadlineAt : Infinity,
+    st.nextProgressAt,
+    st.stallCheckAt,
+  );
+  x.disarm(st.watchTimer);
+  st.watchTimer = due === Infinity ? 0 : x.arm({ kind: 'watch', step: i, attempt: st.attempt }, due - x.at);
+};
+
 const clearAttemptTimers = (x: Step, i: number): void => {
   const st = x.s.steps[i]!;
-  x.disarm(st.deadlineTimer);
+  x.disarm(st.watchTimer);
   x.disarm(st.graceTimer);
-  x.disarm(st.progressTimer);
-  x.disarm(st.stallTimer);
-  st.deadlineTimer = st.graceTimer = st.progressTimer = st.stallTimer = 0;
+  st.watchTimer = st.graceTimer = 0;
 };
 
 /** Settles step `i` and decides, for each dependent that has now heard from every dependency, whether it runs. */
 const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', skipReason?: string): void => {
   const { s, at } = x;
   // A worklist, not recursion: a skip can cascade down a chain of 100,000 steps.
-  const work: Array<{ i: number; status: StepStatus; reason: string | undefined }> = [{ i: first, status: firstStatus, reason: skipReason }];
+  const work: Array<{ i: number; status: StepStatus; reason: string | undefined }> = [
+    { i: first, status: firstStatus, reason: skipReason },
+  ];
   while (work.length > 0) {
     const { i, status, reason } = work.pop()!;
     const planned = s.plan.steps[i]!;
@@ -101,21 +137,34 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
     if (st.phase === 'settled') continue;
     st.phase = 'settled';
     s.settled += 1;
-    st.result = status === 'skipped' || (status === 'cancelled' && st.attempt === 0) ? notRunResult(planned, st, status, reason ?? '') : ranResult(planned, st, status, at);
+    st.result =
+      status === 'skipped' || (status === 'cancelled' && st.attempt === 0)
+        ? notRunResult(planned, st, status, reason ?? '')
+        : ranResult(planned, st, status, at);
     x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
     if (isFailure(st.result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
       stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${st.result.conclusion.replace('_', ' ')}` });
     }
+    const succeeded = isSuccess(st.result.conclusion);
     for (const k of planned.dependents) {
       const dep = s.steps[k]!;
       dep.remaining -= 1;
+      if (!succeeded) dep.failedDependencies += 1;
       if (dep.remaining !== 0 || dep.phase !== 'waiting') continue;
+      if (dep.failedDependencies === 0) {
+        dep.phase = 'queued';
+        s.queue.push(k);
+        continue;
+      }
       const target = s.plan.steps[k]!;
-      const outcomes: DependencyOutcome[] = target.dependencies.map((j) => ({ step_id: s.plan.steps[j]!.id, conclusion: s.steps[j]!.result!.conclusion }));
+      const outcomes: DependencyOutcome[] = target.dependencies.map((j) => ({
+        step_id: s.plan.steps[j]!.id,
+        conclusion: s.steps[j]!.result!.conclusion,
+      }));
       const decision = resolveDependencies(target.strategy, target.step.continue_on_failure, outcomes);
       switch (decision._tag) {
         case 'run':
-          dep.warnings.push(...decision.warnings);
+          addWarning(dep, ...decision.warnings);
           dep.defaults = decision.defaults;
           dep.phase = 'queued';
           s.queue.push(k);
@@ -124,7 +173,11 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
           work.push({ i: k, status: 'skipped', reason: decision.reason });
           break;
         case 'alternative':
-          work.push({ i: k, status: 'skipped', reason: `dependency ${decision.failed} failed and retry_with_alternative (${decision.alternative}) is not supported by this release` });
+          work.push({
+            i: k,
+            status: 'skipped',
+            reason: `dependency ${decision.failed} failed and retry_with_alternative (${decision.alternative}) is not supported by this release`,
+          });
           break;
         default:
           unreachable(decision);
@@ -151,12 +204,17 @@ const stop = (x: Step, stopping: Stopping): void => {
     if (st.phase === 'waiting' || st.phase === 'queued') {
       st.phase = 'settled';
       s.settled += 1;
-      st.result = notRunResult(s.plan.steps[i]!, st, stopping.kind === 'cancel' ? 'cancelled' : 'skipped', notStarted);
+      st.result = notRunResult(
+        s.plan.steps[i]!,
+        st,
+        stopping.kind === 'cancel' ? 'cancelled' : 'skipped',
+        notStarted,
+      );
       x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
     } else if (st.phase === 'retry_wait') {
       x.disarm(st.retryTimer);
       st.retryTimer = 0;
-      st.warnings.push(`not retried: ${notStarted.replace('not started: ', '')}`);
+      addWarning(st, `not retried: ${notStarted.replace('not started: ', '')}`);
       st.phase = 'settled';
       s.settled += 1;
       st.result = ranResult(s.plan.steps[i]!, st, st.attempts[st.attempts.length - 1]!.outcome, at);
@@ -171,10 +229,12 @@ const requestKill = (x: Step, i: number, reason: KillReason): void => {
   if (st.killReason !== undefined) return;
   st.killReason = reason;
   const id = x.s.plan.steps[i]!.id;
-  x.commands.push({ _tag: 'emit', event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'graceful' } });
+  x.commands.push({
+    _tag: 'emit',
+    event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'graceful' },
+  });
   x.commands.push({ _tag: 'kill_step', step: i, attempt: st.attempt, reason, mode: 'graceful' });
-  x.disarm(st.deadlineTimer);
-  st.deadlineTimer = 0;
+  armWatch(x, i);
   st.graceTimer = x.arm({ kind: 'grace', step: i, attempt: st.attempt }, x.s.plan.kill_grace_ms);
 };
 
@@ -182,12 +242,18 @@ const forceKill = (x: Step, i: number): void => {
   const st = x.s.steps[i]!;
   const reason = st.killReason ?? 'cancel';
   const id = x.s.plan.steps[i]!.id;
-  x.commands.push({ _tag: 'emit', event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'force' } });
+  x.commands.push({
+    _tag: 'emit',
+    event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'force' },
+  });
   x.commands.push({ _tag: 'kill_step', step: i, attempt: st.attempt, reason, mode: 'force' });
   // A step that does not end even when forced (a custom step ignoring its AbortSignal) is
   // abandoned after one more grace period, so the mission still ends and reports it.
   x.disarm(st.graceTimer);
-  st.graceTimer = x.arm({ kind: 'abandon', step: i, attempt: st.attempt }, Math.max(1000, x.s.plan.kill_grace_ms));
+  st.graceTimer = x.arm(
+    { kind: 'abandon', step: i, attempt: st.attempt },
+    Math.max(1000, x.s.plan.kill_grace_ms),
+  );
 };
 
 const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
@@ -199,7 +265,8 @@ const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
   st.lastOutcome = outcome;
   const raw = rawOutcome(st, outcome, planned);
   recordAttempt(st, raw, outcome, at, planned);
-  const stoppedByEngine = st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
+  const stoppedByEngine =
+    st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
   if (!stoppedByEngine && s.stopping === undefined && shouldRetry(planned.retry, st.attempt, raw, outcome)) {
     const delay = retryDelayMs(planned.retry!, st.attempt, nextRandom(s));
     if (s.missionDeadlineAt === undefined || at + delay < s.missionDeadlineAt) {
@@ -207,16 +274,26 @@ const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
       st.delayBeforeMs = delay;
       st.retryTimer = x.arm({ kind: 'retry', step: i }, delay);
       const why = st.attempts[st.attempts.length - 1]!.message ?? raw;
-      x.commands.push({ _tag: 'emit', event: { type: 'step_retry', at, step_id: planned.id, next_attempt: st.attempt + 1, delay_ms: delay, reason: why } });
+      x.commands.push({
+        _tag: 'emit',
+        event: {
+          type: 'step_retry',
+          at,
+          step_id: planned.id,
+          next_attempt: st.attempt + 1,
+          delay_ms: delay,
+          reason: why,
+        },
+      });
       return;
     }
-    st.warnings.push('not retried: the mission deadline would pass during the retry delay');
+    addWarning(st, 'not retried: the mission deadline would pass during the retry delay');
   }
   settle(x, i, raw);
 };
 
 const onTimer = (x: Step, purpose: TimerPurpose): void => {
-  const { s, at } = x;
+  const { s } = x;
   if (purpose.kind === 'mission_deadline') {
     s.missionDeadlineTimer = 0;
     if (s.stopping === undefined) stop(x, { kind: 'mission_timeout', reason: 'the mission deadline passed' });
@@ -233,9 +310,9 @@ const onTimer = (x: Step, purpose: TimerPurpose): void => {
   if (st.phase !== 'running' || st.attempt !== purpose.attempt) return;
   const planned = s.plan.steps[purpose.step]!;
   switch (purpose.kind) {
-    case 'deadline':
-      st.deadlineTimer = 0;
-      requestKill(x, purpose.step, 'timeout');
+    case 'watch':
+      st.watchTimer = 0;
+      watch(x, purpose.step);
       return;
     case 'grace':
       st.graceTimer = 0;
@@ -243,36 +320,61 @@ const onTimer = (x: Step, purpose: TimerPurpose): void => {
       return;
     case 'abandon':
       st.graceTimer = 0;
-      st.warnings.push(`the step did not stop after it was forced to; abandoned after ${planned.step.step_type === 'command' ? 'SIGKILL' : 'its AbortSignal fired'}`);
-      finishAttempt(x, purpose.step, { status: 'failed', failure_kind: 'error', message: 'did not stop when asked' });
-      return;
-    case 'progress':
-      x.commands.push({
-        _tag: 'emit',
-        event: { type: 'step_progress', at, step_id: planned.id, elapsed_ms: at - st.attemptStartedAt, output_bytes: st.outputBytes, last_line: st.lastLine },
+      addWarning(
+        st,
+        `the step did not stop after it was forced to; abandoned after ${planned.step.step_type === 'command' ? 'SIGKILL' : 'its AbortSignal fired'}`,
+      );
+      finishAttempt(x, purpose.step, {
+        status: 'failed',
+        failure_kind: 'error',
+        message: 'did not stop when asked',
       });
-      st.progressTimer = x.arm({ kind: 'progress', step: purpose.step, attempt: st.attempt }, planned.progress_interval_ms);
       return;
-    case 'stall': {
-      st.stallTimer = 0;
-      const silent = at - st.lastOutputAt;
-      if (planned.stall_timeout_ms !== undefined && silent >= planned.stall_timeout_ms) {
-        requestKill(x, purpose.step, 'stall');
-        return;
-      }
-      if (planned.stall_warning_ms !== undefined && silent >= planned.stall_warning_ms && !st.stallWarned) {
-        st.stallWarned = true;
-        const message = `no output for ${Math.round(silent / 1000)} s (stall_warning_seconds: ${planned.stall_warning_ms / 1000})`;
-        st.warnings.push(message);
-        x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
-      }
-      const thresholds = [st.stallWarned ? undefined : planned.stall_warning_ms, planned.stall_timeout_ms].filter((t): t is number => t !== undefined && st.lastOutputAt + t > at);
-      if (thresholds.length > 0) st.stallTimer = x.arm({ kind: 'stall', step: purpose.step, attempt: st.attempt }, st.lastOutputAt + Math.min(...thresholds) - at);
-      return;
-    }
     default:
       unreachable(purpose);
   }
+};
+
+/** A running attempt's watch timer fired: enforce its deadline, tick its progress, check for a stall. */
+const watch = (x: Step, i: number): void => {
+  const { s, at } = x;
+  const planned = s.plan.steps[i]!;
+  const st = s.steps[i]!;
+  if (st.killReason === undefined && at >= st.deadlineAt) requestKill(x, i, 'timeout');
+  if (at >= st.nextProgressAt) {
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_progress',
+        at,
+        step_id: planned.id,
+        elapsed_ms: at - st.attemptStartedAt,
+        output_bytes: st.outputBytes,
+        last_line: st.lastLine,
+      },
+    });
+    st.nextProgressAt = at + planned.progress_interval_ms;
+  }
+  if (at >= st.stallCheckAt) {
+    const silent = at - st.lastOutputAt;
+    if (planned.stall_timeout_ms !== undefined && silent >= planned.stall_timeout_ms)
+      requestKill(x, i, 'stall');
+    if (planned.stall_warning_ms !== undefined && silent >= planned.stall_warning_ms && !st.stallWarned) {
+      st.stallWarned = true;
+      const message = `no output for ${Math.round(silent / 1000)} s (stall_warning_seconds: ${planned.stall_warning_ms / 1000})`;
+      addWarning(st, message);
+      x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
+    }
+    // Output may have come since the check was armed: the next check is measured from the last output.
+    const thresholds = [
+      st.stallWarned ? Infinity : (planned.stall_warning_ms ?? Infinity),
+      st.killReason === undefined ? (planned.stall_timeout_ms ?? Infinity) : Infinity,
+    ];
+    st.stallCheckAt = Math.min(
+      ...thresholds.map((t) => (st.lastOutputAt + t > at ? st.lastOutputAt + t : Infinity)),
+    );
+  }
+  armWatch(x, i);
 };
 
 const finishIfDone = (x: Step): void => {
@@ -294,7 +396,10 @@ const current = (s: SchedulerInternals, step: number, attempt: number): boolean 
 };
 
 /** Advances the scheduler by one event. Consumes `state`; use the returned one from then on. */
-export const transition = (state: SchedulerState, event: SchedulerEvent): [SchedulerState, ReadonlyArray<SchedulerCommand>] => {
+export const transition = (
+  state: SchedulerState,
+  event: SchedulerEvent,
+): [SchedulerState, ReadonlyArray<SchedulerCommand>] => {
   const s = consume(state);
   const x = new Step(s, event.at);
   if (!s.finished) {
@@ -302,7 +407,10 @@ export const transition = (state: SchedulerState, event: SchedulerEvent): [Sched
       case 'start': {
         if (s.startedAt !== undefined) break;
         s.startedAt = event.at;
-        x.commands.push({ _tag: 'emit', event: { type: 'mission_start', at: event.at, name: s.plan.mission.name, steps: s.steps.length } });
+        x.commands.push({
+          _tag: 'emit',
+          event: { type: 'mission_start', at: event.at, name: s.plan.mission.name, steps: s.steps.length },
+        });
         if (s.plan.mission_timeout_ms !== undefined) {
           s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
           s.missionDeadlineTimer = x.arm({ kind: 'mission_deadline' }, s.plan.mission_timeout_ms);
@@ -323,8 +431,14 @@ export const transition = (state: SchedulerState, event: SchedulerEvent): [Sched
         const st = s.steps[event.step]!;
         st.outputBytes += event.bytes;
         st.lastOutputAt = event.at;
-        st.stallWarned = false;
         if (event.last_line !== null) st.lastLine = event.last_line;
+        const quietWarning = s.plan.steps[event.step]!.stall_warning_ms;
+        if (st.stallWarned && quietWarning !== undefined) {
+          // Output resumed after a stall warning: watch for the next stall.
+          st.stallWarned = false;
+          st.stallCheckAt = Math.min(st.stallCheckAt, event.at + quietWarning);
+          armWatch(x, event.step);
+        }
         break;
       }
       case 'step_progress': {
@@ -347,8 +461,16 @@ export const transition = (state: SchedulerState, event: SchedulerEvent): [Sched
       }
       case 'step_warning': {
         if (!current(s, event.step, event.attempt)) break;
-        s.steps[event.step]!.warnings.push(event.message);
-        x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at: event.at, step_id: s.plan.steps[event.step]!.id, message: event.message } });
+        addWarning(s.steps[event.step]!, event.message);
+        x.commands.push({
+          _tag: 'emit',
+          event: {
+            type: 'step_warning',
+            at: event.at,
+            step_id: s.plan.steps[event.step]!.id,
+            message: event.message,
+          },
+        });
         break;
       }
       case 'timer_fired': {

@@ -67,5 +67,10 @@ const commandParameterFields = t.partial({
 });
 
 /** The fields above, with `command` required unless `platform_commands` says what to run (checked at load time). */
-export const commandParameters = requiredUnless(commandParameterFields, 'command', ['platform_commands'], 'CommandParameters');
+export const commandParameters = requiredUnless(
+  commandParameterFields,
+  'command',
+  ['platform_commands'],
+  'CommandParameters',
+);
 export type CommandParameters = t.TypeOf<typeof commandParameters>;

@@ -19,11 +19,21 @@ export const outcomeOfExec = (result: ExecResult, expectExitCodes: ReadonlyArray
             stderr,
             message: `exited with code ${exit.code} (expected ${expectExitCodes.join(' or ')})`,
             ...(expectExitCodes.length === 1 && expectExitCodes[0] === 0 && exit.code === 1
-              ? { hint: 'if exit code 1 is a valid answer here (grep finding nothing, say), add `expect_exit_codes: [0, 1]`' }
+              ? {
+                  hint: 'if exit code 1 is a valid answer here (grep finding nothing, say), add `expect_exit_codes: [0, 1]`',
+                }
               : {}),
           };
     case 'signaled':
-      return { status: 'failed', failure_kind: 'signal', exit_code: null, signal: exit.signal, stdout, stderr, message: `killed by ${exit.signal}` };
+      return {
+        status: 'failed',
+        failure_kind: 'signal',
+        exit_code: null,
+        signal: exit.signal,
+        stdout,
+        stderr,
+        message: `killed by ${exit.signal}`,
+      };
     case 'spawn_failed':
       return {
         status: 'failed',
@@ -47,7 +57,12 @@ export const commandStep: StepType<CommandParameters> = {
   parameters: commandParameters,
   run: async (ctx, p) => {
     if (p.command === undefined) {
-      return { status: 'failed', failure_kind: 'invalid_input', message: 'no `command` to run', hint: 'set `parameters.command`' };
+      return {
+        status: 'failed',
+        failure_kind: 'invalid_input',
+        message: 'no `command` to run',
+        hint: 'set `parameters.command`',
+      };
     }
     const result = await ctx.exec({
       command: p.command,

@@ -7,7 +7,8 @@ export type ConfinedPath =
   | { readonly _tag: 'inside'; readonly path: string }
   | { readonly _tag: 'outside'; readonly message: string; readonly hint: string };
 
-const escapes = (rel: string): boolean => rel === '..' || /^\.\.[\\/]/.test(rel) || /^([a-zA-Z]:|[\\/])/.test(rel);
+const escapes = (rel: string): boolean =>
+  rel === '..' || /^\.\.[\\/]/.test(rel) || /^([a-zA-Z]:|[\\/])/.test(rel);
 
 // Windows device names are files nowhere else; refusing them keeps a mission portable and safe.
 const reservedName = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[^\\/]*)?$/i;
@@ -39,17 +40,29 @@ export const confinePath = async (
   const segments = requested.split(/[\\/]/);
   const reserved = segments.find((s) => reservedName.test(s));
   if (reserved !== undefined || /^\\\\[.?]\\/.test(requested)) {
-    return { _tag: 'outside', message: `path "${requested}" names a device (${reserved ?? 'device path'}), not a file`, hint: 'choose an ordinary file name' };
+    return {
+      _tag: 'outside',
+      message: `path "${requested}" names a device (${reserved ?? 'device path'}), not a file`,
+      hint: 'choose an ordinary file name',
+    };
   }
   const target = fs.resolve(root, requested);
   const roots = [root, ...allowed.map((a) => fs.resolve(root, a))];
   if (!roots.some((r) => within(fs, r, target) || r === target)) {
-    return { _tag: 'outside', message: `path "${requested}" resolves to ${target}, outside the working directory`, hint };
+    return {
+      _tag: 'outside',
+      message: `path "${requested}" resolves to ${target}, outside the working directory`,
+      hint,
+    };
   }
   const real = await realTarget(fs, target);
   const realRoots = await Promise.all(roots.map(async (r) => (await fs.realpath(r)) ?? r));
   if (!realRoots.some((r) => within(fs, r, real) || r === real)) {
-    return { _tag: 'outside', message: `path "${requested}" leads through a symlink to ${real}, outside the working directory`, hint };
+    return {
+      _tag: 'outside',
+      message: `path "${requested}" leads through a symlink to ${real}, outside the working directory`,
+      hint,
+    };
   }
   return { _tag: 'inside', path: target };
 };

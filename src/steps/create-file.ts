@@ -19,7 +19,12 @@ export const createFileStep: StepType<CreateFileParameters> = {
       await ctx.fs.writeFileAtomic(where.path, content);
     } catch (e) {
       const err = e as { code?: string; message?: string };
-      const hint = err.code === 'ENOSPC' ? 'the disk is full: free space and run the mission again' : err.code === 'EACCES' ? 'the directory is not writable by this user' : undefined;
+      const hint =
+        err.code === 'ENOSPC'
+          ? 'the disk is full: free space and run the mission again'
+          : err.code === 'EACCES'
+            ? 'the directory is not writable by this user'
+            : undefined;
       return {
         status: 'failed',
         failure_kind: 'io_error',
@@ -27,6 +32,9 @@ export const createFileStep: StepType<CreateFileParameters> = {
         ...(hint ? { hint } : {}),
       };
     }
-    return { status: 'succeeded', output: { path: where.path, bytes: new TextEncoder().encode(content).length } };
+    return {
+      status: 'succeeded',
+      output: { path: where.path, bytes: new TextEncoder().encode(content).length },
+    };
   },
 };

@@ -5,5 +5,10 @@
 const placeholder = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
 /** Replaces `{name}` with `variables[name]` where that variable exists. */
-export const substituteRustChainVariables = (text: string, variables: Readonly<Record<string, string>>): string =>
-  text.replace(placeholder, (whole, name: string) => (Object.hasOwn(variables, name) ? (variables[name] ?? whole) : whole));
+export const substituteRustChainVariables = (
+  text: string,
+  variables: Readonly<Record<string, string>>,
+): string =>
+  text.replace(placeholder, (whole, name: string) =>
+    Object.hasOwn(variables, name) ? (variables[name] ?? whole) : whole,
+  );

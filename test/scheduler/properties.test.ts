@@ -14,7 +14,11 @@ interface Case {
 
 const behaviour: fc.Arbitrary<SimBehaviour> = fc.record({
   durationMs: fc.integer({ min: 0, max: 5000 }),
-  outcome: fc.constantFrom({ status: 'succeeded' as const }, { status: 'failed' as const, exit_code: 1 }, { status: 'succeeded_with_warnings' as const, warnings: ['w'] }),
+  outcome: fc.constantFrom(
+    { status: 'succeeded' as const },
+    { status: 'failed' as const, exit_code: 1 },
+    { status: 'succeeded_with_warnings' as const, warnings: ['w'] },
+  ),
   ignoreGraceful: fc.boolean(),
   ignoreForce: fc.boolean(),
 });
@@ -23,24 +27,36 @@ const stepCase: fc.Arbitrary<Case> = fc.integer({ min: 0, max: 25 }).chain((n) =
   fc.record({
     steps: fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        fc.record({
-          deps: fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : 3 }),
-          timeout: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
-          continueOnError: fc.boolean(),
-          strategy: fc.constantFrom('all_required', 'any_required', 'best_effort'),
-          retries: fc.integer({ min: 1, max: 3 }),
-        }).map(
-          (s): StepInput => ({
+        fc
+          .record({
+            deps: fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
+              maxLength: i === 0 ? 0 : 3,
+            }),
+            timeout: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+            continueOnError: fc.boolean(),
+            strategy: fc.constantFrom('all_required', 'any_required', 'best_effort'),
+            retries: fc.integer({ min: 1, max: 3 }),
+          })
+          .map((s): StepInput => ({
             id: `s${i}`,
             depends_on: s.deps.map((d) => `s${d}`),
             continue_on_error: s.continueOnError,
             dependency_strategy: { _tag: s.strategy as 'all_required' },
             ...(s.timeout !== undefined ? { timeout_seconds: s.timeout } : {}),
             ...(s.retries > 1
-              ? { retry: { max_attempts: s.retries, delay_seconds: 0.5, backoff: 'fixed' as const, multiplier: 2, jitter: 0, retry_on: [{ _tag: 'any_failure' as const }], timeout_multiplier: 1 } }
+              ? {
+                  retry: {
+                    max_attempts: s.retries,
+                    delay_seconds: 0.5,
+                    backoff: 'fixed' as const,
+                    multiplier: 2,
+                    jitter: 0,
+                    retry_on: [{ _tag: 'any_failure' as const }],
+                    timeout_multiplier: 1,
+                  },
+                }
               : {}),
-          }),
-        ),
+          })),
       ),
     ),
     behaviours: fc.array(behaviour, { minLength: n, maxLength: n }),
@@ -58,7 +74,8 @@ const run = (c: Case) => {
     kill_grace_seconds: 1,
     ...(c.missionTimeout !== undefined ? { mission_timeout_seconds: c.missionTimeout } : {}),
   });
-  const extra: SchedulerEvent[] = c.cancelAt !== undefined ? [{ _tag: 'cancel', at: c.cancelAt, reason: 'test' }] : [];
+  const extra: SchedulerEvent[] =
+    c.cancelAt !== undefined ? [{ _tag: 'cancel', at: c.cancelAt, reason: 'test' }] : [];
   return simulate(mission, (id) => c.behaviours[Number(id.slice(1))]!, extra);
 };
 
@@ -83,7 +100,8 @@ describe('scheduler properties over random missions', () => {
             settled.add(command.event.result.id);
             running.delete(command.event.result.id);
           }
-          if (command._tag === 'emit' && command.event.type === 'step_retry') running.delete(command.event.step_id);
+          if (command._tag === 'emit' && command.event.type === 'step_retry')
+            running.delete(command.event.step_id);
         }
       }),
       { numRuns: 300, seed: 42 },
@@ -96,7 +114,9 @@ describe('scheduler properties over random missions', () => {
         const sim = run(c);
         expect(sim.report.steps).toHaveLength(c.steps.length);
         for (const r of sim.report.steps) expect(['pending', 'running']).not.toContain(r.status);
-        const ends = sim.events.filter((e) => e.type === 'step_end').map((e) => (e.type === 'step_end' ? e.result.id : ''));
+        const ends = sim.events
+          .filter((e) => e.type === 'step_end')
+          .map((e) => (e.type === 'step_end' ? e.result.id : ''));
         expect(new Set(ends).size).toBe(ends.length);
         expect(ends).toHaveLength(c.steps.length);
         const total = Object.entries(sim.report.counts).reduce((n, [k, v]) => (k === 'total' ? n : n + v), 0);
@@ -114,13 +134,20 @@ describe('scheduler properties over random missions', () => {
         let failedAt: number | undefined;
         for (const { at, command } of sim.commands) {
           if (command._tag === 'start_step') startedAt.set(`${command.step.index}#${command.attempt}`, at);
-          if (command._tag === 'emit' && command.event.type === 'step_end' && ['failed', 'timed_out'].includes(command.event.result.conclusion)) failedAt ??= at;
+          if (
+            command._tag === 'emit' &&
+            command.event.type === 'step_end' &&
+            ['failed', 'timed_out'].includes(command.event.result.conclusion)
+          )
+            failedAt ??= at;
           if (command._tag !== 'kill_step' || command.mode !== 'graceful') continue;
           const start = startedAt.get(`${command.step}#${command.attempt}`)!;
           switch (command.reason) {
             case 'timeout': {
               const timeout = c.steps[command.step]?.timeout_seconds ?? 300;
-              expect(at - start).toBeGreaterThanOrEqual(Math.min(timeout * 1000, (c.missionTimeout ?? Infinity) * 1000 - start));
+              expect(at - start).toBeGreaterThanOrEqual(
+                Math.min(timeout * 1000, (c.missionTimeout ?? Infinity) * 1000 - start),
+              );
               break;
             }
             case 'cancel':
@@ -149,7 +176,8 @@ describe('scheduler properties over random missions', () => {
         const sim = run(c);
         if (sim.report.status === 'cancelled') expect(c.cancelAt).toBeDefined();
         if (c.cancelAt !== undefined && c.cancelAt < sim.endedAt) expect(sim.report.status).toBe('cancelled');
-        if (sim.report.status === 'succeeded') expect(sim.report.steps.every((s) => s.conclusion === 'succeeded')).toBe(true);
+        if (sim.report.status === 'succeeded')
+          expect(sim.report.steps.every((s) => s.conclusion === 'succeeded')).toBe(true);
         if (sim.report.steps.some((s) => s.conclusion === 'failed' || s.conclusion === 'timed_out')) {
           expect(['failed', 'cancelled', 'timed_out']).toContain(sim.report.status);
         }

@@ -3,7 +3,10 @@
 import type { Mission, MissionConfig, Step } from '../../src/mission/model.js';
 import { stepId } from '../../src/mission/model.js';
 
-export type StepInput = Partial<Omit<Step, 'id' | 'depends_on'>> & { readonly id: string; readonly depends_on?: ReadonlyArray<string> };
+export type StepInput = Partial<Omit<Step, 'id' | 'depends_on'>> & {
+  readonly id: string;
+  readonly depends_on?: ReadonlyArray<string>;
+};
 
 export const buildStep = (s: StepInput): Step => ({
   name: s.id,
@@ -18,7 +21,10 @@ export const buildStep = (s: StepInput): Step => ({
   depends_on: (s.depends_on ?? []).map(stepId),
 });
 
-export const buildMission = (steps: ReadonlyArray<StepInput>, config: Partial<MissionConfig> = {}): Mission => ({
+export const buildMission = (
+  steps: ReadonlyArray<StepInput>,
+  config: Partial<MissionConfig> = {},
+): Mission => ({
   version: '1.0',
   name: 'test mission',
   steps: steps.map(buildStep),

@@ -71,7 +71,14 @@ export const simulate = (
       commands.push({ at: now, command });
       switch (command._tag) {
         case 'arm_timer':
-          timers.set(command.timer, schedule(now + command.delay_ms, { _tag: 'timer_fired', at: now + command.delay_ms, timer: command.timer }));
+          timers.set(
+            command.timer,
+            schedule(now + command.delay_ms, {
+              _tag: 'timer_fired',
+              at: now + command.delay_ms,
+              timer: command.timer,
+            }),
+          );
           break;
         case 'cancel_timer':
           timers.delete(command.timer);
@@ -98,7 +105,12 @@ export const simulate = (
             at: now,
             step: command.step,
             attempt: command.attempt,
-            outcome: { status: 'failed', signal: command.mode === 'graceful' ? 'SIGTERM' : 'SIGKILL', exit_code: null, failure_kind: 'signal' },
+            outcome: {
+              status: 'failed',
+              signal: command.mode === 'graceful' ? 'SIGTERM' : 'SIGKILL',
+              exit_code: null,
+              failure_kind: 'signal',
+            },
           });
           running.set(command.step, { ...r, finishSeq });
           break;
@@ -112,6 +124,7 @@ export const simulate = (
       }
     }
   }
-  if (report === undefined) throw new Error(`simulation did not finish (${pending.length} events pending at ${now} ms)`);
+  if (report === undefined)
+    throw new Error(`simulation did not finish (${pending.length} events pending at ${now} ms)`);
   return { report, commands, events, endedAt: now };
 };

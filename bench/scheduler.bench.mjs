@@ -1,0 +1,130 @@
+// The engine's own cost: a mission of N no-op steps, each depending on up to two earlier ones
+// (seeded), through the real scheduler and runtime, against a minimal Kahn's-algorithm scheduler
+// run in the same process as the floor. Prints per-step times, the ratio to the floor, growth
+// from 10k to 100k steps, and the engine's peak heap. Run with `npm run bench`.
+import { runMission } from '../dist/esm/index.js';
+
+const TARGET_RATIO = 5;
+const TARGET_GROWTH = 1.3;
+const TARGET_HEAP_MB = 150;
+
+const rng = (seed) => () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** Dependency lists: each step depends on up to two distinct earlier steps. */
+const makeGraph = (n, seed = 42) => {
+  const r = rng(seed);
+  const deps = [];
+  for (let i = 0; i < n; i++) {
+    const d = new Set();
+    const k = i === 0 ? 0 : Math.floor(r() * 3);
+    for (let j = 0; j < k; j++) d.add(Math.floor(r() * i));
+    deps.push([...d]);
+  }
+  return deps;
+};
+
+const makeMission = (deps) => ({
+  version: '1.0',
+  name: `bench ${deps.length}`,
+  steps: deps.map((d, i) => ({
+    id: `s${i}`,
+    name: `s${i}`,
+    step_type: 'noop',
+    parameters: {},
+    depends_on: d.map((j) => `s${j}`),
+    continue_on_error: false,
+    dependency_strategy: { _tag: 'all_required' },
+    continue_on_failure: false,
+    allow_partial_results: false,
+  })),
+  config: {
+    max_parallel_steps: 1,
+    fail_fast: true,
+    kill_grace_seconds: 5,
+    progress_interval_seconds: 10,
+    monitoring: { check_interval_seconds: 5, warn_threshold_percent: 80, kill_on_exceed: true },
+  },
+  variables: {},
+  secrets: [],
+  allowed_paths: [],
+  warnings: [],
+});
+
+/**
+ * The floor: the least an asynchronous step runner can do — Kahn's algorithm over the same graph,
+ * awaiting an async no-op per step and keeping a result object per step.
+ */
+const noop = async () => ({ status: 'succeeded' });
+const kahn = async (deps) => {
+  const n = deps.length;
+  const indegree = new Int32Array(n);
+  const dependents = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++)
+    for (const j of deps[i]) {
+      indegree[i]++;
+      dependents[j].push(i);
+    }
+  const queue = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
+  const results = new Array(n);
+  for (let h = 0; h < queue.length; h++) {
+    const i = queue[h];
+    results[i] = await noop();
+    for (const k of dependents[i]) if (--indegree[k] === 0) queue.push(k);
+  }
+  if (queue.length !== n) throw new Error('cycle');
+  return results;
+};
+
+const time = async (fn) => {
+  const t0 = process.hrtime.bigint();
+  const out = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+};
+
+const best = async (runs, fn) => {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) min = Math.min(min, (await time(fn)).ms);
+  return min;
+};
+
+const peakHeap = async (fn) => {
+  globalThis.gc?.();
+  const base = process.memoryUsage().heapUsed;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 2);
+  const out = await fn();
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  clearInterval(timer);
+  return { mb: (peak - base) / 1024 / 1024, out };
+};
+
+const perStep = {};
+for (const n of [10_000, 100_000]) {
+  const deps = makeGraph(n);
+  const mission = makeMission(deps);
+  const runs = n === 10_000 ? 5 : 2;
+  await runMission(mission); // warm-up
+  await kahn(deps);
+  const engineMs = await best(runs, () => runMission(mission));
+  const floorMs = await best(runs * 4, () => kahn(deps));
+  const { mb, out: report } = await peakHeap(() => runMission(mission));
+  if (report.status !== 'succeeded' || report.steps.length !== n)
+    throw new Error(`bench mission did not succeed: ${report.status}`);
+  const us = (ms) => ((ms * 1000) / n).toFixed(2);
+  perStep[n] = engineMs / n;
+  const ratio = engineMs / floorMs;
+  console.log(
+    `scheduler ${n.toLocaleString('en')} steps: missionkit ${us(engineMs)} µs/step, floor (async Kahn) ${us(floorMs)} µs/step → ${ratio.toFixed(2)}× floor (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? 'ok' : 'MISSED'}; peak heap ${mb.toFixed(1)} MB${n === 10_000 ? ` (target < ${TARGET_HEAP_MB} MB) ${mb < TARGET_HEAP_MB ? 'ok' : 'MISSED'}` : ''}`,
+  );
+}
+const growth = perStep[100_000] / perStep[10_000];
+console.log(
+  `scheduler growth 10k → 100k: ${growth.toFixed(2)}× per step (target ≤ ${TARGET_GROWTH}×) ${growth <= TARGET_GROWTH ? 'ok' : 'MISSED'}`,
+);

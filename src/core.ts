@@ -1,0 +1,57 @@
+// missionkit/core: the pure core — parse, plan, schedule — with no Node imports and no real time.
+// Runs anywhere JavaScript runs; the effectful side lives in the main entry point.
+export { parseMission, type ParseOptions } from './mission/parse.js';
+export {
+  formatMissionError,
+  MissionValidationError,
+  type MissionError,
+  type MissionErrorCode,
+  type SourcePosition,
+} from './mission/errors.js';
+export * from './mission/model.js';
+export { createPlan, type MissionPlan, type PlannedStep, type PlanFacts } from './plan/plan.js';
+export { buildGraph, dependencyIds, type StepGraph } from './plan/graph.js';
+export {
+  stepTimeout,
+  attemptTimeout,
+  capByDeadline,
+  type EffectiveTimeout,
+  type TimeoutSource,
+} from './plan/timeouts.js';
+export {
+  resolveDependencies,
+  type DependencyDecision,
+  type DependencyOutcome,
+  type DefaultValue,
+} from './plan/dependencies.js';
+export { shouldRetry, retryDelayMs } from './plan/retry.js';
+export { transition } from './scheduler/transition.js';
+export { initialState, inspect, type SchedulerState, type StepPhase } from './scheduler/state.js';
+export type { SchedulerEvent } from './scheduler/events.js';
+export type { SchedulerCommand } from './scheduler/commands.js';
+export type { MissionEvent, MissionEventType } from './scheduler/mission-events.js';
+export type { MissionReport, StepResult, AttemptResult, KillReason, StepCounts } from './scheduler/report.js';
+export { isSuccess, isFailure, type StepStatus, type MissionStatus } from './scheduler/step-status.js';
+export type { Clock, TimerHandle } from './ports/clock.js';
+export type {
+  Executor,
+  SpawnRequest,
+  SpawnedProcess,
+  ProcessExit,
+  SpawnErrorCode,
+  OutputStream,
+} from './ports/executor.js';
+export type { FileSystem, FileInfo } from './ports/filesystem.js';
+export type {
+  StepType,
+  AnyStepType,
+  StepTypeRegistry,
+  StepContext,
+  StepOutcome,
+  ExecRequest,
+  ExecResult,
+  CapturedText,
+  FailureKind,
+} from './ports/step-type.js';
+export { builtinStepTypes, makeRegistry } from './steps/registry.js';
+export { defineStepType, NonRetryableError, type StepTypeDefinition } from './steps/define-step-type.js';

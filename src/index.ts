@@ -1,0 +1,40 @@
+// missionkit: run missions — YAML graphs of commands, HTTP calls and file operations — from a Node app.
+import type { Mission } from './mission/model.js';
+import { nodeHost, withHostSignals } from './node/node-host.js';
+import type { PlanView } from './runtime/plan-view.js';
+import {
+  loadMissionWith,
+  planMissionWith,
+  runMissionWith,
+  type LoadOptions,
+  type MissionSource,
+  type RunMissionOptions,
+} from './runtime/run-mission.js';
+import type { MissionReport } from './scheduler/report.js';
+
+export * from './core.js';
+export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/run-mission.js';
+export type { PlanView, PlannedStepView } from './runtime/plan-view.js';
+export { createNodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
+export { systemClock } from './node/system-clock.js';
+export { nodeFileSystem } from './node/node-filesystem.js';
+
+/**
+ * Runs a mission and resolves its report — also when steps fail, time out or are cancelled.
+ * Rejects only with a `MissionValidationError` (every problem of an invalid mission at once) or a
+ * `TypeError` (a wrong option). SIGINT/SIGTERM of the host cancel the run and terminate every
+ * process tree first.
+ * @example
+ * const report = await runMission('missions/deploy.yaml', { signal: AbortSignal.timeout(600_000) });
+ * if (report.status !== 'succeeded') process.exitCode = 1;
+ */
+export const runMission = (source: MissionSource, options: RunMissionOptions = {}): Promise<MissionReport> =>
+  withHostSignals(options.signal, (signal) => runMissionWith(nodeHost(), source, { ...options, signal }));
+
+/** Reads, parses and validates a mission; rejects with a `MissionValidationError` listing every problem. */
+export const loadMission = (source: MissionSource, options: LoadOptions = {}): Promise<Mission> =>
+  loadMissionWith(nodeHost(), source, options);
+
+/** What a run would do, without running anything: order, waves, and each step's effective settings. */
+export const planMission = (source: MissionSource, options: LoadOptions = {}): Promise<PlanView> =>
+  planMissionWith(nodeHost(), source, options);

@@ -1,0 +1,47 @@
+// The real host for runMission: the Node executor, the system clock, the real file system, the
+// process's working directory and environment, and its SIGINT/SIGTERM.
+import type { RuntimeHost } from '../runtime/run-mission.js';
+import { onHostTermination, type HostSignal } from './host-signals.js';
+import { createNodeExecutor } from './node-executor.js';
+import { nodeFileSystem } from './node-filesystem.js';
+import { systemClock } from './system-clock.js';
+
+let executor: ReturnType<typeof createNodeExecutor> | undefined;
+
+/** The host a run gets when the caller does not inject ports. */
+export const nodeHost = (): RuntimeHost => {
+  executor ??= createNodeExecutor();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { executor, clock: systemClock, fs: nodeFileSystem, cwd: process.cwd(), env };
+};
+
+/**
+ * Runs `body` with an AbortSignal that also fires when the host receives SIGINT or SIGTERM. When
+ * one arrived and nothing else listens for it, it is raised again once the run has cleaned up, so
+ * the host still ends as it would have without missionkit.
+ */
+export const withHostSignals = async <T>(
+  signal: AbortSignal | undefined,
+  body: (signal: AbortSignal) => Promise<T>,
+): Promise<T> => {
+  const controller = new AbortController();
+  const follow = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  let received: HostSignal | undefined;
+  const dispose = onHostTermination((s) => {
+    received ??= s;
+    controller.abort(new Error(`the host received ${s}`));
+  });
+  try {
+    return await body(controller.signal);
+  } finally {
+    dispose();
+    signal?.removeEventListener('abort', follow);
+    if (received !== undefined && process.listenerCount(received) === 0) {
+      const again = received;
+      setImmediate(() => process.kill(process.pid, again));
+    }
+  }
+};

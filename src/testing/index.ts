@@ -1,0 +1,27 @@
+// missionkit/testing: run missions in-process on virtual time, with scripted processes, so an
+// hour of mission logic is tested in milliseconds.
+export {
+  VirtualClock,
+  DEFAULT_VIRTUAL_START_MS,
+  DEFAULT_MAX_TIMERS,
+  type VirtualClockOptions,
+  type DriveOptions,
+  type PendingTimer,
+} from './virtual-clock.js';
+export {
+  FakeExecutor,
+  type FakeExecutorOptions,
+  type FakeSpawnRecord,
+  type KillMode,
+  type ScriptOrigin,
+} from './fake-executor.js';
+export type {
+  FakeScript,
+  FakeScriptSource,
+  FakeOutput,
+  FakeTextOutput,
+  FakeBytesOutput,
+} from './fake-script.js';
+export { fakePrograms, type FakeProgramName } from './fake-programs.js';
+export { MemoryFileSystem } from './memory-filesystem.js';
+export { runTestMission, TEST_WORKING_DIRECTORY, type TestMissionOptions, type TestMissionResult } from './run-test-mission.js';

@@ -1,0 +1,114 @@
+// runTestMission: a mission run in-process on virtual time with scripted processes and an
+// in-memory file system, returning the report and every event — an hour of mission logic
+// tested in milliseconds, the same way on every machine.
+import type { FileSystem } from '../ports/filesystem.js';
+import { runMissionWith, type MissionSource, type RunMissionOptions } from '../runtime/run-mission.js';
+import type { MissionEvent } from '../scheduler/mission-events.js';
+import type { MissionReport } from '../scheduler/report.js';
+import { FakeExecutor } from './fake-executor.js';
+import type { FakeScriptSource } from './fake-script.js';
+import { MemoryFileSystem } from './memory-filesystem.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** Options of `runTestMission`: those of `runMission`, plus the fakes and their scripts. */
+export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' | 'clock' | 'fs'> {
+  /**
+   * How each step's process behaves, by step id.
+   * @default {} (every process exits 0 at once, see `defaultScript`)
+   * @example { steps: { build: { exitAfterMs: 90_000 }, deploy: { hang: true, ignoreGraceful: true } } }
+   */
+  readonly steps?: Readonly<Record<string, FakeScriptSource>>;
+  /**
+   * How processes behave by command name, for steps without a script of their own.
+   * @default {}
+   * @example { commands: { curl: { output: [{ atMs: 5, text: '200' }], exitAfterMs: 10 } } }
+   */
+  readonly commands?: Readonly<Record<string, FakeScriptSource>>;
+  /**
+   * What an unscripted process does.
+   * @default { exitCode: 0 } (succeeds at once)
+   */
+  readonly defaultScript?: FakeScriptSource;
+  /**
+   * Files the in-memory file system starts with (absolute, or relative to `/mission`).
+   * @default {}
+   * @example { files: { 'input.csv': 'a,b\n1,2\n' } }
+   */
+  readonly files?: Readonly<Record<string, string>>;
+  /** @default a new VirtualClock at 2025-01-01T00:00:00Z */
+  readonly clock?: VirtualClock;
+  /** Your own FakeExecutor (the script options above are then ignored). @default a FakeExecutor with the scripts above */
+  readonly executor?: FakeExecutor;
+  /** @default a MemoryFileSystem with `files` */
+  readonly fs?: FileSystem;
+}
+
+/** What a test run leaves behind to assert on. */
+export interface TestMissionResult {
+  readonly report: MissionReport;
+  /** Every event of the run, in order. */
+  readonly events: ReadonlyArray<MissionEvent>;
+  readonly clock: VirtualClock;
+  /** The FakeExecutor: `executor.signalsFor('step')`, `executor.spawns` and friends. */
+  readonly executor: FakeExecutor;
+  readonly fs: FileSystem;
+}
+
+/** The working directory of a test run. */
+export const TEST_WORKING_DIRECTORY = '/mission';
+
+/**
+ * Runs a mission on a VirtualClock with a FakeExecutor and an in-memory file system.
+ * A path source is read from that file system (seed it with `files`, or pass `fs`).
+ * @example
+ * const { report } = await runTestMission(yaml, { steps: { deploy: { hang: true } } });
+ * expect(report.steps[0].status).toBe('timed_out');
+ */
+export const runTestMission = async (
+  source: MissionSource,
+  options: TestMissionOptions = {},
+): Promise<TestMissionResult> => {
+  const {
+    steps,
+    commands,
+    defaultScript,
+    files,
+    clock: givenClock,
+    executor: givenExecutor,
+    fs: givenFs,
+    onEvent,
+    ...rest
+  } = options;
+  const clock = givenClock ?? new VirtualClock();
+  const fs =
+    givenFs ??
+    new MemoryFileSystem(
+      Object.fromEntries(
+        Object.entries(files ?? {}).map(([p, c]) => [
+          p.startsWith('/') ? p : `${TEST_WORKING_DIRECTORY}/${p}`,
+          c,
+        ]),
+      ),
+    );
+  const executor =
+    givenExecutor ??
+    new FakeExecutor({
+      clock,
+      steps: steps ?? {},
+      commands: commands ?? {},
+      defaultScript: defaultScript ?? { exitCode: 0 },
+    });
+  const events: MissionEvent[] = [];
+  const host = { executor, clock, fs, cwd: TEST_WORKING_DIRECTORY, env: {} };
+  const report = await clock.runUntilSettled(
+    runMissionWith(host, source, {
+      ...rest,
+      seed: rest.seed ?? 1,
+      onEvent: (e) => {
+        events.push(e);
+        onEvent?.(e);
+      },
+    }),
+  );
+  return { report, events, clock, executor, fs };
+};
