@@ -42,6 +42,7 @@ export type {
   OutputStream,
 } from './ports/executor.js';
 export type { FileSystem, FileInfo } from './ports/filesystem.js';
+export type { HttpClient, HttpRequest, HttpResult, HttpFailureCode } from './ports/http.js';
 export type {
   StepType,
   AnyStepType,

@@ -18,6 +18,7 @@ export type { PlanView, PlannedStepView } from './runtime/plan-view.js';
 export { createNodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
 export { systemClock } from './node/system-clock.js';
 export { nodeFileSystem } from './node/node-filesystem.js';
+export { nodeHttp } from './node/node-http.js';
 
 /**
  * Runs a mission and resolves its report — also when steps fail, time out or are cancelled.

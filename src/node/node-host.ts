@@ -4,6 +4,7 @@ import type { RuntimeHost } from '../runtime/run-mission.js';
 import { onHostTermination, type HostSignal } from './host-signals.js';
 import { createNodeExecutor } from './node-executor.js';
 import { nodeFileSystem } from './node-filesystem.js';
+import { nodeHttp } from './node-http.js';
 import { systemClock } from './system-clock.js';
 
 let executor: ReturnType<typeof createNodeExecutor> | undefined;
@@ -13,7 +14,7 @@ export const nodeHost = (): RuntimeHost => {
   executor ??= createNodeExecutor();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { executor, clock: systemClock, fs: nodeFileSystem, cwd: process.cwd(), env };
+  return { executor, clock: systemClock, fs: nodeFileSystem, http: nodeHttp, cwd: process.cwd(), env };
 };
 
 /**

@@ -4,6 +4,7 @@ import type * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { Executor, ProcessExit } from './executor.js';
 import type { FileSystem } from './filesystem.js';
+import type { HttpClient } from './http.js';
 import type { StepId } from '../mission/model.js';
 
 /** Output kept from one stream: all of it, or its first and last halves when it was too long. */
@@ -90,6 +91,8 @@ export interface StepContext {
   readonly allowedPaths: ReadonlyArray<string>;
   readonly clock: Clock;
   readonly fs: FileSystem;
+  /** Sends HTTP requests (the `http` and `llm` step types use it). */
+  readonly http: HttpClient;
   /** Reports progress; appears as a `step_progress` event. */
   readonly progress: (message: string, fraction?: number) => void;
   readonly log: { readonly info: (message: string) => void; readonly warn: (message: string) => void };

@@ -4,6 +4,7 @@ import type { MissionPlan } from '../plan/plan.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
+import type { HttpClient } from '../ports/http.js';
 import type { StepOutcome, StepTypeRegistry } from '../ports/step-type.js';
 import type { SchedulerCommand } from '../scheduler/commands.js';
 import type { SchedulerEvent } from '../scheduler/events.js';
@@ -23,6 +24,7 @@ export interface InterpreterOptions {
   readonly executor: Executor;
   readonly clock: Clock;
   readonly fs: FileSystem;
+  readonly http: HttpClient;
   readonly workingDirectory: string;
   readonly env: Readonly<Record<string, string>>;
   readonly variables: Readonly<Record<string, string>>;
@@ -90,6 +92,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       allowedPaths: o.allowedPaths,
       clock: o.clock,
       fs: o.fs,
+      http: o.http,
       executor: o.executor,
       maxOutputBytes: o.maxOutputBytes,
       killGraceMs: o.plan.kill_grace_ms,

@@ -18,6 +18,7 @@ const KNOWN = [
   'executor',
   'clock',
   'fs',
+  'http',
   'maxOutputBytes',
   'seed',
   'stepTypes',
@@ -89,4 +90,6 @@ export const checkOptions = (options: unknown): void => {
     fail('clock', 'a Clock (now and setTimer)');
   if (has('fs') && typeof (o.fs as { readFile?: unknown })?.readFile !== 'function')
     fail('fs', 'a FileSystem');
+  if (has('http') && typeof (o.http as { request?: unknown })?.request !== 'function')
+    fail('http', 'an HttpClient (an object with request)');
 };

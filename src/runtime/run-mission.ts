@@ -8,6 +8,7 @@ import { createPlan, type MissionPlan } from '../plan/plan.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
+import type { HttpClient } from '../ports/http.js';
 import type { AnyStepType } from '../ports/step-type.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
@@ -54,6 +55,8 @@ export interface RunMissionOptions extends LoadOptions {
   readonly clock?: Clock;
   /** The file system. @default the real one */
   readonly fs?: FileSystem;
+  /** Sends the `http` and `llm` steps' requests. @default Node's fetch */
+  readonly http?: HttpClient;
   /** Capture limit per output stream, in bytes (head and tail kept). @default 1048576 */
   readonly maxOutputBytes?: number;
   /** Seeds retry jitter, so a run can be replayed exactly. @default derived from the clock */
@@ -65,6 +68,7 @@ export interface RuntimeHost {
   readonly executor: Executor;
   readonly clock: Clock;
   readonly fs: FileSystem;
+  readonly http: HttpClient;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
 }
@@ -173,6 +177,7 @@ export const runMissionWith = async (
     executor: options.executor ?? host.executor,
     clock,
     fs,
+    http: options.http ?? host.http,
     workingDirectory: cwd,
     env: { ...host.env, ...(options.env ?? {}) },
     variables: { ...mission.variables, ...(options.variables ?? {}) },

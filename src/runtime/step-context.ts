@@ -4,6 +4,7 @@ import type { StepId } from '../mission/model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor, SpawnedProcess } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
+import type { HttpClient } from '../ports/http.js';
 import type { ExecRequest, ExecResult, StepContext } from '../ports/step-type.js';
 import type { KillReason } from '../scheduler/report.js';
 import { LineSplitter } from './line-splitter.js';
@@ -16,6 +17,7 @@ export interface StepContextHost {
   readonly allowedPaths: ReadonlyArray<string>;
   readonly clock: Clock;
   readonly fs: FileSystem;
+  readonly http: HttpClient;
   readonly executor: Executor;
   readonly maxOutputBytes: number;
   readonly killGraceMs: number;
@@ -78,6 +80,9 @@ export class LiveAttempt implements StepContext {
   }
   get fs(): FileSystem {
     return this.host.fs;
+  }
+  get http(): HttpClient {
+    return this.host.http;
   }
   get executor(): Executor {
     return this.host.executor;

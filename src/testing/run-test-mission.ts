@@ -2,6 +2,7 @@
 // in-memory file system, returning the report and every event — an hour of mission logic
 // tested in milliseconds, the same way on every machine.
 import type { FileSystem } from '../ports/filesystem.js';
+import type { HttpClient } from '../ports/http.js';
 import { runMissionWith, type MissionSource, type RunMissionOptions } from '../runtime/run-mission.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
@@ -41,6 +42,12 @@ export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' |
   readonly executor?: FakeExecutor;
   /** @default a MemoryFileSystem with `files` */
   readonly fs?: FileSystem;
+  /**
+   * Answers the `http` and `llm` steps' requests. Tests reach no network: by default every
+   * request fails with a message saying to pass one (a real client against a local server works too).
+   * @default a client that refuses every request
+   */
+  readonly http?: HttpClient;
 }
 
 /** What a test run leaves behind to assert on. */
@@ -53,6 +60,16 @@ export interface TestMissionResult {
   readonly executor: FakeExecutor;
   readonly fs: FileSystem;
 }
+
+const noNetwork: HttpClient = {
+  request: (req) =>
+    Promise.resolve({
+      _tag: 'failed',
+      code: 'other',
+      message: `no network in runTestMission: ${req.method} ${req.url} was not sent`,
+      hint: 'pass an `http` client to runTestMission (a fake, or a real one against a local server)',
+    }),
+};
 
 /** The working directory of a test run. */
 export const TEST_WORKING_DIRECTORY = '/mission';
@@ -76,6 +93,7 @@ export const runTestMission = async (
     clock: givenClock,
     executor: givenExecutor,
     fs: givenFs,
+    http: givenHttp,
     onEvent,
     ...rest
   } = options;
@@ -99,7 +117,7 @@ export const runTestMission = async (
       defaultScript: defaultScript ?? { exitCode: 0 },
     });
   const events: MissionEvent[] = [];
-  const host = { executor, clock, fs, cwd: TEST_WORKING_DIRECTORY, env: {} };
+  const host = { executor, clock, fs, http: givenHttp ?? noNetwork, cwd: TEST_WORKING_DIRECTORY, env: {} };
   const report = await clock.runUntilSettled(
     runMissionWith(host, source, {
       ...rest,
