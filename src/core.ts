@@ -1,6 +1,21 @@
 // missionkit/core: the pure core — parse, plan, schedule — with no Node imports and no real time.
 // Runs anywhere JavaScript runs; the effectful side lives in the main entry point.
-export { parseMission, type ParseOptions } from './mission/parse.js';
+export { parseMission, decodeMission, DEFAULT_MAX_BYTES, type ParseOptions } from './mission/parse.js';
+export { missionJsonSchema, type JsonSchema, type JsonSchemaOptions } from './mission/json-schema.js';
+export { requiredUnless, type RequiredUnlessType } from './mission/required-unless.js';
+export {
+  PositiveInt,
+  NonNegativeInt,
+  NonNegative,
+  Positive,
+  Percent,
+  Fraction,
+  AtLeastOne,
+  NonEmptyString,
+  StringMap,
+  HttpStatusCode,
+  HttpStatusClass,
+} from './mission/scalars.js';
 export {
   formatMissionError,
   MissionValidationError,

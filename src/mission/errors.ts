@@ -5,6 +5,7 @@ export type MissionErrorCode =
   | 'yaml_syntax'
   | 'too_large'
   | 'alias_limit'
+  | 'too_deep'
   | 'forbidden_tag'
   | 'not_a_mission'
   | 'invalid_type'
@@ -17,6 +18,7 @@ export type MissionErrorCode =
   | 'dependency_cycle'
   | 'unknown_step_type'
   | 'misplaced_field'
+  | 'shell_syntax'
   | 'conflicting_fields'
   | 'invalid_reference'
   | 'unsupported_on_platform'
@@ -54,7 +56,12 @@ export const formatMissionError = (e: MissionError): string => {
     .filter((p) => p !== undefined)
     .join(':');
   const at = e.path === '' ? '' : ` ${e.path}:`;
-  const found = e.found !== undefined ? ` (found ${e.found}` + (e.expected ? `, expected ${e.expected})` : ')') : e.expected ? ` (expected ${e.expected})` : '';
+  const found =
+    e.found !== undefined
+      ? ` (found ${e.found}` + (e.expected ? `, expected ${e.expected})` : ')')
+      : e.expected
+        ? ` (expected ${e.expected})`
+        : '';
   const hint = e.hint ? `\n  hint: ${e.hint}` : '';
   return `${where}: ${e.severity}:${at} ${e.message}${found}${hint}`;
 };

@@ -101,8 +101,22 @@ export interface Step extends TimeoutSettings {
   readonly description?: string;
   /** The registered step type's name (RustChain's `{type: ...}` map form is normalised to this). */
   readonly step_type: string;
-  /** Decoded by the step type's own parameter codec. */
+  /**
+   * Decoded by the step type's own parameter codec, with the liftable fields (timeouts, `retry`,
+   * `resource_limits`…) moved out onto the step. Holds the raw values when `parameter_errors` is set.
+   */
   readonly parameters: Readonly<Record<string, unknown>>;
+  /**
+   * Where `timeout_seconds` was written, when it was: on the step, or inside `parameters` (the
+   * roadmap's place, lifted onto the step by the parser). For `missionkit plan`'s explanations.
+   */
+  readonly timeout_source?: 'step' | 'parameters';
+  /**
+   * Set only when `parameters` did not decode and the step has `continue_on_error: true` (and the
+   * mission was not parsed `strict`): RustChain loaded such missions and the step failed when run,
+   * so the runtime must fail this step with these errors (failure kind `invalid_input`) instead of running it.
+   */
+  readonly parameter_errors?: ReadonlyArray<MissionError>;
   readonly depends_on: ReadonlyArray<StepId>;
   /** A failure or timeout of this step does not fail the mission or skip dependents. @default false */
   readonly continue_on_error: boolean;

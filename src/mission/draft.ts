@@ -1,0 +1,19 @@
+// A problem found before it has a place in the text: the parser's stages report drafts by path,
+// and parse.ts turns each into a MissionError once, with file, line and column looked up.
+import type { MissionError } from './errors.js';
+import type { Path } from './path.js';
+
+/**
+ * A MissionError still addressed by path segments; `at: 'key'` points at the key rather than its
+ * value. A draft that already knows its place (a YAML syntax error) carries `position` itself.
+ */
+export type Draft = Omit<MissionError, 'file' | 'path'> & {
+  readonly path: Path;
+  readonly at?: 'key' | 'value';
+};
+
+/** An error-severity draft. */
+export const error = (d: Omit<Draft, 'severity'>): Draft => ({ ...d, severity: 'error' });
+
+/** A warning-severity draft: reported, but the mission still loads. */
+export const warning = (d: Omit<Draft, 'severity'>): Draft => ({ ...d, severity: 'warning' });
