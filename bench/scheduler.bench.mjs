@@ -57,25 +57,29 @@ const makeMission = (deps) => ({
 });
 
 /**
- * The floor: the least an asynchronous step runner can do — Kahn's algorithm over the same graph,
- * awaiting an async no-op per step and keeping a result object per step.
+ * The floor: the least an asynchronous step runner can do with the same mission — map the
+ * steps' string ids to indices, run Kahn's algorithm, await an async no-op per step, and keep
+ * a result object per step.
  */
 const noop = async () => ({ status: 'succeeded' });
-const kahn = async (deps) => {
-  const n = deps.length;
+const kahn = async (mission) => {
+  const steps = mission.steps;
+  const n = steps.length;
+  const index = new Map();
+  for (let i = 0; i < n; i++) index.set(steps[i].id, i);
   const indegree = new Int32Array(n);
   const dependents = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++)
-    for (const j of deps[i]) {
+    for (const id of steps[i].depends_on) {
       indegree[i]++;
-      dependents[j].push(i);
+      dependents[index.get(id)].push(i);
     }
   const queue = [];
   for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
   const results = new Array(n);
   for (let h = 0; h < queue.length; h++) {
     const i = queue[h];
-    results[i] = await noop();
+    results[i] = { id: steps[i].id, ...(await noop()) };
     for (const k of dependents[i]) if (--indegree[k] === 0) queue.push(k);
   }
   if (queue.length !== n) throw new Error('cycle');
@@ -111,9 +115,9 @@ for (const n of [10_000, 100_000]) {
   const mission = makeMission(deps);
   const runs = n === 10_000 ? 5 : 2;
   await runMission(mission); // warm-up
-  await kahn(deps);
+  await kahn(mission);
   const engineMs = await best(runs, () => runMission(mission));
-  const floorMs = await best(runs * 4, () => kahn(deps));
+  const floorMs = await best(runs * 4, () => kahn(mission));
   const { mb, out: report } = await peakHeap(() => runMission(mission));
   if (report.status !== 'succeeded' || report.steps.length !== n)
     throw new Error(`bench mission did not succeed: ${report.status}`);

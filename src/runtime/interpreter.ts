@@ -143,6 +143,18 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         });
       };
       let running: Promise<StepOutcome>;
+      const paramError = planned.step.parameter_errors?.[0];
+      if (paramError !== undefined) {
+        // The mission loaded (the step may fail: continue_on_error), but this step cannot run as written.
+        finished({
+          status: 'failed',
+          failure_kind: 'invalid_input',
+          message: `invalid parameters: ${paramError.path}: ${paramError.message}`,
+          retryable: false,
+          ...(paramError.hint !== undefined ? { hint: paramError.hint } : {}),
+        });
+        return;
+      }
       try {
         if (type === undefined)
           throw new TypeError(

@@ -1,9 +1,9 @@
 // runMission, planMission and loadMission against ports. The Node entry point (src/index.ts)
 // supplies the real ports; tests supply a FakeExecutor and a VirtualClock.
-import { isLeft } from 'fp-ts/lib/Either.js';
-import { MissionValidationError } from '../mission/errors.js';
+import { isRight, type Either } from 'fp-ts/lib/Either.js';
+import { MissionValidationError, type MissionError } from '../mission/errors.js';
 import type { Mission } from '../mission/model.js';
-import { parseMission } from '../mission/parse.js';
+import { decodeMission, parseMission } from '../mission/parse.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
@@ -19,11 +19,16 @@ import { checkOptions } from './options-check.js';
 import { planView, type PlanView } from './plan-view.js';
 
 /**
- * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`, or a
- * string — a path when it is one line ending in `.yaml`, `.yml` or `.json`, mission text otherwise.
+ * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`,
+ * `{ mission }` (plain data in the mission format, e.g. written in TypeScript), or a string — a
+ * path when it is one line ending in `.yaml`, `.yml` or `.json`, mission text otherwise.
  */
 export type MissionSource =
-  Mission | string | { readonly path: string } | { readonly text: string; readonly file?: string };
+  | Mission
+  | string
+  | { readonly path: string }
+  | { readonly text: string; readonly file?: string }
+  | { readonly mission: unknown };
 
 /** Options of `loadMission`. */
 export interface LoadOptions {
@@ -88,6 +93,12 @@ export const loadMissionWith = async (
   options: LoadOptions = {},
 ): Promise<Mission> => {
   if (isMission(source)) return source;
+  const registry = {
+    stepTypes: makeRegistry(options.stepTypes),
+    ...(options.strict !== undefined ? { strict: options.strict } : {}),
+  };
+  if (typeof source === 'object' && 'mission' in source)
+    return orThrow(decodeMission(source.mission, registry));
   let text: string;
   let file: string | undefined;
   if (typeof source === 'string' && !looksLikePath(source)) {
@@ -125,20 +136,19 @@ export const loadMissionWith = async (
       ]);
     }
   }
-  const parsed = parseMission(text, {
-    ...(file !== undefined ? { file } : {}),
-    stepTypes: makeRegistry(options.stepTypes),
-    ...(options.strict !== undefined ? { strict: options.strict } : {}),
-  });
-  if (isLeft(parsed)) {
-    throw new MissionValidationError(
-      parsed.left.filter((e) => e.severity === 'error'),
-      parsed.left.filter((e) => e.severity === 'warning'),
-    );
-  }
-  return file !== undefined && parsed.right.source_file === undefined
-    ? { ...parsed.right, source_file: file }
-    : parsed.right;
+  const mission = orThrow(parseMission(text, { ...(file !== undefined ? { file } : {}), ...registry }));
+  return file !== undefined && mission.source_file === undefined
+    ? { ...mission, source_file: file }
+    : mission;
+};
+
+/** The mission, or a MissionValidationError carrying every error and warning. */
+const orThrow = (parsed: Either<ReadonlyArray<MissionError>, Mission>): Mission => {
+  if (isRight(parsed)) return parsed.right;
+  throw new MissionValidationError(
+    parsed.left.filter((e) => e.severity === 'error'),
+    parsed.left.filter((e) => e.severity === 'warning'),
+  );
 };
 
 /** What a run would do, without running anything: order, waves and each step's effective settings. */

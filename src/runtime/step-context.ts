@@ -42,7 +42,7 @@ export class StepStopped extends Error {
 export class LiveAttempt implements StepContext {
   private controller: AbortController | undefined;
   private stopped: { reason: KillReason; mode: 'graceful' | 'force' } | undefined;
-  private readonly processes = new Set<SpawnedProcess>();
+  private processes: Set<SpawnedProcess> | undefined;
 
   constructor(
     private readonly host: StepContextHost,
@@ -91,12 +91,27 @@ export class LiveAttempt implements StepContext {
     return this.host.maxOutputBytes;
   }
 
-  readonly progress = (message: string, fraction?: number): void =>
-    this.host.onProgress(this.stepIndex, this.attempt, message, fraction);
-  readonly log = {
-    info: (message: string): void => this.host.onInfo(this.stepIndex, this.attempt, message),
-    warn: (message: string): void => this.host.onWarning(this.stepIndex, this.attempt, message),
-  };
+  // The context's functions are made on first use and bound, so `const { progress } = ctx` works
+  // and a step that never reports progress costs nothing for it.
+  private boundProgress: StepContext['progress'] | undefined;
+  private boundLog: StepContext['log'] | undefined;
+  private boundExec: StepContext['exec'] | undefined;
+
+  get progress(): StepContext['progress'] {
+    return (this.boundProgress ??= (message, fraction) =>
+      this.host.onProgress(this.stepIndex, this.attempt, message, fraction));
+  }
+
+  get log(): StepContext['log'] {
+    return (this.boundLog ??= {
+      info: (message: string): void => this.host.onInfo(this.stepIndex, this.attempt, message),
+      warn: (message: string): void => this.host.onWarning(this.stepIndex, this.attempt, message),
+    });
+  }
+
+  get exec(): StepContext['exec'] {
+    return (this.boundExec ??= (request) => this.run(request));
+  }
 
   /** How the attempt was stopped, if it was (a method, so each read sees the current value). */
   private stopState(): { reason: KillReason; mode: 'graceful' | 'force' } | undefined {
@@ -108,10 +123,10 @@ export class LiveAttempt implements StepContext {
     this.stopped = { reason, mode };
     if (this.controller !== undefined && !this.controller.signal.aborted)
       this.controller.abort(new StepStopped(reason));
-    for (const p of this.processes) p.kill(mode);
+    for (const p of this.processes ?? []) p.kill(mode);
   }
 
-  readonly exec = async (request: ExecRequest): Promise<ExecResult> => {
+  private async run(request: ExecRequest): Promise<ExecResult> {
     const host = this.host;
     const max = request.max_output_bytes ?? host.maxOutputBytes;
     const stdout = new OutputCapture(max);
@@ -148,16 +163,16 @@ export class LiveAttempt implements StepContext {
         host.onActivity(this.stepIndex, this.attempt, chunk.length, last);
       },
     });
-    this.processes.add(proc);
+    (this.processes ??= new Set()).add(proc);
     // A kill that raced with the spawn still reaches the new process.
     const raced = this.stopState();
     if (raced !== undefined) proc.kill(raced.mode);
     const exit = await proc.exited;
-    this.processes.delete(proc);
+    this.processes?.delete(proc);
     for (const stream of ['stdout', 'stderr'] as const) {
       const last = lines[stream].end();
       if (last !== null) host.onActivity(this.stepIndex, this.attempt, 0, last);
     }
     return { exit, stdout: stdout.result(), stderr: stderr.result() };
-  };
+  }
 }

@@ -1,13 +1,15 @@
 // `noop`: does nothing and succeeds; a placeholder, a join point, or a test double.
 import * as t from 'io-ts';
-import type { StepType } from '../ports/step-type.js';
+import type { StepOutcome, StepType } from '../ports/step-type.js';
 
 export const noopParameters = t.partial({});
+
+const SUCCEEDED: StepOutcome = Object.freeze({ status: 'succeeded' });
 
 /** The built-in `noop` step type. */
 export const noopStep: StepType<t.TypeOf<typeof noopParameters>> = {
   name: 'noop',
   description: 'Does nothing and succeeds.',
   parameters: noopParameters,
-  run: () => Promise.resolve({ status: 'succeeded' }),
+  run: () => Promise.resolve(SUCCEEDED),
 };

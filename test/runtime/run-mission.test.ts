@@ -273,3 +273,41 @@ config: { kill_grace_seconds: 1 }
     );
   });
 });
+
+describe('mission sources', () => {
+  it('runs a mission given as plain data, validated like YAML', async () => {
+    const { report } = await runTestMission({
+      mission: { version: '1.0', name: 'typed', steps: [{ id: 'a', name: 'a', step_type: 'noop' }] },
+    });
+    expect(report.status).toBe('succeeded');
+    const bad = await runTestMission({
+      mission: { version: '1.0', name: 'typed', steps: [{ id: 'a', step_type: 'noop' }] },
+    }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(MissionValidationError);
+    expect((bad as MissionValidationError).errors[0]).toMatchObject({
+      code: 'missing_field',
+      path: 'steps[0].name',
+    });
+  });
+
+  it('refuses a source of the wrong shape with a TypeError', async () => {
+    await expect(runTestMission({ steps: [] } as never)).rejects.toThrow(TypeError);
+  });
+
+  it('fails a step whose parameters are invalid when the mission may still load (continue_on_error)', async () => {
+    const yaml = `version: "1.0"
+name: p
+steps:
+  - { id: broken, name: broken, step_type: create_file, parameters: { content: "x" }, continue_on_error: true }
+  - { id: after, name: after, step_type: noop, depends_on: [broken] }
+`;
+    const { report } = await runTestMission(yaml);
+    expect(report.steps[0]).toMatchObject({
+      outcome: 'failed',
+      conclusion: 'succeeded_with_warnings',
+      failure_kind: 'invalid_input',
+    });
+    expect(report.steps[0]!.message).toMatch(/^invalid parameters: steps\[0\]\.parameters/);
+    expect(report.steps[1]!.status).toBe('succeeded');
+  });
+});
