@@ -13,7 +13,6 @@ import {
   Percent,
   Positive,
   PositiveInt,
-  StringMap,
 } from './scalars.js';
 
 /** `fixed` (the default) or `adaptive` (scales with the work; behaviour in the timeouts release). */
@@ -167,11 +166,20 @@ export const ConfigCodec = t.partial(
   'Config',
 );
 
+/** A variable: its value, or `{ value, secret: true }` for one masked in every event, log and report. */
+export const VariableCodec = t.union(
+  [
+    t.string,
+    t.intersection([t.type({ value: t.string }), t.partial({ secret: t.boolean })], 'SecretVariable'),
+  ],
+  'Variable',
+);
+
 const missionRequired = { version: t.string, name: t.string };
 const missionOptional = {
   description: t.string,
   config: t.union([ConfigCodec, t.null], 'ConfigOrNull'),
-  variables: StringMap,
+  variables: t.record(t.string, VariableCodec),
   secrets: t.array(t.string),
   allowed_paths: t.array(t.string),
 };

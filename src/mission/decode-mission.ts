@@ -12,6 +12,7 @@ import { declaredKeys, findUnknownKeys } from './known-keys.js';
 import type { Mission, Step } from './model.js';
 import { checkDocumentShape, missingHint, unknownKeyDraft } from './rustchain-hints.js';
 import { rangeChecks, validateGraph, type StepNode } from './validate.js';
+import { validateTemplates } from './validate-templates.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,6 +95,16 @@ export const decodeValue = (
     }
   }
   drafts.push(...validateGraph(nodes));
+  if (!drafts.some((d) => d.severity === 'error') && steps.length === nodes.length) {
+    drafts.push(
+      ...validateTemplates({
+        steps,
+        variables: (header?.variables ?? {}) as Readonly<Record<string, unknown>> as Readonly<
+          Record<string, string>
+        >,
+      }),
+    );
+  }
 
   if (drafts.some((d) => d.severity === 'error') || header === undefined || steps.length !== nodes.length)
     return { drafts };
@@ -104,8 +115,17 @@ export const decodeValue = (
     ...(header.description !== undefined ? { description: header.description } : {}),
     steps,
     config,
-    variables: header.variables ?? {},
-    secrets: header.secrets ?? [],
+    variables: Object.fromEntries(
+      Object.entries(header.variables ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : v.value]),
+    ),
+    secrets: [
+      ...new Set([
+        ...(header.secrets ?? []),
+        ...Object.entries(header.variables ?? {}).flatMap(([k, v]) =>
+          typeof v !== 'string' && v.secret === true ? [k] : [],
+        ),
+      ]),
+    ],
     allowed_paths: header.allowed_paths ?? [],
     ...(file !== undefined ? { source_file: file } : {}),
     warnings: sortedByPosition(warnings),

@@ -25,6 +25,11 @@ export interface PlannedStep {
   readonly progress_interval_ms: number;
   readonly stall_warning_ms: number | undefined;
   readonly stall_timeout_ms: number | undefined;
+  /**
+   * Named by another step's `retry_with_alternative` and needed by no step otherwise: it runs only
+   * when a dependency it stands in for fails, at most once, and is otherwise skipped as not needed.
+   */
+  readonly on_demand: boolean;
 }
 
 /** A mission ready to run. */
@@ -50,6 +55,12 @@ const ms = (s: number | undefined): number | undefined => (s === undefined ? und
 /** Computes the plan of a validated mission. Pure: the same mission and facts give the same plan. */
 export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPlan => {
   const graph = buildGraph(mission);
+  const alternatives = new Set<StepId>();
+  for (const step of mission.steps) {
+    if (step.dependency_strategy._tag !== 'conditional') continue;
+    for (const d of step.dependency_strategy.dependencies)
+      if (d.on_failure._tag === 'retry_with_alternative') alternatives.add(d.on_failure.step_id);
+  }
   const { config } = mission;
   // Most steps inherit the mission's timeout: one shared value for all of them.
   let inherited: EffectiveTimeout | undefined;
@@ -69,6 +80,7 @@ export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPla
     progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
     stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
     stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
+    on_demand: alternatives.has(step.id) && (graph.dependents[index]?.length ?? 0) === 0,
   }));
   return {
     mission,

@@ -16,6 +16,10 @@ import { unreachable } from '../unreachable.js';
 import { LiveAttempt, type StepContextHost } from './step-context.js';
 import { TimerQueue } from './timer-queue.js';
 import { StepVariables } from './step-variables.js';
+import { makeMasker } from './secret-mask.js';
+import { expandStepParameters } from './expand-parameters.js';
+import type { StepId } from '../mission/model.js';
+import type { StepResult } from '../scheduler/report.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -33,6 +37,8 @@ export interface InterpreterOptions {
   readonly onEvent: ((event: MissionEvent) => void) | undefined;
   readonly signal: AbortSignal | undefined;
   readonly seed: number;
+  /** Secret values, masked as *** in every event and in the report. */
+  readonly secrets: ReadonlyArray<string>;
 }
 
 const reasonText = (signal: AbortSignal): string => {
@@ -63,11 +69,13 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     let done = false;
     const live = new Map<number, LiveAttempt>();
     const variables = new StepVariables(o.variables);
+    const results = new Map<StepId, StepResult>();
+    const mask = makeMasker(o.secrets);
 
     const emit = (event: MissionEvent): void => {
       if (o.onEvent === undefined) return;
       try {
-        o.onEvent(event);
+        o.onEvent(mask(event));
       } catch {
         // A listener's error must not break the run it listens to; the run goes on.
       }
@@ -155,12 +163,29 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         });
         return;
       }
+      const expanded = expandStepParameters(planned.step, {
+        results,
+        substitutes: cmd.substitutes,
+        defaults: cmd.defaults,
+        variables: o.variables,
+        env: o.env,
+      });
+      if (expanded._tag === 'missing') {
+        finished({
+          status: 'failed',
+          failure_kind: 'invalid_input',
+          message: `template ${expanded.ref} in parameters.${expanded.path} has no value: ${expanded.why}`,
+          hint: 'a template reads a result, variable or environment variable that must exist when the step starts',
+          retryable: false,
+        });
+        return;
+      }
       try {
         if (type === undefined)
           throw new TypeError(
             `no step type "${planned.step.step_type}" is registered (the mission was parsed with another registry)`,
           );
-        running = type.run(attempt, planned.step.parameters);
+        running = type.run(attempt, expanded.value);
       } catch (e) {
         running = Promise.reject(e);
       }
@@ -198,6 +223,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         case 'emit':
           if (cmd.event.type === 'step_end') {
             const r = cmd.event.result;
+            results.set(r.id, r);
             if (r.attempts.length > 0) variables.record(r.id, r.stdout.text, r.output);
           }
           emit(cmd.event);
@@ -206,7 +232,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           done = true;
           timers.clear();
           o.signal?.removeEventListener('abort', onAbort);
-          resolve(cmd.report);
+          resolve(mask(cmd.report));
           return;
         default:
           unreachable(cmd);

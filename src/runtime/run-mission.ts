@@ -181,6 +181,7 @@ export const runMissionWith = async (
       `the mission uses step types that are not registered for this run: ${missing.join(', ')} (pass them in the stepTypes option)`,
     );
   }
+  const variables = { ...mission.variables, ...(options.variables ?? {}) };
   return interpret({
     plan,
     registry,
@@ -190,7 +191,8 @@ export const runMissionWith = async (
     http: options.http ?? host.http,
     workingDirectory: cwd,
     env: { ...host.env, ...(options.env ?? {}) },
-    variables: { ...mission.variables, ...(options.variables ?? {}) },
+    variables,
+    secrets: mission.secrets.flatMap((name) => (Object.hasOwn(variables, name) ? [variables[name]!] : [])),
     allowedPaths: mission.allowed_paths.map((p) => fs.resolve(cwd, p)),
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     onEvent: options.onEvent,

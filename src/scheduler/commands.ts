@@ -3,6 +3,7 @@ import type { PlannedStep } from '../plan/plan.js';
 import type { MissionEvent } from './mission-events.js';
 import type { KillReason, MissionReport } from './report.js';
 import type { DefaultValue } from '../plan/dependencies.js';
+import type { Substitute } from './state.js';
 
 /** A command for the runtime. */
 export type SchedulerCommand =
@@ -13,6 +14,8 @@ export type SchedulerCommand =
       readonly timeout_ms: number;
       /** Values standing in for dependencies that did not succeed (conditional `use_default_value`). */
       readonly defaults: ReadonlyArray<DefaultValue>;
+      /** Failed dependencies whose results are read from their alternative step instead. */
+      readonly substitutes: ReadonlyArray<Substitute>;
     }
   | {
       readonly _tag: 'kill_step';

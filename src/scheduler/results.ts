@@ -84,16 +84,19 @@ export const recordAttempt = (
 export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, at: number): StepResult => {
   const outcome = st.lastOutcome;
   const step = planned.step;
-  const conclusion: StepStatus = isFailure(raw) && step.continue_on_error ? 'succeeded_with_warnings' : raw;
+  const forgiven = isFailure(raw) && step.continue_on_error;
   const own = outcome?.warnings ?? NO_WARNINGS;
   const warnings =
-    st.warnings.length === 0 && own.length === 0 && conclusion === raw
+    st.warnings.length === 0 && own.length === 0 && !forgiven
       ? NO_WARNINGS
       : [
           ...st.warnings,
           ...own,
-          ...(conclusion !== raw ? [`step ${raw.replace('_', ' ')} but continue_on_error is set`] : []),
+          ...(forgiven ? [`step ${raw.replace('_', ' ')} but continue_on_error is set`] : []),
         ];
+  // A success with warnings (a failed dependency it ran without, a stall) is told apart from a clean one.
+  const conclusion: StepStatus =
+    forgiven || (raw === 'succeeded' && warnings.length > 0) ? 'succeeded_with_warnings' : raw;
   const message = messageOf(raw, st, outcome, planned);
   return {
     id: planned.id,
@@ -153,7 +156,8 @@ const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>
   if (s.stopping?.kind === 'mission_timeout') return 'timed_out';
   if (results.some((r) => isFailure(r.conclusion))) return 'failed';
   const clean =
-    s.warnings.length === 0 && results.every((r) => r.conclusion === 'succeeded' && r.warnings.length === 0);
+    s.warnings.length === 0 &&
+    results.every((r, i) => (r.conclusion === 'succeeded' && r.warnings.length === 0) || s.notNeeded.has(i));
   return clean ? 'succeeded' : 'succeeded_with_warnings';
 };
 

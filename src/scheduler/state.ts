@@ -2,6 +2,13 @@
 // it is given and returns its successor, so a run of n steps costs O(n + edges) rather than a copy
 // of every step per event. Reusing a consumed state is a programming error and throws.
 import type { DefaultValue } from '../plan/dependencies.js';
+import type { StepId } from '../mission/model.js';
+
+/** A failed dependency and the alternative step whose results stand in for it. */
+export interface Substitute {
+  readonly step_id: StepId;
+  readonly by: StepId;
+}
 import type { MissionPlan } from '../plan/plan.js';
 import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
@@ -54,6 +61,12 @@ export interface StepState {
   /** Shared and empty until the first warning (`addWarning`): most steps never have one. */
   warnings: ReadonlyArray<string>;
   defaults: ReadonlyArray<DefaultValue>;
+  /** Failed dependencies whose alternative step succeeded and stands in for them. */
+  substitutes: ReadonlyArray<Substitute>;
+  /** For an on-demand alternative: some step needs it. */
+  demanded: boolean;
+  /** Steps waiting for this (alternative) step to settle before they decide. */
+  waiters: ReadonlyArray<number>;
   result: StepResult | undefined;
 }
 
@@ -78,6 +91,10 @@ export interface SchedulerInternals {
   missionDeadlineTimer: number;
   stopping: Stopping | undefined;
   finished: boolean;
+  /** On-demand alternatives nobody has asked for yet (and not settled). */
+  idleOnDemand: number;
+  /** Steps skipped because they were not needed (unused alternatives): they do not make a mission "with warnings". */
+  readonly notNeeded: Set<number>;
   /** The state of the PRNG used for retry jitter (mulberry32), seeded by the host. */
   seed: number;
   readonly warnings: string[];
@@ -115,6 +132,9 @@ export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
     stallWarned: false,
     warnings: NONE,
     defaults: NONE,
+    substitutes: NONE,
+    demanded: false,
+    waiters: NONE,
     result: undefined,
   }));
   return {
@@ -131,6 +151,8 @@ export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
       missionDeadlineTimer: 0,
       stopping: undefined,
       finished: false,
+      idleOnDemand: plan.steps.filter((p) => p.on_demand).length,
+      notNeeded: new Set(),
       seed: seed >>> 0,
       warnings: [],
     },

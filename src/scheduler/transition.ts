@@ -3,6 +3,7 @@
 import { resolveDependencies, type DependencyOutcome } from '../plan/dependencies.js';
 import { retryDelayMs, shouldRetry } from '../plan/retry.js';
 import { attemptTimeout, capByDeadline } from '../plan/timeouts.js';
+import type { StepId } from '../mission/model.js';
 import type { StepOutcome } from '../ports/step-type.js';
 import { unreachable } from '../unreachable.js';
 import type { SchedulerCommand } from './commands.js';
@@ -90,6 +91,7 @@ const startAttempt = (x: Step, i: number): void => {
     attempt,
     timeout_ms: st.attemptTimeout.ms,
     defaults: st.defaults,
+    substitutes: st.substitutes,
   });
 };
 
@@ -151,38 +153,75 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
       dep.remaining -= 1;
       if (!succeeded) dep.failedDependencies += 1;
       if (dep.remaining !== 0 || dep.phase !== 'waiting') continue;
-      if (dep.failedDependencies === 0) {
-        dep.phase = 'queued';
-        s.queue.push(k);
-        continue;
-      }
-      const target = s.plan.steps[k]!;
-      const outcomes: DependencyOutcome[] = target.dependencies.map((j) => ({
-        step_id: s.plan.steps[j]!.id,
-        conclusion: s.steps[j]!.result!.conclusion,
-      }));
-      const decision = resolveDependencies(target.strategy, target.step.continue_on_failure, outcomes);
-      switch (decision._tag) {
-        case 'run':
-          addWarning(dep, ...decision.warnings);
-          dep.defaults = decision.defaults;
-          dep.phase = 'queued';
-          s.queue.push(k);
-          break;
-        case 'skip':
-          work.push({ i: k, status: 'skipped', reason: decision.reason });
-          break;
-        case 'alternative':
-          work.push({
-            i: k,
-            status: 'skipped',
-            reason: `dependency ${decision.failed} failed and retry_with_alternative (${decision.alternative}) is not supported by this release`,
-          });
-          break;
-        default:
-          unreachable(decision);
-      }
+      if (s.plan.steps[k]!.on_demand && !dep.demanded) continue;
+      decide(x, k, work);
     }
+    for (const k of st.waiters) if (s.steps[k]!.phase === 'waiting') decide(x, k, work);
+    st.waiters = [];
+  }
+};
+
+type Work = Array<{ i: number; status: StepStatus; reason: string | undefined }>;
+
+/** Whether a step whose dependencies have all settled runs, is skipped, or first needs an alternative. */
+const decide = (x: Step, k: number, work: Work): void => {
+  const { s } = x;
+  const dep = s.steps[k]!;
+  if (dep.failedDependencies === 0) {
+    dep.phase = 'queued';
+    s.queue.push(k);
+    return;
+  }
+  const target = s.plan.steps[k]!;
+  const standIn = new Map<string, StepId>(dep.substitutes.map((sub) => [sub.step_id, sub.by]));
+  const conclusionOf = (id: StepId): StepStatus => s.steps[s.plan.graph.index.get(id)!]!.result!.conclusion;
+  const outcomes: DependencyOutcome[] = target.dependencies.map((j) => {
+    const id = s.plan.steps[j]!.id;
+    return { step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) };
+  });
+  const decision = resolveDependencies(target.strategy, target.step.continue_on_failure, outcomes);
+  switch (decision._tag) {
+    case 'run':
+      addWarning(dep, ...decision.warnings);
+      dep.defaults = decision.defaults;
+      dep.phase = 'queued';
+      s.queue.push(k);
+      return;
+    case 'skip':
+      work.push({ i: k, status: 'skipped', reason: decision.reason });
+      return;
+    case 'alternative': {
+      const a = s.plan.graph.index.get(decision.alternative)!;
+      const alt = s.steps[a]!;
+      if (alt.phase === 'settled') {
+        const ok = isSuccess(alt.result!.conclusion);
+        if (ok) {
+          dep.substitutes = [...dep.substitutes, { step_id: decision.failed, by: decision.alternative }];
+          addWarning(
+            dep,
+            `dependency ${decision.failed} failed; using its alternative ${decision.alternative} (conditional: retry_with_alternative)`,
+          );
+          decide(x, k, work);
+          return;
+        }
+        const how = alt.result!.conclusion === 'skipped' ? 'was skipped' : 'failed';
+        work.push({
+          i: k,
+          status: 'skipped',
+          reason: `dependency ${decision.failed} failed and its alternative ${decision.alternative} ${how} too (conditional: retry_with_alternative)`,
+        });
+        return;
+      }
+      alt.waiters = [...alt.waiters, k];
+      if (!alt.demanded && s.plan.steps[a]!.on_demand) {
+        alt.demanded = true;
+        s.idleOnDemand -= 1;
+        if (alt.phase === 'waiting' && alt.remaining === 0) decide(x, a, work);
+      }
+      return;
+    }
+    default:
+      unreachable(decision);
   }
 };
 
@@ -202,6 +241,7 @@ const stop = (x: Step, stopping: Stopping): void => {
         : `not started: the mission deadline passed (config.mission_timeout_seconds)`;
   s.steps.forEach((st, i) => {
     if (st.phase === 'waiting' || st.phase === 'queued') {
+      if (s.plan.steps[i]!.on_demand && !st.demanded) s.idleOnDemand -= 1;
       st.phase = 'settled';
       s.settled += 1;
       st.result = notRunResult(
@@ -379,7 +419,25 @@ const watch = (x: Step, i: number): void => {
 
 const finishIfDone = (x: Step): void => {
   const { s, at } = x;
-  if (s.finished || s.startedAt === undefined || s.settled !== s.steps.length) return;
+  if (s.finished || s.startedAt === undefined) return;
+  if (s.idleOnDemand > 0 && s.settled + s.idleOnDemand === s.steps.length) {
+    // Nothing is left that could need them: unused alternatives are skipped as not needed.
+    s.steps.forEach((st, i) => {
+      if (st.phase === 'settled' || !s.plan.steps[i]!.on_demand || st.demanded) return;
+      st.phase = 'settled';
+      s.settled += 1;
+      s.notNeeded.add(i);
+      st.result = notRunResult(
+        s.plan.steps[i]!,
+        st,
+        'skipped',
+        'not needed: no dependency it stands in for failed',
+      );
+      x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
+    });
+    s.idleOnDemand = 0;
+  }
+  if (s.settled !== s.steps.length) return;
   s.finished = true;
   x.disarm(s.missionDeadlineTimer);
   s.missionDeadlineTimer = 0;
@@ -416,7 +474,7 @@ export const transition = (
           s.missionDeadlineTimer = x.arm({ kind: 'mission_deadline' }, s.plan.mission_timeout_ms);
         }
         s.steps.forEach((st, i) => {
-          if (st.remaining === 0) {
+          if (st.remaining === 0 && !s.plan.steps[i]!.on_demand) {
             st.phase = 'queued';
             s.queue.push(i);
           }

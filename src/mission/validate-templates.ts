@@ -1,0 +1,132 @@
+// Load-time checks of `{{ … }}` references in step parameters: a reference to an unknown step, or
+// to a step this one does not (transitively) depend on, is an error — at run time its value might
+// not exist yet. An unknown mission variable is a warning (the host may pass it with `variables`).
+import { dependencyIds } from '../plan/graph.js';
+import { parseTemplate, type TemplateRef } from '../plan/templates.js';
+import { error, warning, type Draft } from './draft.js';
+import type { Mission, Step, StepId } from './model.js';
+import type { Path } from './path.js';
+import { suggest } from './suggest.js';
+
+type Found = {
+  readonly path: Path;
+  readonly ref?: TemplateRef;
+  readonly problem?: { readonly text: string; readonly message: string; readonly hint: string };
+};
+
+const walk = (value: unknown, path: Path, out: Found[]): void => {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return;
+    const { parts, problems } = parseTemplate(value);
+    for (const p of parts) if (p._tag === 'ref') out.push({ path, ref: p.ref });
+    for (const problem of problems) out.push({ path, problem });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(v, [...path, i], out));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], out);
+  }
+};
+
+/** Every step `start` waits for, directly or through others. */
+const ancestors = (start: Step, byId: ReadonlyMap<string, Step>): ReadonlySet<StepId> => {
+  const seen = new Set<StepId>();
+  const stack = [...dependencyIds(start)];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const step = byId.get(id);
+    if (step !== undefined) stack.push(...dependencyIds(step));
+  }
+  return seen;
+};
+
+/** Checks the templates of a decoded mission's steps. */
+export const validateTemplates = (
+  mission: Pick<Mission, 'steps'> & { readonly variables: Readonly<Record<string, unknown>> },
+): ReadonlyArray<Draft> => {
+  const drafts: Draft[] = [];
+  const byId = new Map<string, Step>(mission.steps.map((s) => [s.id, s]));
+  mission.steps.forEach((step, i) => {
+    const found: Found[] = [];
+    walk(step.parameters, ['steps', i, 'parameters'], found);
+    if (found.length === 0) return;
+    let reachable: ReadonlySet<StepId> | undefined;
+    for (const { path, ref, problem } of found) {
+      if (problem !== undefined) {
+        drafts.push(
+          error({
+            code: 'invalid_reference',
+            path,
+            message: problem.message,
+            found: problem.text,
+            hint: problem.hint,
+          }),
+        );
+        continue;
+      }
+      if (ref === undefined) continue;
+      switch (ref._tag) {
+        case 'step': {
+          if (!byId.has(ref.step)) {
+            const guess = suggest(ref.step, byId.keys());
+            drafts.push(
+              error({
+                code: 'invalid_reference',
+                path,
+                message: `template ${ref.text} names no step of this mission`,
+                found: ref.step,
+                ...(guess !== undefined
+                  ? { hint: `did you mean \`${guess}\`?` }
+                  : { hint: 'use the `id` of an earlier step' }),
+              }),
+            );
+            break;
+          }
+          if (ref.step === step.id) {
+            drafts.push(
+              error({
+                code: 'invalid_reference',
+                path,
+                message: `template ${ref.text} reads this step's own result`,
+                hint: 'a step can only read the results of steps that ran before it',
+              }),
+            );
+            break;
+          }
+          reachable ??= ancestors(step, byId);
+          if (!reachable.has(ref.step as StepId)) {
+            drafts.push(
+              error({
+                code: 'invalid_reference',
+                path,
+                message: `template ${ref.text} reads step \`${ref.step}\`, which \`${step.id}\` does not depend on, so it may not have run yet`,
+                hint: `add "${ref.step}" to this step's depends_on`,
+              }),
+            );
+          }
+          break;
+        }
+        case 'variable':
+          if (!Object.hasOwn(mission.variables, ref.name)) {
+            const guess = suggest(ref.name, Object.keys(mission.variables));
+            drafts.push(
+              warning({
+                code: 'invalid_reference',
+                path,
+                message: `template ${ref.text} names a variable the mission does not define`,
+                hint:
+                  guess !== undefined
+                    ? `did you mean \`${guess}\`? (or pass it with --var / the variables option)`
+                    : 'define it under `variables:` or pass it with --var / the variables option',
+              }),
+            );
+          }
+          break;
+        case 'env':
+          break;
+      }
+    }
+  });
+  return drafts;
+};

@@ -1,0 +1,52 @@
+// Masks secret values as *** in everything that leaves a run: events, logs, reports and error
+// messages — including a secret cut in two where bounded output capture dropped the middle.
+
+const MARKER = /\n\[… \d+ bytes dropped …\]\n/;
+
+/** The shortest secret that is masked; shorter values would garble ordinary output. */
+export const MIN_SECRET_LENGTH = 3;
+
+/** A function that masks secrets in any JSON-like value. */
+export type Masker = <T>(value: T) => T;
+
+/** Identity, for runs without secrets. */
+export const noMask: Masker = (v) => v;
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Builds a masker for these secret values (longest first, so overlapping secrets mask whole). */
+export const makeMasker = (secrets: ReadonlyArray<string>): Masker => {
+  const values = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
+  if (values.length === 0) return noMask;
+  const whole = new RegExp(values.map(escape).join('|'), 'g');
+  const maskText = (text: string): string => {
+    let out = text.replace(whole, '***');
+    const cut = MARKER.exec(out);
+    if (cut !== null) {
+      // A secret split by the dropped middle: its start ends the head, its end starts the tail.
+      let head = out.slice(0, cut.index);
+      let tail = out.slice(cut.index + cut[0].length);
+      for (const v of values) {
+        for (let n = v.length - 1; n >= MIN_SECRET_LENGTH; n--) {
+          if (head.endsWith(v.slice(0, n))) head = `${head.slice(0, -n)}***`;
+          if (tail.startsWith(v.slice(v.length - n))) tail = `***${tail.slice(n)}`;
+        }
+      }
+      out = `${head}${cut[0]}${tail}`;
+    }
+    return out;
+  };
+  const mask = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.length >= MIN_SECRET_LENGTH ? maskText(v) : v;
+    if (Array.isArray(v)) return v.map(mask);
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = mask(x);
+      return out;
+    }
+    return v;
+  };
+  return mask as Masker;
+};
