@@ -9,6 +9,7 @@ import {
   type StepId,
 } from '../mission/model.js';
 import { buildGraph, type StepGraph } from './graph.js';
+import { mayHaveTemplates } from './templates.js';
 import { stepTimeout, type EffectiveTimeout } from './timeouts.js';
 
 /** One step's effective settings. */
@@ -30,6 +31,8 @@ export interface PlannedStep {
    * when a dependency it stands in for fails, at most once, and is otherwise skipped as not needed.
    */
   readonly on_demand: boolean;
+  /** Its parameters contain `{{ … }}` text, so they are expanded when it starts. */
+  readonly templated: boolean;
 }
 
 /** A mission ready to run. */
@@ -81,6 +84,7 @@ export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPla
     stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
     stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
     on_demand: alternatives.has(step.id) && (graph.dependents[index]?.length ?? 0) === 0,
+    templated: mayHaveTemplates(step.parameters),
   }));
   return {
     mission,

@@ -104,6 +104,16 @@ export const parseTemplate = (
   return { parts, problems };
 };
 
+/** Whether any string in a value contains `{{` (a cheap test, so steps without templates skip expansion). */
+export const mayHaveTemplates = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(mayHaveTemplates);
+  if (typeof value === 'object' && value !== null) {
+    for (const k in value) if (mayHaveTemplates((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+};
+
 /** Every reference (and problem) in a value's strings, with the path of each string. */
 export const referencesIn = (
   value: unknown,

@@ -18,6 +18,7 @@ import { TimerQueue } from './timer-queue.js';
 import { StepVariables } from './step-variables.js';
 import { makeMasker } from './secret-mask.js';
 import { expandStepParameters } from './expand-parameters.js';
+import type { Expansion } from '../plan/templates.js';
 import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 
@@ -163,13 +164,15 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         });
         return;
       }
-      const expanded = expandStepParameters(planned.step, {
-        results,
-        substitutes: cmd.substitutes,
-        defaults: cmd.defaults,
-        variables: o.variables,
-        env: o.env,
-      });
+      const expanded: Expansion = !planned.templated
+        ? { _tag: 'ok', value: planned.step.parameters }
+        : expandStepParameters(planned.step, {
+            results,
+            substitutes: cmd.substitutes,
+            defaults: cmd.defaults,
+            variables: o.variables,
+            env: o.env,
+          });
       if (expanded._tag === 'missing') {
         finished({
           status: 'failed',
