@@ -1,6 +1,8 @@
 // Keeps file steps inside the mission's working directory (or an allowed path): lexically first,
 // then with symlinks resolved, so neither `..`, an absolute path nor a symlink can escape.
 import type { FileSystem } from '../ports/filesystem.js';
+import type { StepOutcome } from '../ports/step-type.js';
+import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 /** A path that may be written, or why not. */
 export type ConfinedPath =
@@ -66,3 +68,35 @@ export const confinePath = async (
   }
   return { _tag: 'inside', path: target };
 };
+
+/** A refused path as a step's failure: nothing was touched, and trying again cannot help. */
+export const refusedOutcome = (refused: Extract<ConfinedPath, { _tag: 'outside' }>): StepOutcome => ({
+  status: 'failed',
+  failure_kind: 'invalid_input',
+  message: refused.message,
+  hint: refused.hint,
+  retryable: false,
+});
+
+/** What `confineStepPath` needs of a step's context. */
+export interface ConfinementContext {
+  readonly fs: FileSystem;
+  readonly workingDirectory: string;
+  readonly allowedPaths: ReadonlyArray<string>;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A step's path parameter: RustChain `{name}` substitution first, then the confinement check. */
+export const confineStepPath = (ctx: ConfinementContext, raw: string): Promise<ConfinedPath> =>
+  confinePath(
+    ctx.fs,
+    ctx.workingDirectory,
+    substituteRustChainVariables(raw, ctx.variables),
+    ctx.allowedPaths,
+  );
+
+/** Whether `path` is the working directory or an allowed path itself, which no step may delete or move. */
+export const isConfinementRoot = (ctx: ConfinementContext, path: string): boolean =>
+  [ctx.workingDirectory, ...ctx.allowedPaths].some(
+    (r) => ctx.fs.relative(ctx.fs.resolve(ctx.workingDirectory, r), path) === '',
+  );

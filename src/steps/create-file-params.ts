@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 
 export const createFileParameters = t.intersection([
   t.type({
-    /** Relative to the mission's working directory; may not leave it (see `allowed_paths`). */
+    /** Relative to the mission's working directory; may not leave it (see `allowed_paths`). `{name}` substitution. */
     path: t.string,
   }),
   t.partial({

@@ -67,8 +67,80 @@ export class MemoryFileSystem implements FileSystem {
   writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
     const n = normalize(path);
     if (this.dirs.has(n)) return Promise.reject(fsError('EISDIR', `${n} is a directory`));
+    const blocked = this.fileAncestor(n);
+    if (blocked !== undefined)
+      return Promise.reject(fsError('ENOTDIR', `${blocked} is a file, not a directory`));
     this.put(n, data);
     return Promise.resolve();
+  }
+
+  readDirectory(path: string): Promise<ReadonlyArray<string>> {
+    const n = normalize(path);
+    if (this.files.has(n)) return Promise.reject(fsError('ENOTDIR', `${n} is a file, not a directory`));
+    if (!this.dirs.has(n)) return Promise.reject(fsError('ENOENT', `no such directory ${n}`));
+    const names = new Set<string>();
+    for (const p of [...this.files.keys(), ...this.dirs]) {
+      if (p !== n && this.dirname(p) === n) names.add(p.slice(p.lastIndexOf('/') + 1));
+    }
+    return Promise.resolve([...names]);
+  }
+
+  remove(path: string, options: { readonly recursive: boolean }): Promise<void> {
+    const n = normalize(path);
+    if (this.files.delete(n)) return Promise.resolve();
+    if (!this.dirs.has(n)) return Promise.reject(fsError('ENOENT', `no such file or directory ${n}`));
+    if (n === '/') return Promise.reject(fsError('EBUSY', 'cannot remove the root directory'));
+    const inside = (p: string): boolean => p.startsWith(`${n}/`);
+    const children = [...this.files.keys(), ...this.dirs].filter(inside);
+    if (children.length > 0 && !options.recursive)
+      return Promise.reject(fsError('ENOTEMPTY', `directory not empty ${n}`));
+    for (const c of children) {
+      this.files.delete(c);
+      this.dirs.delete(c);
+    }
+    this.dirs.delete(n);
+    return Promise.resolve();
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    const a = normalize(from);
+    const b = normalize(to);
+    const file = this.files.get(a);
+    if (file !== undefined) {
+      if (this.dirs.has(b)) return Promise.reject(fsError('EISDIR', `${b} is a directory`));
+      this.files.delete(a);
+      this.put(b, file);
+      return Promise.resolve();
+    }
+    if (!this.dirs.has(a)) return Promise.reject(fsError('ENOENT', `no such file or directory ${a}`));
+    if (b === a || b.startsWith(`${a}/`))
+      return Promise.reject(fsError('EINVAL', `cannot move ${a} into itself`));
+    if (this.files.has(b)) return Promise.reject(fsError('ENOTDIR', `${b} is a file, not a directory`));
+    const moved = (p: string): string => `${b}${p.slice(a.length)}`;
+    for (const [p, data] of [...this.files]) {
+      if (p.startsWith(`${a}/`)) {
+        this.files.delete(p);
+        this.files.set(moved(p), data);
+      }
+    }
+    for (const d of [...this.dirs]) {
+      if (d === a || d.startsWith(`${a}/`)) {
+        this.dirs.delete(d);
+        this.dirs.add(moved(d));
+      }
+    }
+    for (let d = this.dirname(b); !this.dirs.has(d); d = this.dirname(d)) this.dirs.add(d);
+    return Promise.resolve();
+  }
+
+  copyFileAtomic(from: string, to: string): Promise<void> {
+    const a = normalize(from);
+    const file = this.files.get(a);
+    if (file === undefined)
+      return Promise.reject(
+        this.dirs.has(a) ? fsError('EISDIR', `${a} is a directory`) : fsError('ENOENT', `no such file ${a}`),
+      );
+    return this.writeFileAtomic(to, file.slice());
   }
 
   /** A file's text, for assertions; undefined when there is none. */
@@ -80,6 +152,12 @@ export class MemoryFileSystem implements FileSystem {
   /** Every file path, sorted. */
   list(): ReadonlyArray<string> {
     return [...this.files.keys()].sort();
+  }
+
+  /** The nearest ancestor of `path` that is a file, which would make writing `path` fail. */
+  private fileAncestor(path: string): string | undefined {
+    for (let d = this.dirname(path); d !== '/'; d = this.dirname(d)) if (this.files.has(d)) return d;
+    return undefined;
   }
 
   private put(path: string, data: string | Uint8Array): void {
