@@ -2,8 +2,7 @@
 // `parameters` from its step type (so `method: 'FETCH'` or `max_redirects: '3'` does not
 // compile), then checks the whole mission exactly as a YAML file is checked (ids, dependencies,
 // cycles), and returns it ready for `runMission`.
-import { runMission, type MissionReport } from 'missionkit';
-import { defineMission } from '../src/steps/define-mission.js';
+import { defineMission, runMission, type MissionReport } from 'missionkit';
 
 /** Checks a service, keeps its answer, and archives yesterday's log. */
 export const nightly = defineMission({

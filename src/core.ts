@@ -70,4 +70,38 @@ export type {
   FailureKind,
 } from './ports/step-type.js';
 export { builtinStepTypes, makeRegistry } from './steps/registry.js';
-export { defineStepType, NonRetryableError, type StepTypeDefinition } from './steps/define-step-type.js';
+export {
+  defineStepType,
+  NonRetryableError,
+  StepError,
+  type StepErrorOptions,
+  type StepTypeDefinition,
+  type TypedStepType,
+} from './steps/define-step-type.js';
+export {
+  defineMission,
+  type MissionDefinition,
+  type StepDefinition,
+  type AnyStepDefinition,
+  type DefineMissionOptions,
+  type BuiltinParameterCodecs,
+} from './steps/define-mission.js';
+export {
+  RUSTCHAIN_STEP_TYPES,
+  rustChainStepType,
+  rustChainStepTypeHint,
+  customStepTypeSnippet,
+  type RustChainStepType,
+  type RustChainSupport,
+  type RustChainStepTypeHint,
+} from './steps/rustchain-catalog.js';
+export { confineStepPath, type ConfinedPath } from './steps/confine-path.js';
+export type { ResourceSampler, TreeUsage } from './ports/sampler.js';
+export type { ResourceUsage, ResourcePolicy } from './scheduler/resource-watch.js';
+export {
+  parseTemplate,
+  expandTemplates,
+  referencesIn,
+  type TemplateRef,
+  type StepField,
+} from './plan/templates.js';

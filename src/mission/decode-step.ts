@@ -102,7 +102,12 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
     typeof rawType === 'string' ? [...base, 'step_type'] : [...base, 'step_type', 'type'];
   const stepType = typeName !== undefined && typeName.trim() !== '' ? ctx.registry.get(typeName) : undefined;
   if (typeName !== undefined && typeName.trim() !== '' && stepType === undefined) {
-    const d = checkStepType(typeName, typePath, ctx.registry);
+    const d = checkStepType(
+      typeName,
+      typePath,
+      ctx.registry,
+      isMap(raw) && isMap(raw['parameters']) ? raw['parameters'] : undefined,
+    );
     if (d !== undefined) drafts.push(d);
   }
   const paramKeys = stepType === undefined ? undefined : declaredKeys(stepType.parameters);

@@ -5,6 +5,7 @@ import type { StepTypeRegistry } from '../ports/step-type.js';
 import { error, type Draft } from './draft.js';
 import type { Path } from './path.js';
 import { suggest } from './suggest.js';
+import { rustChainStepTypeHint } from '../steps/rustchain-catalog.js';
 
 /** A reference from one step to another, with where it is written. */
 export interface StepRef {
@@ -203,9 +204,26 @@ const cycleDraft = (
 };
 
 /** The registered step type a step names, or a draft saying it is unknown (did you mean, the known types, how to register one). */
-export const checkStepType = (name: string, path: Path, registry: StepTypeRegistry): Draft | undefined => {
+export const checkStepType = (
+  name: string,
+  path: Path,
+  registry: StepTypeRegistry,
+  parameters?: Readonly<Record<string, unknown>>,
+): Draft | undefined => {
   if (registry.has(name)) return undefined;
   const known = [...registry.keys()].sort();
+  // A RustChain step type missionkit does not ship: say what to use instead and how to provide it.
+  const rustChain = rustChainStepTypeHint(name, parameters);
+  if (rustChain !== undefined) {
+    return error({
+      code: 'unknown_step_type',
+      path,
+      message: rustChain.message,
+      found: JSON.stringify(name),
+      expected: `one of ${known.map((k) => `\`${k}\``).join(', ')}`,
+      hint: rustChain.hint,
+    });
+  }
   const lower = name.toLowerCase();
   const exactButCase = known.find((k) => k.toLowerCase() === lower);
   const close = exactButCase ?? suggest(name, known);

@@ -24,6 +24,9 @@ export type TemplatePart =
   { readonly _tag: 'text'; readonly text: string } | { readonly _tag: 'ref'; readonly ref: TemplateRef };
 
 const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+// RustChain's own form: `{name}` for a variable or an earlier result (`{<id>_result}`). It is only
+// replaced when the name is known, so braces in JSON or code are left exactly as written.
+const TEMPLATE_OR_RUSTCHAIN = /\{\{\s*([^{}]*?)\s*\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const FIELDS: ReadonlyArray<StepField> = ['stdout', 'stderr', 'exit_code', 'status', 'output'];
 
@@ -157,11 +160,13 @@ export const expandTemplates = (
   value: unknown,
   resolve: Resolver,
   quote: (s: string, path: string) => string = (s) => s,
+  rustChain?: Readonly<Record<string, string>>,
 ): Expansion => {
   let failure: Expansion | undefined;
   const walk = (v: unknown, path: string): unknown => {
     if (failure !== undefined) return v;
     if (typeof v === 'string') {
+      if (rustChain !== undefined && v.includes('{')) return expandBoth(v, path);
       if (!v.includes('{{')) return v;
       const { parts } = parseTemplate(v);
       let out = '';
@@ -186,6 +191,24 @@ export const expandTemplates = (
       );
     return v;
   };
+  // Both syntaxes in one pass: what either inserts is never read again by the other.
+  function expandBoth(v: string, path: string): string {
+    return v.replace(TEMPLATE_OR_RUSTCHAIN, (whole, body: string | undefined, name: string | undefined) => {
+      if (failure !== undefined) return whole;
+      if (name !== undefined)
+        return rustChain !== undefined && Object.hasOwn(rustChain, name)
+          ? quote(rustChain[name]!, path)
+          : whole;
+      const ref = parseRef(body ?? '', whole);
+      if (ref === undefined || isProblem(ref)) return whole;
+      const r = resolve(ref);
+      if (typeof r !== 'string') {
+        failure = { _tag: 'missing', ref: ref.text, path, why: r.missing };
+        return whole;
+      }
+      return quote(r, path);
+    });
+  }
   const out = walk(value, '');
   return failure ?? { _tag: 'ok', value: out };
 };

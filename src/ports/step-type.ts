@@ -111,6 +111,12 @@ export interface StepType<P = unknown> {
   readonly parameters: t.Type<P, unknown, unknown>;
   /** One line for `missionkit plan` and the docs. */
   readonly description?: string;
+  /**
+   * Apply RustChain's `{name}` substitution (variables and `{<id>_result}`) to this type's
+   * parameters. The runtime does it in the same pass as `{{ … }}` templates, so a value one of
+   * them inserts is never expanded by the other. @default false
+   */
+  readonly rustChainSubstitution?: boolean;
   readonly run: (ctx: StepContext, params: P) => Promise<StepOutcome>;
 }
 

@@ -22,9 +22,16 @@ const quoterFor = (
   return (s, path) => (SHELL_PARAMS.test(path) ? quote(s) : s);
 };
 
-/** The step's parameters with every template replaced, or the first reference that has no value. */
-export const expandStepParameters = (step: Step, sources: TemplateSources): Expansion => {
+/**
+ * The step's parameters with every template replaced, or the first reference that has no value.
+ * With `rustChain` (the RustChain variables), `{name}` is replaced too, in the same single pass.
+ */
+export const expandStepParameters = (
+  step: Step,
+  sources: TemplateSources,
+  rustChain?: Readonly<Record<string, string>>,
+): Expansion => {
   const quote =
     step.step_type === 'command' ? quoterFor(step.parameters.shell, sources.env) : (s: string) => s;
-  return expandTemplates(step.parameters, templateResolver(sources), quote);
+  return expandTemplates(step.parameters, templateResolver(sources), quote, rustChain);
 };

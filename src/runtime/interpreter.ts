@@ -5,6 +5,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { HttpClient } from '../ports/http.js';
+import type { ResourceSampler, TreeUsage } from '../ports/sampler.js';
+
+const NOTHING_RUNNING: TreeUsage = Object.freeze({ processes: 0, rss_bytes: 0, cpu_ms: 0 });
 import type { StepOutcome, StepTypeRegistry } from '../ports/step-type.js';
 import type { SchedulerCommand } from '../scheduler/commands.js';
 import type { SchedulerEvent } from '../scheduler/events.js';
@@ -40,6 +43,8 @@ export interface InterpreterOptions {
   readonly seed: number;
   /** Secret values, masked as *** in every event and in the report. */
   readonly secrets: ReadonlyArray<string>;
+  /** Measures running steps' process trees. */
+  readonly sampler: ResourceSampler;
 }
 
 const reasonText = (signal: AbortSignal): string => {
@@ -164,15 +169,21 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         });
         return;
       }
-      const expanded: Expansion = !planned.templated
-        ? { _tag: 'ok', value: planned.step.parameters }
-        : expandStepParameters(planned.step, {
-            results,
-            substitutes: cmd.substitutes,
-            defaults: cmd.defaults,
-            variables: o.variables,
-            env: o.env,
-          });
+      const rustChain = type?.rustChainSubstitution === true ? attempt.variables : undefined;
+      const expanded: Expansion =
+        !planned.templated && rustChain === undefined
+          ? { _tag: 'ok', value: planned.step.parameters }
+          : expandStepParameters(
+              planned.step,
+              {
+                results,
+                substitutes: cmd.substitutes,
+                defaults: cmd.defaults,
+                variables: o.variables,
+                env: o.env,
+              },
+              rustChain,
+            );
       if (expanded._tag === 'missing') {
         finished({
           status: 'failed',
@@ -215,6 +226,15 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         case 'kill_step': {
           const attempt = live.get(cmd.step);
           if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
+          return;
+        }
+        case 'sample_step': {
+          const attempt = live.get(cmd.step);
+          const pids = attempt !== undefined && attempt.attempt === cmd.attempt ? attempt.pids() : [];
+          const report = (usage: TreeUsage): void =>
+            enqueue({ _tag: 'step_sample', at: o.clock.now(), step: cmd.step, attempt: cmd.attempt, usage });
+          if (pids.length === 0) report(NOTHING_RUNNING);
+          else o.sampler.sample(pids).then(report, () => report(NOTHING_RUNNING));
           return;
         }
         case 'arm_timer':

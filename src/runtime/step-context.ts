@@ -113,6 +113,13 @@ export class LiveAttempt implements StepContext {
     return (this.boundExec ??= (request) => this.run(request));
   }
 
+  /** The pids of the processes this attempt is running now (the roots of their trees). */
+  pids(): ReadonlyArray<number> {
+    const pids: number[] = [];
+    for (const p of this.processes ?? []) if (p.pid !== undefined) pids.push(p.pid);
+    return pids;
+  }
+
   /** How the attempt was stopped, if it was (a method, so each read sees the current value). */
   private stopState(): { reason: KillReason; mode: 'graceful' | 'force' } | undefined {
     return this.stopped;

@@ -2,7 +2,6 @@
 // then with symlinks resolved, so neither `..`, an absolute path nor a symlink can escape.
 import type { FileSystem } from '../ports/filesystem.js';
 import type { StepOutcome } from '../ports/step-type.js';
-import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 /** A path that may be written, or why not. */
 export type ConfinedPath =
@@ -86,14 +85,9 @@ export interface ConfinementContext {
   readonly variables: Readonly<Record<string, string>>;
 }
 
-/** A step's path parameter: RustChain `{name}` substitution first, then the confinement check. */
+/** A step's path parameter (already substituted by the runtime), checked for confinement. */
 export const confineStepPath = (ctx: ConfinementContext, raw: string): Promise<ConfinedPath> =>
-  confinePath(
-    ctx.fs,
-    ctx.workingDirectory,
-    substituteRustChainVariables(raw, ctx.variables),
-    ctx.allowedPaths,
-  );
+  confinePath(ctx.fs, ctx.workingDirectory, raw, ctx.allowedPaths);
 
 /** Whether `path` is the working directory or an allowed path itself, which no step may delete or move. */
 export const isConfinementRoot = (ctx: ConfinementContext, path: string): boolean =>

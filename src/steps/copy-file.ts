@@ -78,6 +78,7 @@ export const copyFileStep: StepType<CopyFileParameters> & {
   readonly parameters: typeof copyFileParameters;
 } = {
   name: 'copy_file',
+  rustChainSubstitution: true,
   description: 'Copies a file (atomically at the destination).',
   parameters: copyFileParameters,
   run: async (ctx, p) => {

@@ -3,7 +3,6 @@ import type { StepType } from '../ports/step-type.js';
 import { confineStepPath, refusedOutcome } from './confine-path.js';
 import { createFileParameters, type CreateFileParameters } from './create-file-params.js';
 import { fileFailure } from './file-failure.js';
-import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 /** The built-in `create_file` step type. */
 export const createFileStep: StepType<CreateFileParameters> & {
@@ -11,12 +10,13 @@ export const createFileStep: StepType<CreateFileParameters> & {
   readonly parameters: typeof createFileParameters;
 } = {
   name: 'create_file',
+  rustChainSubstitution: true,
   description: 'Writes a file (RustChain `{variable}` substitution in `content`), atomically.',
   parameters: createFileParameters,
   run: async (ctx, params) => {
     const where = await confineStepPath(ctx, params.path);
     if (where._tag === 'outside') return refusedOutcome(where);
-    const content = substituteRustChainVariables(params.content ?? '', ctx.variables);
+    const content = params.content ?? '';
     try {
       await ctx.fs.writeFileAtomic(where.path, content);
     } catch (e) {

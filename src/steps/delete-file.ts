@@ -26,6 +26,7 @@ export const deleteFileStep: StepType<DeleteFileParameters> & {
   readonly parameters: typeof deleteFileParameters;
 } = {
   name: 'delete_file',
+  rustChainSubstitution: true,
   description: 'Deletes a file or symlink (a directory with `recursive: true`).',
   parameters: deleteFileParameters,
   run: async (ctx, p) => {

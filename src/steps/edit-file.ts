@@ -6,7 +6,6 @@ import type { StepType } from '../ports/step-type.js';
 import { confineStepPath, refusedOutcome } from './confine-path.js';
 import { errorCode, fileFailure } from './file-failure.js';
 import { withRules } from './parameter-rules.js';
-import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 export const editFileParameters = withRules(
   t.intersection([
@@ -42,13 +41,14 @@ export const editFileStep: StepType<EditFileParameters> & {
   readonly parameters: typeof editFileParameters;
 } = {
   name: 'edit_file',
+  rustChainSubstitution: true,
   description: "Replaces a file's content, or appends to it (`append: true`), atomically.",
   parameters: editFileParameters,
   run: async (ctx, p) => {
     const where = await confineStepPath(ctx, p.path);
     if (where._tag === 'outside') return refusedOutcome(where);
     const append = p.append ?? p.operation === 'append';
-    const addition = substituteRustChainVariables(p.content, ctx.variables);
+    const addition = p.content;
     let before: Uint8Array | undefined;
     if (append) {
       try {

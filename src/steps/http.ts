@@ -16,7 +16,6 @@ import { toBase64 } from './base64.js';
 import { confineStepPath, refusedOutcome } from './confine-path.js';
 import { fileFailure } from './file-failure.js';
 import { notBoth, withRules } from './parameter-rules.js';
-import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 /** The default `max_response_bytes`: 10 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -97,13 +96,6 @@ const expectationsOf = (p: HttpParameters): ReadonlyArray<Expectation> => {
 const hasHeader = (headers: Readonly<Record<string, string>>, name: string): boolean =>
   Object.keys(headers).some((k) => k.toLowerCase() === name);
 
-const substituteDeep = (value: unknown, vars: Readonly<Record<string, string>>, depth = 0): unknown => {
-  if (typeof value === 'string') return substituteRustChainVariables(value, vars);
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => substituteDeep(v, vars, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteDeep(v, vars, depth + 1)]));
-};
-
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   json: 'application/json',
   txt: 'text/plain; charset=utf-8',
@@ -176,7 +168,7 @@ const requestBody = async (
   | { readonly _tag: 'failed'; readonly outcome: StepOutcome }
 > => {
   if (p.body !== undefined) {
-    const body = substituteDeep(p.body, ctx.variables);
+    const body = p.body;
     return typeof body === 'string'
       ? { _tag: 'ok', body, contentType: 'text/plain; charset=utf-8' }
       : { _tag: 'ok', body: JSON.stringify(body), contentType: 'application/json' };
@@ -198,10 +190,8 @@ const requestBody = async (
 /** Runs one request described by `p`: shared by the `http` step and anything built on it. */
 export const runHttp = async (ctx: StepContext, p: HttpParameters): Promise<StepOutcome> => {
   const method = p.method ?? 'GET';
-  const url = substituteRustChainVariables(p.url, ctx.variables);
-  const headers: Record<string, string> = Object.fromEntries(
-    Object.entries(p.headers ?? {}).map(([k, v]) => [k, substituteRustChainVariables(v, ctx.variables)]),
-  );
+  const url = p.url;
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(p.headers ?? {}));
   if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = `missionkit/${VERSION}`;
   const body = await requestBody(ctx, p);
   if (body._tag === 'failed') return body.outcome;
@@ -270,6 +260,7 @@ export const httpStep: StepType<HttpParameters> & {
   readonly parameters: typeof httpParameters;
 } = {
   name: 'http',
+  rustChainSubstitution: true,
   description: 'Sends one HTTP request and checks its status (`expect_status_codes`, default 2xx).',
   parameters: httpParameters,
   run: runHttp,

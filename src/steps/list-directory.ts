@@ -35,6 +35,7 @@ export const listDirectoryStep: StepType<ListDirectoryParameters> & {
   readonly parameters: typeof listDirectoryParameters;
 } = {
   name: 'list_directory',
+  rustChainSubstitution: true,
   description: 'Lists a directory: each entry with its name, kind and size.',
   parameters: listDirectoryParameters,
   run: async (ctx, p) => {

@@ -11,7 +11,6 @@ import type { StepContext, StepOutcome, StepType } from '../ports/step-type.js';
 import { unreachable } from '../unreachable.js';
 import { VERSION } from '../version.js';
 import { excerpt } from './http.js';
-import { substituteRustChainVariables } from './rustchain-substitution.js';
 
 /** Ollama's address when neither `base_url` nor OLLAMA_HOST says otherwise. */
 export const DEFAULT_OLLAMA_URL = 'http://localhost:11434';
@@ -294,11 +293,7 @@ const networkFailure = (
 /** Asks the model; the answer is `output.response`. */
 export const runLlm = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome> => {
   const provider = p.provider ?? 'ollama';
-  const endpoint = llmEndpoint(
-    provider,
-    p.base_url !== undefined ? substituteRustChainVariables(p.base_url, ctx.variables) : undefined,
-    ctx.env,
-  );
+  const endpoint = llmEndpoint(provider, p.base_url, ctx.env);
   const keyEnv = p.api_key_env ?? (provider === 'openai' ? DEFAULT_OPENAI_KEY_ENV : undefined);
   const key = keyEnv !== undefined ? ctx.env[keyEnv] : undefined;
   if (p.api_key_env !== undefined && (key === undefined || key === ''))
@@ -315,8 +310,8 @@ export const runLlm = async (ctx: StepContext, p: LlmParameters): Promise<StepOu
     'user-agent': `missionkit/${VERSION}`,
     ...(key !== undefined && key !== '' ? { authorization: `Bearer ${key}` } : {}),
   };
-  const prompt = substituteRustChainVariables(p.prompt, ctx.variables);
-  const system = p.system !== undefined ? substituteRustChainVariables(p.system, ctx.variables) : undefined;
+  const prompt = p.prompt;
+  const system = p.system;
   ctx.progress(`asking ${p.model} (${provider})`);
   const result = await ctx.http.request(
     {
@@ -357,6 +352,7 @@ export const llmStep: StepType<LlmParameters> & {
   readonly parameters: typeof llmParameters;
 } = {
   name: 'llm',
+  rustChainSubstitution: true,
   description:
     'Sends a prompt to a model (Ollama or an OpenAI-compatible endpoint); the answer is `output.response`.',
   parameters: llmParameters,

@@ -26,6 +26,7 @@ export const moveFileStep: StepType<MoveFileParameters> & {
   readonly parameters: typeof moveFileParameters;
 } = {
   name: 'move_file',
+  rustChainSubstitution: true,
   description: 'Moves (renames) a file or directory.',
   parameters: moveFileParameters,
   run: async (ctx, p) => {

@@ -29,6 +29,7 @@ export const readFileStep: StepType<ReadFileParameters> & {
   readonly parameters: typeof readFileParameters;
 } = {
   name: 'read_file',
+  rustChainSubstitution: true,
   description: "Reads a file; its content is the step's output (`{<id>_result}`).",
   parameters: readFileParameters,
   run: async (ctx, p) => {

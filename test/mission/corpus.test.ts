@@ -192,24 +192,17 @@ test('dogfood_comprehensive_step_coverage with only the built-ins: every unknown
   );
   expect(errors.every((e) => e.code === 'unknown_step_type')).toBe(true);
   expect(errors.map((e) => e.found)).toEqual(
-    [
-      'read_file',
-      'edit_file',
-      'copy_file',
-      'http',
-      'sql_query',
-      'ftp_upload',
-      'compile_code',
-      'run_tests',
-      'csv_process',
-      'generate_embedding',
-      'delete_file',
-    ].map((s) => JSON.stringify(s)),
+    ['sql_query', 'ftp_upload', 'compile_code', 'run_tests', 'csv_process', 'generate_embedding'].map((s) =>
+      JSON.stringify(s),
+    ),
   );
   const sql = errors.find((e) => e.found === '"sql_query"')!;
   expect(sql.path).toBe('steps[7].step_type');
-  expect(sql.expected).toBe('one of `command`, `create_file`, `noop`');
-  expect(sql.hint).toContain('runMission(mission, { stepTypes: [myType] })');
+  expect(sql.expected).toBe(
+    'one of `command`, `copy_file`, `create_file`, `delete_file`, `edit_file`, `http`, `list_directory`, `llm`, `move_file`, `noop`, `read_file`',
+  );
+  expect(sql.message).toBe('`sql_query` is a RustChain step type that missionkit does not ship');
+  expect(sql.hint).toContain('defineStepType');
 });
 
 test('the permissive stand-ins cover every step type the corpus uses', () => {

@@ -371,7 +371,9 @@ describe('step types', () => {
     );
     expect(e.hint).toMatch(/^step types are lower-case: write `step_type: "command"`/);
     expect(e.hint).toContain('runMission(mission, { stepTypes: [myType] })');
-    expect(e.expected).toBe('one of `command`, `create_file`, `noop`');
+    expect(e.expected).toBe(
+      'one of `command`, `copy_file`, `create_file`, `delete_file`, `edit_file`, `http`, `list_directory`, `llm`, `move_file`, `noop`, `read_file`',
+    );
   });
 
   test("a misspelt type, in RustChain's map form", () => {
@@ -524,7 +526,7 @@ test('all errors are reported at once, in text order, each with file, position a
   const lines = errors.map((e) => e.position!.line);
   expect([...lines].sort((a, b) => a - b)).toEqual(lines);
   expect(formatMissionError(errors[1]!)).toBe(
-    'many.yaml:6:16: error: steps[0].step_type: unknown step type `comand` (found "comand", expected one of `command`, `create_file`, `noop`)\n' +
+    'many.yaml:6:16: error: steps[0].step_type: unknown step type `comand` (found "comand", expected one of `command`, `copy_file`, `create_file`, `delete_file`, `edit_file`, `http`, `list_directory`, `llm`, `move_file`, `noop`, `read_file`)\n' +
       '  hint: did you mean `command`? If it is a type of your own, register it: `runMission(mission, { stepTypes: [myType] })`, or `parseMission(text, { stepTypes: makeRegistry([myType]) })`',
   );
 });

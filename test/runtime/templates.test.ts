@@ -1,6 +1,7 @@
 import { MissionValidationError } from '../../src/mission/errors.js';
 import type { SpawnRequest } from '../../src/ports/executor.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
+import type { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 
 const requests: SpawnRequest[] = [];
 const recording = (output: string) => (req: SpawnRequest) => {
@@ -64,6 +65,18 @@ steps:
     expect(plain.args).toEqual([evil]);
     const shelled = requests.find((r) => r.command.startsWith('echo'))!;
     expect(shelled.command).toBe(`echo '; rm -rf ~ $(whoami) \`id\` {{ variables.x }}'\\'''`);
+  });
+
+  it('expands RustChain {name} and {{ }} templates in one pass, so neither re-expands what the other inserted', async () => {
+    const yaml = `version: "1.0"
+name: one pass
+variables: { who: "W" }
+steps:
+  - { id: src, name: src, step_type: command, parameters: { command: produce } }
+  - { id: out, name: out, step_type: create_file, depends_on: [src], parameters: { path: o.txt, content: "{{ steps.src.stdout }} / {who} / {src_result}" } }
+`;
+    const { fs } = await runTestMission(yaml, { commands: { produce: recording('{who} {{ variables.who }}\n') } });
+    expect((fs as MemoryFileSystem).text('/mission/o.txt')).toBe('{who} {{ variables.who }} / W / {who} {{ variables.who }}');
   });
 
   it('fails the step, naming the reference, when a value is missing at run time', async () => {

@@ -16,7 +16,7 @@ import { moveFileStep } from '../../src/steps/move-file.js';
 import { readFileStep } from '../../src/steps/read-file.js';
 import { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
-import { contextFor, tempDir } from './support.js';
+import { asRuntimeGives, contextFor, tempDir } from './support.js';
 
 const mission = (steps: string, extra = ''): string => `version: "1.0"
 name: files
@@ -44,7 +44,8 @@ const runStep = async <P>(
 ): Promise<StepOutcome> => {
   const decoded = (type.parameters as t.Type<P, unknown, unknown>).decode(raw);
   if (isLeft(decoded)) throw new Error(`parameters did not decode: ${JSON.stringify(raw)}`);
-  return type.run(contextFor(options).ctx, decoded.right);
+  const { ctx } = contextFor(options);
+  return type.run(ctx, asRuntimeGives(type, decoded.right, ctx.variables));
 };
 
 describe('edit_file', () => {

@@ -10,7 +10,7 @@ import type { StepOutcome } from '../../src/ports/step-type.js';
 import { httpParameters, httpStep } from '../../src/steps/http.js';
 import { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
-import { closedPort, contextFor, json, startServer, type TestServer } from './support.js';
+import { asRuntimeGives, closedPort, contextFor, json, startServer, type TestServer } from './support.js';
 
 const decode = <C extends t.Any>(codec: C, raw: unknown): t.TypeOf<C> => {
   const r = codec.decode(raw);
@@ -23,7 +23,7 @@ const run = (
   options: Parameters<typeof contextFor>[0] = {},
 ): Promise<StepOutcome> => {
   const { ctx } = contextFor(options);
-  return httpStep.run(ctx, decode(httpParameters, raw));
+  return httpStep.run(ctx, asRuntimeGives(httpStep, decode(httpParameters, raw), ctx.variables));
 };
 
 let server: TestServer;

@@ -9,7 +9,7 @@ import { llmEndpoint, llmParameters, llmStep, ollamaHostUrl } from '../../src/st
 import { FakeExecutor } from '../../src/testing/fake-executor.js';
 import { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 import { startModelServer } from './services.js';
-import { closedPort, contextFor, type TestServer } from './support.js';
+import { asRuntimeGives, closedPort, contextFor, type TestServer } from './support.js';
 
 const decode = (raw: unknown): t.TypeOf<typeof llmParameters> => {
   const r = llmParameters.decode(raw);
@@ -26,14 +26,18 @@ describe('llm step: ollama', () => {
     const { ctx, record } = contextFor({ variables: { topic: 'rust' } });
     const out = await llmStep.run(
       ctx,
-      decode({
-        prompt: 'Tell me about {topic}',
-        model: 'llama3.2:1b',
-        base_url: server.url,
-        temperature: 0.1,
-        max_tokens: 200,
-        system: 'be brief',
-      }),
+      asRuntimeGives(
+        llmStep,
+        decode({
+          prompt: 'Tell me about {topic}',
+          model: 'llama3.2:1b',
+          base_url: server.url,
+          temperature: 0.1,
+          max_tokens: 200,
+          system: 'be brief',
+        }),
+        ctx.variables,
+      ),
     );
     expect(out).toEqual({
       status: 'succeeded',

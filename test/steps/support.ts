@@ -1,6 +1,7 @@
 // Shared by the step type tests: real local HTTP servers on 127.0.0.1 (port 0, no outside
 // network), real temporary directories, and a step context built from real or in-memory ports,
 // so a step type's `run` can be called directly.
+import { expandTemplates } from '../../src/plan/templates.js';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -143,4 +144,24 @@ export const contextFor = (options: ContextOptions = {}): { ctx: StepContext; re
     maxOutputBytes: 1024 * 1024,
   };
   return { ctx, record };
+};
+
+/**
+ * The parameters a step type's `run` receives from the runtime: RustChain `{name}` substitution
+ * (for types that ask for it) is done by the runtime, in the same pass as `{{ }}` templates.
+ */
+export const asRuntimeGives = <P>(
+  type: { readonly rustChainSubstitution?: boolean },
+  params: P,
+  variables: Readonly<Record<string, string>>,
+): P => {
+  if (type.rustChainSubstitution !== true) return params;
+  const r = expandTemplates(
+    params,
+    () => ({ missing: 'no template values in step unit tests' }),
+    (s) => s,
+    variables,
+  );
+  if (r._tag !== 'ok') throw new Error(`template ${r.ref} has no value`);
+  return r.value as P;
 };
