@@ -1,13 +1,16 @@
 // Builds step results and the mission report from the scheduler's bookkeeping.
 import type { PlannedStep } from '../plan/plan.js';
 import type { CapturedText, StepOutcome } from '../ports/step-type.js';
-import type { MissionReport, StepCounts, StepResult } from './report.js';
+import type { AttemptResult, MissionReport, StepCounts, StepResult } from './report.js';
 import type { SchedulerInternals, StepState } from './state.js';
 import { iso } from './iso-time.js';
+import { usageOf } from './resource-watch.js';
 import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
 
 /** Output of a stream that printed nothing. */
 export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes: 0, dropped_bytes: 0 });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_WARNINGS: ReadonlyArray<string> = Object.freeze([]);
 
@@ -32,7 +35,7 @@ const messageOf = (
     case 'fail_fast':
       return 'cancelled while running: another step failed (fail_fast)';
     case 'limit':
-      return outcome?.message ?? 'stopped: a resource limit was exceeded';
+      return st.limitMessage ?? 'stopped: a resource limit was exceeded';
     case undefined:
       return outcome?.message;
   }
@@ -65,7 +68,8 @@ export const recordAttempt = (
   planned: PlannedStep,
 ): void => {
   const message = messageOf(raw, st, outcome, planned);
-  st.attempts.push({
+  // Built by assignment, not conditional spreads: this runs once per step and spreads allocate.
+  const attempt: Mutable<AttemptResult> = {
     attempt: st.attempt,
     outcome: raw,
     started_at: iso(st.attemptStartedAt),
@@ -75,9 +79,10 @@ export const recordAttempt = (
     timeout_ms: st.attemptTimeout.ms,
     exit_code: outcome.exit_code ?? null,
     signal: outcome.signal ?? null,
-    ...(message !== undefined ? { message } : {}),
-    ...(st.killReason !== undefined ? { kill_reason: st.killReason } : {}),
-  });
+  };
+  if (message !== undefined) attempt.message = message;
+  if (st.killReason !== undefined) attempt.kill_reason = st.killReason;
+  st.attempts.push(attempt);
 };
 
 /** The result of a step that ran at least once. */
@@ -98,7 +103,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   const conclusion: StepStatus =
     forgiven || (raw === 'succeeded' && warnings.length > 0) ? 'succeeded_with_warnings' : raw;
   const message = messageOf(raw, st, outcome, planned);
-  return {
+  const result: Mutable<StepResult> = {
     id: planned.id,
     name: step.name,
     step_type: step.step_type,
@@ -109,20 +114,20 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     signal: outcome?.signal ?? null,
     stdout: outcome?.stdout ?? EMPTY_OUTPUT,
     stderr: outcome?.stderr ?? EMPTY_OUTPUT,
-    ...(outcome?.output !== undefined ? { output: outcome.output } : {}),
     started_at: st.firstStartedAt === undefined ? null : iso(st.firstStartedAt),
     ended_at: iso(at),
     duration_ms: st.firstStartedAt === undefined ? 0 : at - st.firstStartedAt,
     attempts: st.attempts,
     timeout: st.attemptTimeout,
     warnings,
-    ...(message !== undefined ? { message } : {}),
-    ...(outcome?.hint !== undefined ? { hint: outcome.hint } : {}),
-    ...(outcome?.failure_kind !== undefined && raw !== 'succeeded'
-      ? { failure_kind: outcome.failure_kind }
-      : {}),
-    ...(st.killReason !== undefined ? { kill_reason: st.killReason } : {}),
   };
+  if (outcome?.output !== undefined) result.output = outcome.output;
+  if (message !== undefined) result.message = message;
+  if (outcome?.hint !== undefined) result.hint = outcome.hint;
+  if (outcome?.failure_kind !== undefined && raw !== 'succeeded') result.failure_kind = outcome.failure_kind;
+  if (st.killReason !== undefined) result.kill_reason = st.killReason;
+  if (st.resources !== undefined && st.resources.samples > 0) result.resources = usageOf(st.resources);
+  return result;
 };
 
 /** The result of a step that never started (skipped or cancelled). */
