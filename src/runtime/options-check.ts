@@ -19,6 +19,7 @@ const KNOWN = [
   'clock',
   'fs',
   'http',
+  'sampler',
   'maxOutputBytes',
   'seed',
   'stepTypes',
@@ -92,4 +93,6 @@ export const checkOptions = (options: unknown): void => {
     fail('fs', 'a FileSystem');
   if (has('http') && typeof (o.http as { request?: unknown })?.request !== 'function')
     fail('http', 'an HttpClient (an object with request)');
+  if (has('sampler') && typeof (o.sampler as { sample?: unknown })?.sample !== 'function')
+    fail('sampler', 'a ResourceSampler (an object with sample)');
 };

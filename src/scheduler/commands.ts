@@ -24,6 +24,7 @@ export type SchedulerCommand =
       readonly reason: KillReason;
       readonly mode: 'graceful' | 'force';
     }
+  | { readonly _tag: 'sample_step'; readonly step: number; readonly attempt: number }
   | { readonly _tag: 'arm_timer'; readonly timer: number; readonly delay_ms: number }
   | { readonly _tag: 'cancel_timer'; readonly timer: number }
   | { readonly _tag: 'emit'; readonly event: MissionEvent }

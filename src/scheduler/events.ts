@@ -1,5 +1,6 @@
 // What the scheduler is told: every input carries the time it happened, so the core never reads a clock.
 import type { StepOutcome } from '../ports/step-type.js';
+import type { TreeUsage } from '../ports/sampler.js';
 
 /** An input to `transition`. Steps are named by index (declaration order) and attempt number. */
 export type SchedulerEvent =
@@ -34,6 +35,13 @@ export type SchedulerEvent =
       readonly step: number;
       readonly attempt: number;
       readonly message: string;
+    }
+  | {
+      readonly _tag: 'step_sample';
+      readonly at: number;
+      readonly step: number;
+      readonly attempt: number;
+      readonly usage: TreeUsage;
     }
   | { readonly _tag: 'timer_fired'; readonly at: number; readonly timer: number }
   | { readonly _tag: 'cancel'; readonly at: number; readonly reason: string };

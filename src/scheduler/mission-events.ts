@@ -33,6 +33,14 @@ export type MissionEvent =
     }
   | { readonly type: 'step_warning'; readonly at: number; readonly step_id: StepId; readonly message: string }
   | {
+      readonly type: 'step_resources';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly processes: number;
+      readonly memory_bytes: number;
+      readonly cpu_percent: number;
+    }
+  | {
       readonly type: 'step_kill';
       readonly at: number;
       readonly step_id: StepId;

@@ -3,6 +3,7 @@ import type { StepId } from '../mission/model.js';
 import type { TimeoutSource } from '../plan/timeouts.js';
 import type { CapturedText, FailureKind } from '../ports/step-type.js';
 import type { MissionStatus, StepStatus } from './step-status.js';
+import type { ResourceUsage } from './resource-watch.js';
 
 /** Why the engine stopped a running step. */
 export type KillReason = 'timeout' | 'cancel' | 'fail_fast' | 'limit' | 'stall' | 'mission_timeout';
@@ -54,6 +55,8 @@ export interface StepResult {
   readonly kill_reason?: KillReason;
   /** For a skipped or cancelled step: why it did not run. */
   readonly skip_reason?: string;
+  /** What the last attempt's process tree used, when it was sampled (see docs/resources.md). */
+  readonly resources?: ResourceUsage;
 }
 
 /** Counts of steps by conclusion. */

@@ -13,6 +13,7 @@ import type { MissionPlan } from '../plan/plan.js';
 import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
 import { MinHeap } from './min-heap.js';
+import type { ResourceWatch } from './resource-watch.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
 
 const NONE: ReadonlyArray<never> = Object.freeze([]);
@@ -50,6 +51,11 @@ export interface StepState {
   /** One timer per running attempt for whichever comes first: its deadline, a progress tick, a stall check. */
   watchTimer: number;
   deadlineAt: number;
+  /** When the next resource sample is due (Infinity while one is being taken). */
+  nextSampleAt: number;
+  resources: ResourceWatch | undefined;
+  /** Why a resource limit stopped the step, in words. */
+  limitMessage: string | undefined;
   nextProgressAt: number;
   stallCheckAt: number;
   graceTimer: number;
@@ -122,6 +128,9 @@ export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
     killReason: undefined,
     watchTimer: 0,
     deadlineAt: Infinity,
+    nextSampleAt: Infinity,
+    resources: undefined,
+    limitMessage: undefined,
     nextProgressAt: Infinity,
     stallCheckAt: Infinity,
     graceTimer: 0,

@@ -19,6 +19,11 @@ import {
   type TimerPurpose,
 } from './state.js';
 import { isFailure, isSuccess, type StepStatus } from './step-status.js';
+import { newWatch, recordSample } from './resource-watch.js';
+import type { TreeUsage } from '../ports/sampler.js';
+
+/** The first resource sample of an attempt, at the latest (short steps get measured too). */
+const FIRST_SAMPLE_MS = 1000;
 
 /** Collects the commands of one transition. */
 class Step {
@@ -73,6 +78,10 @@ const startAttempt = (x: Step, i: number): void => {
   st.nextProgressAt = at + planned.progress_interval_ms;
   const stallCheck = Math.min(planned.stall_warning_ms ?? Infinity, planned.stall_timeout_ms ?? Infinity);
   st.stallCheckAt = at + stallCheck;
+  st.resources = newWatch(at);
+  st.limitMessage = undefined;
+  // The first sample comes early so short steps are measured too; then every check interval.
+  st.nextSampleAt = at + Math.min(planned.sample_interval_ms, FIRST_SAMPLE_MS);
   armWatch(x, i);
   x.commands.push({
     _tag: 'emit',
@@ -112,6 +121,7 @@ const armWatch = (x: Step, i: number): void => {
     st.killReason === undefined ? st.deadlineAt : Infinity,
     st.nextProgressAt,
     st.stallCheckAt,
+    st.nextSampleAt,
   );
   x.disarm(st.watchTimer);
   st.watchTimer = due === Infinity ? 0 : x.arm({ kind: 'watch', step: i, attempt: st.attempt }, due - x.at);
@@ -223,6 +233,41 @@ const decide = (x: Step, k: number, work: Work): void => {
     default:
       unreachable(decision);
   }
+};
+
+/** A resource sample arrived: account for it, warn once per limit, stop the step over a limit. */
+const onSample = (x: Step, i: number, usage: TreeUsage): void => {
+  const { s, at } = x;
+  const planned = s.plan.steps[i]!;
+  const st = s.steps[i]!;
+  const watch = (st.resources ??= newWatch(at));
+  const cpuBefore = watch.lastCpuMs;
+  const lastAt = watch.lastAt;
+  const verdict = recordSample(watch, usage, at, planned.resources);
+  if (usage.processes > 0) {
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_resources',
+        at,
+        step_id: planned.id,
+        processes: usage.processes,
+        memory_bytes: usage.rss_bytes,
+        cpu_percent:
+          Math.round(Math.max(0, ((usage.cpu_ms - cpuBefore) / Math.max(1, at - lastAt)) * 100) * 10) / 10,
+      },
+    });
+  }
+  for (const message of verdict.warnings) {
+    addWarning(st, message);
+    x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
+  }
+  if (verdict.kill !== undefined && st.killReason === undefined) {
+    st.limitMessage = `stopped: ${verdict.kill}`;
+    requestKill(x, i, 'limit');
+  }
+  st.nextSampleAt = at + planned.sample_interval_ms;
+  armWatch(x, i);
 };
 
 const killFor = (stopping: Stopping): KillReason => stopping.kind;
@@ -395,6 +440,10 @@ const watch = (x: Step, i: number): void => {
     });
     st.nextProgressAt = at + planned.progress_interval_ms;
   }
+  if (at >= st.nextSampleAt) {
+    st.nextSampleAt = Infinity;
+    x.commands.push({ _tag: 'sample_step', step: i, attempt: st.attempt });
+  }
   if (at >= st.stallCheckAt) {
     const silent = at - st.lastOutputAt;
     if (planned.stall_timeout_ms !== undefined && silent >= planned.stall_timeout_ms)
@@ -515,6 +564,11 @@ export const transition = (
             ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
           },
         });
+        break;
+      }
+      case 'step_sample': {
+        if (!current(s, event.step, event.attempt)) break;
+        onSample(x, event.step, event.usage);
         break;
       }
       case 'step_warning': {
