@@ -17,6 +17,12 @@ export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/ru
 export type { PlanView, PlannedStepView } from './runtime/plan-view.js';
 export { createNodeExecutor, NodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
 export { onHostTermination, type HostSignal } from './node/host-signals.js';
+export {
+  createResourceSampler,
+  defaultSamplerMethod,
+  type ResourceSamplerOptions,
+  type SamplerMethod,
+} from './node/resource-usage.js';
 export { systemClock } from './node/system-clock.js';
 export { nodeFileSystem } from './node/node-filesystem.js';
 export { nodeHttp } from './node/node-http.js';

@@ -51,6 +51,9 @@ export const parseProcStat = (text: string): ProcessEntry | undefined => {
   const start = rest[19];
   if (!Number.isInteger(pid) || state === undefined || !Number.isInteger(ppid) || start === undefined)
     return undefined;
+  // /proc/<tid>/stat also answers for a thread (not listed in /proc itself), with its process's
+  // parent and group; a thread's exit signal (field 38) is -1, a process's never is.
+  if (rest[35] === '-1') return undefined;
   return { pid, ppid, pgid, zombie: state === 'Z' || state === 'X' || state === 'x', identity: start };
 };
 

@@ -37,6 +37,25 @@ describe('parseProcStat', () => {
     expect(parseProcStat(zombie.replace(' Z ', ' X '))?.zombie).toBe(true);
   });
 
+  it('does not take a thread for a process (a thread answers /proc/<tid>/stat with exit signal -1)', () => {
+    const fields = (exitSignal: string): string =>
+      `900 (node) S 17 800 800 0 -1 0 0 0 0 0 1 2 0 0 20 0 7 0 555 1000 200 0 0 0 0 0 0 0 0 0 0 0 0 0 ${exitSignal} 1 0 0 0 0`;
+    expect(parseProcStat(fields('17'))?.pid).toBe(900);
+    expect(parseProcStat(fields('-1'))).toBeUndefined();
+  });
+
+  it('the real threads of this process are not processes', () => {
+    const tids = require('node:fs').readdirSync(`/proc/${process.pid}/task`) as string[];
+    const others = tids.map(Number).filter((t) => t !== process.pid);
+    expect(others.length).toBeGreaterThan(0);
+    for (const tid of others) {
+      expect(parseProcStat(require('node:fs').readFileSync(`/proc/${tid}/stat`, 'utf8'))).toBeUndefined();
+    }
+    expect(parseProcStat(require('node:fs').readFileSync(`/proc/${process.pid}/stat`, 'utf8'))?.pid).toBe(
+      process.pid,
+    );
+  });
+
   it('refuses what it cannot read', () => {
     expect(parseProcStat('')).toBeUndefined();
     expect(parseProcStat('12 (x) S')).toBeUndefined();
