@@ -30,9 +30,46 @@ export {
   stepTimeout,
   attemptTimeout,
   capByDeadline,
+  adaptiveTimeout,
+  DEFAULT_SIZE_FACTOR,
+  SECONDS_PER_FILE,
+  SECONDS_PER_PROCESS,
+  DEFAULT_BUILD_TIMEOUT_SECONDS,
+  DEFAULT_ADAPTIVE_MAX_SECONDS,
   type EffectiveTimeout,
   type TimeoutSource,
+  type AdaptiveInput,
+  type AdaptiveTimeout,
+  type SizeFact,
+  type TimeoutFacts,
 } from './plan/timeouts.js';
+export { classifyOperation, programName, type Operation, type OperationKind } from './plan/operations.js';
+export { commandReads, readPaths, type CommandReads } from './plan/command-reads.js';
+export {
+  resolvePlatformCommand,
+  platformCandidates,
+  osOf,
+  type PlatformResolution,
+  type PlatformKey,
+  type CommandSource,
+  type OsInfo,
+  type Which,
+} from './plan/platform.js';
+export { MEASURE_BUDGET_MS, type StepFacts, type PlannedCommand } from './plan/facts.js';
+export { compileGlob, matchesGlob } from './plan/glob.js';
+export type { FileFilter } from './plan/file-filter.js';
+export { chunkFiles, argumentLimit, FILES_PLACEHOLDER } from './plan/chunks.js';
+export { combineExitCodes } from './plan/exit-status.js';
+export { readHttpStatus } from './plan/status-from-output.js';
+export type {
+  HostFacts,
+  Measurement,
+  MeasureOptions,
+  ListFilesOptions,
+  ListedFiles,
+} from './ports/host-facts.js';
+export { makeCommandStep, type CommandEnvironment, type RepetitionResult } from './steps/command.js';
+export type { ChunkSummary } from './steps/command-chunks.js';
 export {
   resolveDependencies,
   type DependencyDecision,

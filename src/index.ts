@@ -14,7 +14,8 @@ import type { MissionReport } from './scheduler/report.js';
 
 export * from './core.js';
 export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/run-mission.js';
-export type { PlanView, PlannedStepView } from './runtime/plan-view.js';
+export type { PlanView, PlannedStepView, PlannedCommandView } from './runtime/plan-view.js';
+export { nodeHostFacts } from './node/node-host-facts.js';
 export { createNodeExecutor, NodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
 export { onHostTermination, type HostSignal } from './node/host-signals.js';
 export {

@@ -4,17 +4,32 @@ import type { RuntimeHost } from '../runtime/run-mission.js';
 import { onHostTermination, type HostSignal } from './host-signals.js';
 import { createNodeExecutor } from './node-executor.js';
 import { nodeFileSystem } from './node-filesystem.js';
+import { nodeHostFacts } from './node-host-facts.js';
 import { nodeHttp } from './node-http.js';
+import { createResourceSampler } from './resource-usage.js';
+import type { ResourceSampler } from '../ports/sampler.js';
 import { systemClock } from './system-clock.js';
 
 let executor: ReturnType<typeof createNodeExecutor> | undefined;
+let sampler: ResourceSampler | undefined;
 
 /** The host a run gets when the caller does not inject ports. */
 export const nodeHost = (): RuntimeHost => {
   executor ??= createNodeExecutor();
+  // One sampler per host process: it remembers each tree between samples.
+  sampler ??= createResourceSampler();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { executor, clock: systemClock, fs: nodeFileSystem, http: nodeHttp, cwd: process.cwd(), env };
+  return {
+    executor,
+    clock: systemClock,
+    fs: nodeFileSystem,
+    http: nodeHttp,
+    facts: nodeHostFacts,
+    sampler,
+    cwd: process.cwd(),
+    env,
+  };
 };
 
 /**

@@ -113,7 +113,7 @@ export const compileGlob = (pattern: string): Glob => {
     basename,
     test: basename
       ? (path) => re.test(path.slice(path.lastIndexOf('/') + 1))
-      : (path) => re.test(path.startsWith('./') ? path.slice(2) : path),
+      : (path) => re.test(path.replace(/^(\.\/|\/)+/, '')),
   };
 };
 

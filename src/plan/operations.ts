@@ -70,23 +70,41 @@ const BUILD_PROGRAMS: ReadonlySet<string> = new Set([
   'rollup',
 ]);
 
+/** Build programs whose first word says what they build (`cargo test`, `make install`). */
+const NAMED_BY_SUBCOMMAND: ReadonlySet<string> = new Set([
+  'cargo',
+  'npm',
+  'npx',
+  'yarn',
+  'pnpm',
+  'make',
+  'gmake',
+  'ninja',
+  'mvn',
+  'mvnw',
+  'gradle',
+  'gradlew',
+  'bazel',
+  'bazelisk',
+]);
+
 /** Programs that build only with some subcommands (`go build`, not `go version`). */
-const BUILD_SUBCOMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  go: new Set(['build', 'test', 'vet', 'install', 'generate', 'run']),
-  dotnet: new Set(['build', 'test', 'publish', 'restore', 'pack']),
-  swift: new Set(['build', 'test']),
-  bun: new Set(['build', 'test', 'install']),
-  deno: new Set(['test', 'compile', 'check']),
-  docker: new Set(['build']),
-  vite: new Set(['build']),
-  pip: new Set(['install']),
-  poetry: new Set(['install', 'build']),
-};
+const BUILD_SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['go', new Set(['build', 'test', 'vet', 'install', 'generate', 'run'])],
+  ['dotnet', new Set(['build', 'test', 'publish', 'restore', 'pack'])],
+  ['swift', new Set(['build', 'test'])],
+  ['bun', new Set(['build', 'test', 'install'])],
+  ['deno', new Set(['test', 'compile', 'check'])],
+  ['docker', new Set(['build'])],
+  ['vite', new Set(['build'])],
+  ['pip', new Set(['install'])],
+  ['poetry', new Set(['install', 'build'])],
+]);
 
 /** Programs that search only with some subcommands. */
-const SEARCH_SUBCOMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  git: new Set(['grep', 'ls-files']),
-};
+const SEARCH_SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['git', new Set(['grep', 'ls-files'])],
+]);
 
 /** Words run before the real program (`sudo grep`, `env A=1 make`, `time cargo build`). */
 const WRAPPERS: ReadonlySet<string> = new Set(['sudo', 'env', 'time', 'nice', 'nohup', 'ionice', 'command']);
@@ -103,19 +121,21 @@ export const effectiveCommand = (
   args: ReadonlyArray<string>,
   shell: boolean | string = false,
 ): { readonly command: string; readonly args: ReadonlyArray<string> } => {
+  const withShell = shell !== false && shell !== '';
+  // The common case, checked first: a plain program run directly (plans of 100,000 steps pass here).
+  if (!withShell && !WRAPPERS.has(programName(command))) return { command, args };
   let words: ReadonlyArray<string> = [command, ...args];
-  if (shell !== false && shell !== '') {
+  if (withShell) {
     // With a shell, `command` may be a whole command line; its first simple command is the program.
     const split = splitShellWords(command).words;
     const end = split.findIndex((w) => /^(\||\|\||&&|;|&)$/.test(w));
     words = [...(end < 0 ? split : split.slice(0, end)), ...args];
   }
   let i = 0;
-  while (i < words.length - 1) {
-    const w = programName(words[i]!);
-    if (WRAPPERS.has(w)) i++;
-    else if (i > 0 && WRAPPERS.has(programName(words[i - 1] ?? '')) && /^(-|\w+=)/.test(words[i]!)) i++;
-    else break;
+  while (i < words.length - 1 && WRAPPERS.has(programName(words[i]!))) {
+    i++;
+    // The wrapper's own options and `NAME=value` assignments come before the program.
+    while (i < words.length - 1 && /^(-|[A-Za-z_]\w*=)/.test(words[i]!)) i++;
   }
   return { command: words[i] ?? command, args: words.slice(i + 1) };
 };
@@ -131,14 +151,15 @@ export const classifyOperation = (
   const sub = real.args.find((a) => !a.startsWith('-'));
   const named = sub !== undefined ? `${program} ${sub}` : program;
   if (SEARCH_PROGRAMS.has(program)) return { kind: 'search', name: program, program };
-  if (sub !== undefined && SEARCH_SUBCOMMANDS[program]?.has(sub))
+  if (sub !== undefined && SEARCH_SUBCOMMANDS.get(program)?.has(sub))
     return { kind: 'search', name: named, program };
   if (BUILD_PROGRAMS.has(program)) {
+    if (!NAMED_BY_SUBCOMMAND.has(program)) return { kind: 'build', name: program, program };
     const run = program === 'npm' || program === 'yarn' || program === 'pnpm';
     const script = run && sub === 'run' ? real.args.filter((a) => !a.startsWith('-'))[1] : undefined;
     return { kind: 'build', name: script !== undefined ? `${named} ${script}` : named, program };
   }
-  if (sub !== undefined && BUILD_SUBCOMMANDS[program]?.has(sub))
+  if (sub !== undefined && BUILD_SUBCOMMANDS.get(program)?.has(sub))
     return { kind: 'build', name: named, program };
   return { kind: 'other', name: program, program };
 };

@@ -8,9 +8,13 @@ import {
   type Step,
   type StepId,
 } from '../mission/model.js';
+import { factsOf, planCommand, type PlanFacts, type PlannedCommand } from './facts.js';
 import { buildGraph, type StepGraph } from './graph.js';
 import { mayHaveTemplates } from './templates.js';
+import type { ResourcePolicy } from '../scheduler/resource-watch.js';
 import { stepTimeout, type EffectiveTimeout } from './timeouts.js';
+
+export type { PlanFacts, StepFacts, PlannedCommand } from './facts.js';
 
 /** One step's effective settings. */
 export interface PlannedStep {
@@ -21,6 +25,8 @@ export interface PlannedStep {
   readonly dependents: ReadonlyArray<number>;
   /** The first attempt's timeout, before the mission deadline is applied. */
   readonly timeout: EffectiveTimeout;
+  /** For a `command` step: the program that will run (the platform variant chosen) and its operation. */
+  readonly command?: PlannedCommand;
   readonly retry: RetryPolicy | undefined;
   readonly strategy: DependencyStrategy;
   readonly progress_interval_ms: number;
@@ -33,6 +39,10 @@ export interface PlannedStep {
   readonly on_demand: boolean;
   /** Its parameters contain `{{ … }}` text, so they are expanded when it starts. */
   readonly templated: boolean;
+  /** The resource limits in force (the step's own over the mission's), when there are any. */
+  readonly resources: ResourcePolicy | undefined;
+  /** How often its process tree is sampled. */
+  readonly sample_interval_ms: number;
 }
 
 /** A mission ready to run. */
@@ -47,16 +57,18 @@ export interface MissionPlan {
   readonly mission_timeout_ms: number | undefined;
 }
 
-/** Facts about the machine gathered by the effectful side (directory sizes, binaries on PATH…). */
-export interface PlanFacts {
-  /** Reserved for adaptive timeouts and platform resolution; empty facts give the static plan. */
-  readonly _reserved?: never;
-}
+/** The limits a step runs under: its own `resource_limits` field by field over the mission's. */
+const resourcePolicy = (step: Step, mission: Mission): ResourcePolicy | undefined => {
+  const limits = { ...mission.config.resource_limits, ...step.resource_limits };
+  const { max_parallel_steps: _ignored, sustained_samples, ...perStep } = limits;
+  if (Object.values(perStep).every((v) => v === undefined)) return undefined;
+  return { limits, monitoring: mission.config.monitoring, sustained: sustained_samples ?? 1 };
+};
 
 const ms = (s: number | undefined): number | undefined => (s === undefined ? undefined : s * 1000);
 
 /** Computes the plan of a validated mission. Pure: the same mission and facts give the same plan. */
-export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPlan => {
+export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan => {
   const graph = buildGraph(mission);
   const alternatives = new Set<StepId>();
   for (const step of mission.steps) {
@@ -67,25 +79,37 @@ export const createPlan = (mission: Mission, _facts: PlanFacts = {}): MissionPla
   const { config } = mission;
   // Most steps inherit the mission's timeout: one shared value for all of them.
   let inherited: EffectiveTimeout | undefined;
-  const timeoutOf = (step: Step): EffectiveTimeout =>
-    step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive'
-      ? (inherited ??= stepTimeout(step, mission))
-      : stepTimeout(step, mission);
-  const steps = mission.steps.map((step, index): PlannedStep => ({
-    index,
-    id: step.id,
-    step,
-    dependencies: graph.dependencies[index] ?? [],
-    dependents: graph.dependents[index] ?? [],
-    timeout: timeoutOf(step),
-    retry: step.retry,
-    strategy: step.dependency_strategy,
-    progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
-    stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
-    stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
-    on_demand: alternatives.has(step.id) && (graph.dependents[index]?.length ?? 0) === 0,
-    templated: mayHaveTemplates(step.parameters),
-  }));
+  const timeoutOf = (step: Step, command: PlannedCommand | undefined): EffectiveTimeout => {
+    if (step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive')
+      return (inherited ??= stepTimeout(step, mission));
+    if (step.timeout_strategy !== 'adaptive') return stepTimeout(step, mission);
+    const size = factsOf(facts, step.id)?.size;
+    return stepTimeout(step, mission, {
+      ...(command?.operation !== undefined ? { operation: command.operation } : {}),
+      ...(size !== undefined ? { size } : {}),
+    });
+  };
+  const steps = mission.steps.map((step, index): PlannedStep => {
+    const command = planCommand(step, facts);
+    return {
+      index,
+      id: step.id,
+      step,
+      dependencies: graph.dependencies[index] ?? [],
+      dependents: graph.dependents[index] ?? [],
+      timeout: timeoutOf(step, command),
+      ...(command !== undefined ? { command } : {}),
+      retry: step.retry,
+      strategy: step.dependency_strategy,
+      progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
+      stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
+      stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
+      on_demand: alternatives.has(step.id) && (graph.dependents[index]?.length ?? 0) === 0,
+      templated: mayHaveTemplates(step.parameters),
+      resources: resourcePolicy(step, mission),
+      sample_interval_ms: config.monitoring.check_interval_seconds * 1000,
+    };
+  });
   return {
     mission,
     steps,

@@ -3,6 +3,48 @@ import type { DependencyStrategy, RetryPolicy, ResourceLimits, StepId } from '..
 import type { MissionError } from '../mission/errors.js';
 import type { MissionPlan } from '../plan/plan.js';
 import type { TimeoutSource } from '../plan/timeouts.js';
+import type { PlannedCommand } from '../plan/facts.js';
+import type { CommandSource } from '../plan/platform.js';
+import type { OperationKind } from '../plan/operations.js';
+
+/** What a `command` step will run here: the platform variant chosen and why, or why none fits. */
+export interface PlannedCommandView {
+  /** The program, or `null` when no platform variant fits (see `error`). */
+  readonly program: string | null;
+  readonly args: ReadonlyArray<string>;
+  /** Which of the step's commands was chosen (`unix`, `windows`, `fallback_command`…); `command` for a plain one. */
+  readonly source: CommandSource | null;
+  /** `search`, `build` or `other`: what the adaptive timeout makes of it. */
+  readonly operation: OperationKind | null;
+  /** "linux: `unix` variant: find", or the reason no variant fits. */
+  readonly explanation: string;
+  /** Set when no variant can run on this platform: the step will fail with this message. */
+  readonly error?: { readonly message: string; readonly hint: string };
+  /** How the command is adjusted (find's shell-escaped `\(`…). */
+  readonly notes: ReadonlyArray<string>;
+}
+
+const commandView = (c: PlannedCommand): PlannedCommandView => {
+  const r = c.resolution;
+  // Without a platform the planner only guessed a variant (to classify it): show none.
+  const unknown = r === undefined && c.platform_aware;
+  return {
+    program: unknown ? null : (c.command ?? null),
+    args: unknown ? [] : c.args,
+    source: r?._tag === 'resolved' ? r.source : r === undefined && !c.platform_aware ? 'command' : null,
+    operation: c.operation?.kind ?? null,
+    explanation:
+      r === undefined
+        ? c.platform_aware
+          ? 'the platform is not known yet: the variant is chosen when the step runs'
+          : `${c.command ?? '(none)'}${c.operation !== undefined ? ` (${c.operation.kind})` : ''}`
+        : r._tag === 'resolved'
+          ? r.explanation
+          : r.message,
+    ...(r?._tag === 'unresolved' ? { error: { message: r.message, hint: r.hint } } : {}),
+    notes: c.notes,
+  };
+};
 
 /** One step's effective settings in a plan. */
 export interface PlannedStepView {
@@ -16,6 +58,8 @@ export interface PlannedStepView {
   readonly continue_on_error: boolean;
   readonly retry: RetryPolicy | null;
   readonly resource_limits: ResourceLimits | null;
+  /** For a `command` step: what will run on this platform (the variant chosen), and notes. */
+  readonly command?: PlannedCommandView;
 }
 
 /** A dry run's answer. */
@@ -60,6 +104,7 @@ export const planView = (plan: MissionPlan): PlanView => {
       continue_on_error: s.step.continue_on_error,
       retry: s.retry ?? null,
       resource_limits: s.step.resource_limits ?? m.config.resource_limits ?? null,
+      ...(s.command !== undefined ? { command: commandView(s.command) } : {}),
     })),
     warnings: m.warnings,
   };

@@ -5,10 +5,22 @@ import { MissionValidationError, type MissionError } from '../mission/errors.js'
 import type { Mission } from '../mission/model.js';
 import { decodeMission, parseMission } from '../mission/parse.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
+import {
+  commandParamsOf,
+  MEASURE_BUDGET_MS,
+  planCommand,
+  programsToLookUp,
+  sizeRequest,
+  type PlanFacts,
+  type StepFacts,
+} from '../plan/facts.js';
+import type { HostFacts, Measurement } from '../ports/host-facts.js';
+import { withCommandEnvironment } from '../steps/command.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { HttpClient } from '../ports/http.js';
+import type { ResourceSampler } from '../ports/sampler.js';
 import type { AnyStepType } from '../ports/step-type.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
@@ -62,6 +74,8 @@ export interface RunMissionOptions extends LoadOptions {
   readonly fs?: FileSystem;
   /** Sends the `http` and `llm` steps' requests. @default Node's fetch */
   readonly http?: HttpClient;
+  /** Measures each running step's process tree. @default `/proc` on Linux, pidusage elsewhere */
+  readonly sampler?: ResourceSampler;
   /** Capture limit per output stream, in bytes (head and tail kept). @default 1048576 */
   readonly maxOutputBytes?: number;
   /** Seeds retry jitter, so a run can be replayed exactly. @default derived from the clock */
@@ -74,8 +88,15 @@ export interface RuntimeHost {
   readonly clock: Clock;
   readonly fs: FileSystem;
   readonly http: HttpClient;
+  /** Measures process trees; without one, steps report no resource usage and limits cannot be enforced. */
+  readonly sampler?: ResourceSampler;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The platform, PATH lookups, tree sizes and file listings; without it, adaptive timeouts use
+   * their base and `platform_commands` cannot be resolved.
+   */
+  readonly facts?: HostFacts;
 }
 
 const isMission = (source: MissionSource): source is Mission =>
@@ -142,6 +163,31 @@ export const loadMissionWith = async (
     : mission;
 };
 
+/** A sampler for hosts that measure nothing: steps report no resource usage. */
+const unmeasured: ResourceSampler = {
+  measuresDiskIo: false,
+  sample: () => Promise.resolve({ processes: 0, rss_bytes: 0, cpu_ms: 0 }),
+};
+
+/** A disk I/O limit where disk I/O cannot be measured is refused, never silently ignored. */
+const refuseUnmeasurableLimits = (plan: MissionPlan, sampler: ResourceSampler): void => {
+  if (sampler.measuresDiskIo) return;
+  const errors: MissionError[] = plan.steps
+    .filter((p) => p.resources?.limits.max_disk_io_mb_per_sec !== undefined)
+    .map((p) => ({
+      code: 'unsupported_on_platform',
+      severity: 'error',
+      ...(plan.mission.source_file !== undefined ? { file: plan.mission.source_file } : {}),
+      path:
+        p.step.resource_limits?.max_disk_io_mb_per_sec !== undefined
+          ? `steps[${p.index}].resource_limits.max_disk_io_mb_per_sec`
+          : 'config.resource_limits.max_disk_io_mb_per_sec',
+      message: `step ${p.id} has a disk I/O limit, but disk I/O cannot be measured on this platform (it can on Linux)`,
+      hint: 'remove max_disk_io_mb_per_sec here, or run the mission on Linux',
+    }));
+  if (errors.length > 0) throw new MissionValidationError(errors);
+};
+
 /** The mission, or a MissionValidationError carrying every error and warning. */
 const orThrow = (parsed: Either<ReadonlyArray<MissionError>, Mission>): Mission => {
   if (isRight(parsed)) return parsed.right;
@@ -159,7 +205,8 @@ export const planMissionWith = async (
 ): Promise<PlanView> => {
   checkOptions(options);
   const mission = await loadMissionWith(host, source, options);
-  return planView(createPlan(mission));
+  const facts = host.facts ? await gatherPlanFacts(mission, host.facts, host.fs, host.cwd, host.env) : {};
+  return planView(createPlan(mission, facts));
 };
 
 /** Runs a mission to its report. Resolves even when steps fail; rejects only for an invalid mission or option. */
@@ -173,14 +220,27 @@ export const runMissionWith = async (
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
   const mission = await loadMissionWith({ fs, cwd }, source, options);
-  const plan: MissionPlan = createPlan(mission);
-  const registry = makeRegistry(options.stepTypes);
+  const env = { ...host.env, ...(options.env ?? {}) };
+  const facts = host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {};
+  const plan: MissionPlan = createPlan(mission, facts);
+  const hostFacts = host.facts;
+  const registry =
+    hostFacts === undefined
+      ? makeRegistry(options.stepTypes)
+      : withCommandEnvironment(makeRegistry(options.stepTypes), {
+          platform: hostFacts.platform,
+          facts,
+          maxParallel: plan.max_parallel,
+          listFiles: (paths, o) => hostFacts.listFiles(paths, o),
+        });
   const missing = [...new Set(mission.steps.map((s) => s.step_type))].filter((t) => !registry.has(t));
   if (missing.length > 0) {
     throw new TypeError(
       `the mission uses step types that are not registered for this run: ${missing.join(', ')} (pass them in the stepTypes option)`,
     );
   }
+  const sampler = options.sampler ?? host.sampler ?? unmeasured;
+  refuseUnmeasurableLimits(plan, sampler);
   const variables = { ...mission.variables, ...(options.variables ?? {}) };
   return interpret({
     plan,
@@ -190,8 +250,9 @@ export const runMissionWith = async (
     fs,
     http: options.http ?? host.http,
     workingDirectory: cwd,
-    env: { ...host.env, ...(options.env ?? {}) },
+    env,
     variables,
+    sampler,
     secrets: mission.secrets.flatMap((name) => (Object.hasOwn(variables, name) ? [variables[name]!] : [])),
     allowedPaths: mission.allowed_paths.map((p) => fs.resolve(cwd, p)),
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
@@ -199,4 +260,74 @@ export const runMissionWith = async (
     signal: options.signal,
     seed: options.seed ?? Math.floor(clock.now()) % 2147483647,
   });
+};
+
+/**
+ * The facts the plan needs, gathered only for the steps that need them: PATH lookups for the
+ * candidates of platform-aware commands, then the size of what each adaptive search reads (each
+ * distinct measurement once per run, within MEASURE_BUDGET_MS).
+ */
+const gatherPlanFacts = async (
+  mission: Mission,
+  host: HostFacts,
+  fs: FileSystem,
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+): Promise<PlanFacts> => {
+  const platform = host.platform;
+  // Keyed by the mission's own ids: no prototype, so an id like `constructor` is just an id.
+  const steps = Object.create(null) as Record<string, StepFacts>;
+  const lookups = new Map<string, Promise<boolean>>();
+  for (const step of mission.steps) {
+    const programs = programsToLookUp(step, platform);
+    const p = commandParamsOf(step);
+    if (programs.length === 0 || p === undefined) continue;
+    const stepEnv = p.inherit_env === false ? { ...(p.env ?? {}) } : { ...env, ...(p.env ?? {}) };
+    const dir = fs.resolve(cwd, p.working_dir ?? '.');
+    const found = await Promise.all(
+      programs.map(async (c) => {
+        const key = JSON.stringify([c, stepEnv['PATH'] ?? stepEnv['Path'] ?? '', dir]);
+        let lookup = lookups.get(key);
+        if (lookup === undefined) {
+          // A lookup that fails says nothing: the candidate is kept and the spawn will tell.
+          lookup = host.which(c, stepEnv, dir).then(
+            (file) => file !== undefined,
+            () => true,
+          );
+          lookups.set(key, lookup);
+        }
+        return [c, await lookup] as const;
+      }),
+    );
+    steps[step.id] = { on_path: Object.fromEntries(found) };
+  }
+  const known: PlanFacts = { platform, steps };
+  const measurements = new Map<string, Promise<Measurement | undefined>>();
+  for (const step of mission.steps) {
+    const request = sizeRequest(step, planCommand(step, known));
+    if (request === undefined) continue;
+    const dir = fs.resolve(cwd, request.working_dir ?? '.');
+    const key = JSON.stringify([dir, request.paths, request.filter]);
+    let measuring = measurements.get(key);
+    if (measuring === undefined) {
+      // An unmeasurable tree leaves the step at its base timeout, and the explanation says so.
+      measuring = host
+        .measure(request.paths, { cwd: dir, filter: request.filter, budget_ms: MEASURE_BUDGET_MS })
+        .catch(() => undefined);
+      measurements.set(key, measuring);
+    }
+    const measurement = await measuring;
+    if (measurement === undefined) continue;
+    steps[step.id] = {
+      ...steps[step.id],
+      size: {
+        measurement,
+        paths: request.paths,
+        filter: request.filter,
+        process_per_file: request.process_per_file,
+        ...(request.unmeasured.length > 0 ? { unmeasured: request.unmeasured } : {}),
+      },
+    };
+  }
+  return known;
 };

@@ -44,25 +44,27 @@ const commandParameterFields = t.partial({
   expect_exit_codes: t.array(t.Int),
   /** Capture limit per stream, in bytes. @default 1048576 */
   max_output_bytes: PositiveInt,
+  /** The variant for the OS running the mission: exact OS, then `unix`; one not on PATH is skipped (src/plan/platform.ts). */
   platform_commands: PlatformCommands,
-  /** Used when no platform variant fits. */
+  /** Runs when no platform variant fits or is on PATH; a string is a program with the step's `args`. */
   fallback_command: t.union([t.string, PlatformVariant]),
-  /** @default true when platform_commands is given */
+  /** `false` ignores `platform_commands` (the step's `command`, else `fallback_command`, runs). @default true */
   detect_platform: t.boolean,
-  /** @default 1 */
+  /** Runs of the command in one attempt; with `repeat_until_success`, the most tries. @default 1 (unlimited when polling) */
   repeat_count: PositiveInt,
-  /** @default 0 */
+  /** Pause between repetitions, on the mission's clock. @default 0 (1000 when polling) */
   delay_between_repeats_ms: NonNegative,
-  /** HTTP statuses that count as success, read from the command's output. */
+  /** HTTP statuses that count as success: the last three characters of stdout, as `curl -w '%{http_code}'` prints them. */
   expect_status_codes: t.array(t.Int),
-  /** Repeat until one repetition meets the expectations (polling). @default false */
+  /** Succeed at the first repetition that meets the expectations (polling). @default false */
   repeat_until_success: t.boolean,
-  /** Split the file set into chunks and run the command once per chunk. @default false */
+  /** Run the command once per chunk of the file set, outputs merged in file order. @default false */
   chunk_processing: t.boolean,
-  /** @default 100 */
+  /** Files per chunk (fewer when the platform's command-line limit needs it). @default 100 */
   max_files_per_chunk: PositiveInt,
+  /** The file set of a chunked step (globs relative to the working directory). @default the command's path arguments */
   files: FileSet,
-  /** Chunks run at once (within the mission's limits). @default 1 */
+  /** Chunks at once, never more than the mission allows; 0: as many as it allows. @default 1 */
   max_parallel_chunks: NonNegativeInt,
 });
 

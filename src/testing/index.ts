@@ -24,4 +24,16 @@ export type {
 } from './fake-script.js';
 export { fakePrograms, type FakeProgramName } from './fake-programs.js';
 export { MemoryFileSystem } from './memory-filesystem.js';
-export { runTestMission, TEST_WORKING_DIRECTORY, type TestMissionOptions, type TestMissionResult } from './run-test-mission.js';
+export { fakeHostFacts, type FakeHostFactsOptions, type FakeSize } from './fake-host-facts.js';
+export {
+  FakeSampler,
+  type FakeSamplerOptions,
+  type FakeUsage,
+  type FakeUsageScript,
+} from './fake-sampler.js';
+export {
+  runTestMission,
+  TEST_WORKING_DIRECTORY,
+  type TestMissionOptions,
+  type TestMissionResult,
+} from './run-test-mission.js';

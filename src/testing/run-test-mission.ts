@@ -7,12 +7,22 @@ import { runMissionWith, type MissionSource, type RunMissionOptions } from '../r
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
 import { FakeExecutor } from './fake-executor.js';
+import { fakeHostFacts, type FakeSize } from './fake-host-facts.js';
 import type { FakeScriptSource } from './fake-script.js';
 import { MemoryFileSystem } from './memory-filesystem.js';
+import { FakeSampler, type FakeUsageScript } from './fake-sampler.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** Options of `runTestMission`: those of `runMission`, plus the fakes and their scripts. */
-export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' | 'clock' | 'fs'> {
+export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' | 'clock' | 'fs' | 'sampler'> {
+  /**
+   * What each step's process tree uses, by step id, for resource limits and reports.
+   * @default {} (nothing measured)
+   * @example { usage: { build: (elapsedMs) => ({ memoryMb: elapsedMs < 10_000 ? 200 : 900, cpuPercent: 150 }) } }
+   */
+  readonly usage?: Readonly<Record<string, FakeUsageScript>>;
+  /** Whether disk I/O is measurable (false: disk limits are refused, as on macOS). @default true */
+  readonly measuresDiskIo?: boolean;
   /**
    * How each step's process behaves, by step id.
    * @default {} (every process exits 0 at once, see `defaultScript`)
@@ -36,6 +46,25 @@ export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' |
    * @example { files: { 'input.csv': 'a,b\n1,2\n' } }
    */
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * The OS the mission runs as — `linux`, `macos`, `windows` (or Node's `darwin`, `win32`) — for
+   * `platform_commands` and chunked steps' command-line limits.
+   * @default 'linux'
+   * @example { platform: 'windows', which: ['powershell'] }
+   */
+  readonly platform?: string;
+  /**
+   * Which programs are on PATH, for `platform_commands` (a candidate not on PATH is skipped).
+   * @default every program
+   * @example { which: (command) => command !== 'powershell' }
+   */
+  readonly which?: ReadonlyArray<string> | ((command: string) => boolean);
+  /**
+   * Tree sizes for adaptive timeouts, by path as the step names it (relative to its working directory).
+   * @default measured in the in-memory file system
+   * @example { sizes: { '.': { bytes: 412_000_000, files: 8_249 } } }
+   */
+  readonly sizes?: Readonly<Record<string, FakeSize>>;
   /** @default a new VirtualClock at 2025-01-01T00:00:00Z */
   readonly clock?: VirtualClock;
   /** Your own FakeExecutor (the script options above are then ignored). @default a FakeExecutor with the scripts above */
@@ -93,6 +122,11 @@ export const runTestMission = async (
     clock: givenClock,
     executor: givenExecutor,
     fs: givenFs,
+    usage,
+    measuresDiskIo,
+    platform,
+    which,
+    sizes,
     http: givenHttp,
     onEvent,
     ...rest
@@ -117,7 +151,27 @@ export const runTestMission = async (
       defaultScript: defaultScript ?? { exitCode: 0 },
     });
   const events: MissionEvent[] = [];
-  const host = { executor, clock, fs, http: givenHttp ?? noNetwork, cwd: TEST_WORKING_DIRECTORY, env: {} };
+  const sampler = new FakeSampler({
+    clock,
+    executor,
+    usage: usage ?? {},
+    measuresDiskIo: measuresDiskIo ?? true,
+  });
+  const host = {
+    executor,
+    clock,
+    fs,
+    http: givenHttp ?? noNetwork,
+    sampler,
+    facts: fakeHostFacts({
+      fs,
+      ...(platform !== undefined ? { platform } : {}),
+      ...(which !== undefined ? { which } : {}),
+      ...(sizes !== undefined ? { sizes } : {}),
+    }),
+    cwd: TEST_WORKING_DIRECTORY,
+    env: {},
+  };
   const report = await clock.runUntilSettled(
     runMissionWith(host, source, {
       ...rest,
