@@ -78,7 +78,8 @@ const startAttempt = (x: Step, i: number): void => {
   st.nextProgressAt = at + planned.progress_interval_ms;
   const stallCheck = Math.min(planned.stall_warning_ms ?? Infinity, planned.stall_timeout_ms ?? Infinity);
   st.stallCheckAt = at + stallCheck;
-  st.resources = newWatch(at);
+  // Made at the first sample: most steps (no-ops, quick commands) are never sampled.
+  st.resources = undefined;
   st.limitMessage = undefined;
   // The first sample comes early so short steps are measured too; then every check interval.
   st.nextSampleAt = at + Math.min(planned.sample_interval_ms, FIRST_SAMPLE_MS);
@@ -240,7 +241,7 @@ const onSample = (x: Step, i: number, usage: TreeUsage): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.steps[i]!;
-  const watch = (st.resources ??= newWatch(at));
+  const watch = (st.resources ??= newWatch(st.attemptStartedAt));
   const cpuBefore = watch.lastCpuMs;
   const lastAt = watch.lastAt;
   const verdict = recordSample(watch, usage, at, planned.resources);
