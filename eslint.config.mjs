@@ -15,7 +15,7 @@ const timerGlobals = ['setTimeout', 'setInterval', 'setImmediate'].map((name) =>
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**', 'docs/api-reference/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,134 +1,275 @@
-// Command-line arguments, parsed strictly: an unknown flag is a usage error with "did you mean".
+// Command-line arguments, parsed strictly: an unknown command or flag is a usage error (exit 2)
+// with "did you mean", and a flag of another command says which command has it.
 import { suggest } from '../mission/suggest.js';
+import { unreachable } from '../unreachable.js';
 
 /** A mistake in how the CLI was called (exit code 2). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The command whose help explains the mistake, when there is one. */
+  constructor(
+    message: string,
+    readonly command: CommandName | undefined = undefined,
+  ) {
+    super(message);
+  }
 }
 
-/** What the command line asked for. */
-export interface ParsedArgs {
-  readonly command: 'run' | 'validate' | 'plan' | 'help' | 'version';
-  readonly files: ReadonlyArray<string>;
+/** The commands, in the order help lists them. */
+export const COMMAND_NAMES = ['run', 'validate', 'plan', 'schema', 'init'] as const;
+
+/** A command's name. */
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** `missionkit run`. */
+export interface RunArgs {
+  readonly command: 'run';
+  readonly file: string;
   readonly vars: Readonly<Record<string, string>>;
   readonly parallel: number | undefined;
   readonly cwd: string | undefined;
   readonly report: string | undefined;
+  readonly junit: string | undefined;
   readonly json: boolean;
   readonly dryRun: boolean;
   readonly strict: boolean;
-  readonly verbose: boolean;
   readonly quiet: boolean;
+  readonly verbose: boolean;
 }
 
-const COMMANDS = ['run', 'validate', 'plan', 'help'] as const;
-const FLAGS = [
-  '--var',
-  '--parallel',
-  '--cwd',
-  '--report',
-  '--json',
-  '--dry-run',
-  '--strict',
-  '--verbose',
-  '--quiet',
-  '--help',
-  '--version',
-];
+/** `missionkit validate`. */
+export interface ValidateArgs {
+  readonly command: 'validate';
+  readonly files: ReadonlyArray<string>;
+  readonly json: boolean;
+  readonly strict: boolean;
+}
 
-/** Parses `argv` (without node and the script). */
-export const parseArgs = (argv: ReadonlyArray<string>): ParsedArgs => {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return blank('help');
-  if (argv.includes('--version') || argv.includes('-V')) return blank('version');
-  const [command, ...rest] = argv;
-  if (!(COMMANDS as ReadonlyArray<string>).includes(command ?? '')) {
-    const guess = suggest(command ?? '', COMMANDS);
-    throw new UsageError(
-      `unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (commands: ${COMMANDS.join(', ')})`,
-    );
-  }
-  if (command === 'help') return blank('help');
-  const files: string[] = [];
-  const vars: Record<string, string> = {};
-  let parallel: number | undefined;
-  let cwd: string | undefined;
-  let report: string | undefined;
-  const flags = new Set<string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--var': {
-        const kv = value();
-        const eq = kv.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--var takes name=value, got "${kv}"`);
-        vars[kv.slice(0, eq)] = kv.slice(eq + 1);
-        break;
-      }
-      case '--parallel': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--parallel takes a whole number ≥ 1');
-        parallel = n;
-        break;
-      }
-      case '--cwd':
-        cwd = value();
-        break;
-      case '--report':
-        report = value();
-        break;
-      case '--json':
-      case '--dry-run':
-      case '--strict':
-      case '--verbose':
-      case '--quiet':
-        flags.add(flag);
-        break;
-      default: {
-        if (flag.startsWith('-')) {
-          const guess = suggest(flag, FLAGS);
-          throw new UsageError(`unknown option ${flag}${guess ? `; did you mean ${guess}?` : ''}`);
-        }
-        files.push(arg);
-      }
-    }
-  }
-  if (files.length === 0) throw new UsageError(`${command} needs a mission file`);
-  if (command !== 'validate' && files.length > 1)
-    throw new UsageError(`${command} takes one mission file, got ${files.length}`);
-  return {
-    command: command as ParsedArgs['command'],
-    files,
-    vars,
-    parallel,
-    cwd,
-    report,
-    json: flags.has('--json'),
-    dryRun: flags.has('--dry-run'),
-    strict: flags.has('--strict'),
-    verbose: flags.has('--verbose'),
-    quiet: flags.has('--quiet'),
-  };
+/** `missionkit plan`. */
+export interface PlanArgs {
+  readonly command: 'plan';
+  readonly file: string;
+  readonly parallel: number | undefined;
+  readonly json: boolean;
+  readonly strict: boolean;
+}
+
+/** `missionkit schema`. */
+export interface SchemaArgs {
+  readonly command: 'schema';
+}
+
+/** `missionkit init`. */
+export interface InitArgs {
+  readonly command: 'init';
+  readonly name: string | undefined;
+  readonly force: boolean;
+}
+
+/** What the command line asked for. */
+export type Invocation =
+  | { readonly command: 'help'; readonly topic: CommandName | undefined }
+  | { readonly command: 'version' }
+  | RunArgs
+  | ValidateArgs
+  | PlanArgs
+  | SchemaArgs
+  | InitArgs;
+
+/** Every flag a command accepts, and whether it takes a value. */
+const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'switch'>>>> = {
+  run: {
+    '--var': 'value',
+    '--parallel': 'value',
+    '--cwd': 'value',
+    '--report': 'value',
+    '--junit': 'value',
+    '--json': 'switch',
+    '--dry-run': 'switch',
+    '--strict': 'switch',
+    '--quiet': 'switch',
+    '--verbose': 'switch',
+  },
+  validate: { '--json': 'switch', '--strict': 'switch' },
+  plan: { '--parallel': 'value', '--json': 'switch', '--strict': 'switch' },
+  schema: {},
+  init: { '--force': 'switch' },
 };
 
-const blank = (command: 'help' | 'version'): ParsedArgs => ({
-  command,
-  files: [],
-  vars: {},
-  parallel: undefined,
-  cwd: undefined,
-  report: undefined,
-  json: false,
-  dryRun: false,
-  strict: false,
-  verbose: false,
-  quiet: false,
-});
+const GLOBAL_FLAGS = ['--help', '-h', '--version', '-V'];
+
+const isCommand = (word: string | undefined): word is CommandName =>
+  (COMMAND_NAMES as ReadonlyArray<string>).includes(word ?? '');
+
+/** The options before `--`: after it, everything is a file name. */
+const optionsPart = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const end = argv.indexOf('--');
+  return end === -1 ? argv : argv.slice(0, end);
+};
+
+const unknownCommand = (word: string): UsageError => {
+  const guess = suggest(word, COMMAND_NAMES);
+  return new UsageError(
+    `unknown command "${word}"${guess ? `; did you mean "${guess}"?` : ''} (commands: ${COMMAND_NAMES.join(', ')})`,
+  );
+};
+
+const unknownFlag = (command: CommandName, flag: string): UsageError => {
+  const own = Object.keys(FLAGS[command]);
+  const guess = suggest(flag, [...own, '--help']);
+  if (guess !== undefined)
+    return new UsageError(`unknown option ${flag} for ${command}; did you mean ${guess}?`, command);
+  const elsewhere = COMMAND_NAMES.filter((c) => c !== command && FLAGS[c][flag] !== undefined);
+  if (elsewhere.length > 0)
+    return new UsageError(
+      `${flag} is an option of ${elsewhere.map((c) => `\`missionkit ${c}\``).join(' and ')}, not of \`missionkit ${command}\``,
+      command,
+    );
+  return new UsageError(
+    `unknown option ${flag} for ${command}${own.length > 0 ? ` (options: ${own.join(', ')})` : ''}`,
+    command,
+  );
+};
+
+const wholeNumber = (flag: string, text: string, command: CommandName): number => {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} takes a whole number ≥ 1, got "${text}"`, command);
+  return n;
+};
+
+/** Flags and positional words of one command, checked against what the command accepts. */
+interface Scanned {
+  readonly positional: ReadonlyArray<string>;
+  readonly switches: ReadonlySet<string>;
+  readonly values: ReadonlyMap<string, ReadonlyArray<string>>;
+}
+
+const scan = (command: CommandName, rest: ReadonlyArray<string>): Scanned => {
+  const positional: string[] = [];
+  const switches = new Set<string>();
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--') {
+      positional.push(...rest.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const [flag, inline] =
+      arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const kind = FLAGS[command][flag];
+    if (kind === undefined) throw unknownFlag(command, flag);
+    if (kind === 'switch') {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`, command);
+      switches.add(flag);
+      continue;
+    }
+    const value = inline ?? rest[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value`, command);
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+  }
+  return { positional, switches, values };
+};
+
+/** The last value given for a flag (a later one overrides an earlier one, as in most CLIs). */
+const last = (s: Scanned, flag: string): string | undefined => s.values.get(flag)?.at(-1);
+
+const parseVars = (pairs: ReadonlyArray<string>): Readonly<Record<string, string>> => {
+  const vars: Record<string, string> = {};
+  for (const kv of pairs) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var takes name=value, got "${kv}"`, 'run');
+    vars[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return vars;
+};
+
+const oneFile = (command: CommandName, positional: ReadonlyArray<string>): string => {
+  if (positional.length === 0) throw new UsageError(`${command} needs a mission file`, command);
+  if (positional.length > 1)
+    throw new UsageError(
+      `${command} takes one mission file, got ${positional.length}: ${positional.join(' ')}`,
+      command,
+    );
+  return positional[0]!;
+};
+
+/** Parses `argv` (without node and the script). */
+export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
+  const options = optionsPart(argv);
+  const [first, ...rest] = argv;
+  const wantsHelp = options.includes('--help') || options.includes('-h');
+  if (first === undefined || first === 'help') {
+    const topic = rest[0];
+    if (topic !== undefined && !isCommand(topic)) throw unknownCommand(topic);
+    return { command: 'help', topic };
+  }
+  if (first === '--help' || first === '-h') return { command: 'help', topic: undefined };
+  if (first === '--version' || first === '-V') return { command: 'version' };
+  if (!isCommand(first)) {
+    if (first.startsWith('-')) {
+      const guess = suggest(first, GLOBAL_FLAGS);
+      throw new UsageError(
+        `unknown option ${first}${guess ? `; did you mean ${guess}?` : ''}: the command comes first, e.g. \`missionkit run mission.yaml\``,
+      );
+    }
+    throw unknownCommand(first);
+  }
+  if (wantsHelp) return { command: 'help', topic: first };
+  const s = scan(first, rest);
+  switch (first) {
+    case 'run': {
+      if (s.switches.has('--quiet') && s.switches.has('--verbose'))
+        throw new UsageError('--quiet and --verbose contradict each other: pick one', 'run');
+      const parallel = last(s, '--parallel');
+      return {
+        command: 'run',
+        file: oneFile('run', s.positional),
+        vars: parseVars(s.values.get('--var') ?? []),
+        parallel: parallel === undefined ? undefined : wholeNumber('--parallel', parallel, 'run'),
+        cwd: last(s, '--cwd'),
+        report: last(s, '--report'),
+        junit: last(s, '--junit'),
+        json: s.switches.has('--json'),
+        dryRun: s.switches.has('--dry-run'),
+        strict: s.switches.has('--strict'),
+        quiet: s.switches.has('--quiet'),
+        verbose: s.switches.has('--verbose'),
+      };
+    }
+    case 'validate':
+      if (s.positional.length === 0)
+        throw new UsageError('validate needs at least one mission file', 'validate');
+      return {
+        command: 'validate',
+        files: s.positional,
+        json: s.switches.has('--json'),
+        strict: s.switches.has('--strict'),
+      };
+    case 'plan': {
+      const parallel = last(s, '--parallel');
+      return {
+        command: 'plan',
+        file: oneFile('plan', s.positional),
+        parallel: parallel === undefined ? undefined : wholeNumber('--parallel', parallel, 'plan'),
+        json: s.switches.has('--json'),
+        strict: s.switches.has('--strict'),
+      };
+    }
+    case 'schema':
+      if (s.positional.length > 0)
+        throw new UsageError(`schema takes no arguments, got ${s.positional.join(' ')}`, 'schema');
+      return { command: 'schema' };
+    case 'init':
+      if (s.positional.length > 1)
+        throw new UsageError(`init takes at most one name, got ${s.positional.join(' ')}`, 'init');
+      return { command: 'init', name: s.positional[0], force: s.switches.has('--force') };
+    default:
+      return unreachable(first);
+  }
+};

@@ -1,0 +1,139 @@
+// The help pages: one overview and one per command, each with examples a person can paste.
+import { VERSION } from '../version.js';
+import type { CommandName } from './args.js';
+import { unreachable } from '../unreachable.js';
+
+const EXIT_CODES = `Exit codes:
+  0  the mission succeeded (with or without warnings) / the command did what it was asked
+  1  the mission failed, timed out or was cancelled
+  2  an invalid mission, or a mistake on the command line`;
+
+const OVERVIEW = `missionkit ${VERSION} — run missions: YAML graphs of commands, HTTP calls and file steps
+
+Usage:
+  missionkit run <mission.yaml> [options]     run a mission, with live progress
+  missionkit validate <mission.yaml>...       check missions; print every error and warning
+  missionkit plan <mission.yaml>              show the order, waves and each step's settings
+  missionkit schema                           print the mission JSON Schema (for editors)
+  missionkit init [name]                      write a commented starter mission
+  missionkit <command> --help                 options and examples of a command
+  missionkit --version
+
+Examples:
+  missionkit init hello && missionkit run hello.mission.yaml
+  missionkit run deploy.yaml --var env=staging --report report.json --junit junit.xml
+  missionkit validate missions/*.yaml
+
+Colour follows NO_COLOR and FORCE_COLOR. Docs: docs/cli.md
+
+${EXIT_CODES}`;
+
+const RUN = `missionkit run <mission.yaml> [options]
+
+Runs a mission. On a terminal, each running step has a live line (spinner, elapsed time, its
+last output line); finished steps collapse to one status line; a summary table ends the run.
+Piped or in CI, it prints plain timestamped lines instead.
+
+Options:
+  --var name=value   set a mission variable (repeatable; overrides the mission's variables:)
+  --parallel N       run up to N steps at once (overrides config.max_parallel_steps)
+  --cwd DIR          the mission's working directory (default: the current one)
+  --report FILE      write the report as JSON (also when the mission fails or is cancelled)
+  --junit FILE       write a JUnit XML report, one test case per step, for CI systems
+  --json             print the report as JSON on stdout instead of the live view
+  --dry-run          print the plan and run nothing
+  --strict           unknown keys in the mission are errors, not warnings
+  --quiet            print only failures and the final summary
+  --verbose          print every output line of every step
+
+Ctrl-C once cancels: every step's process tree is stopped gracefully, the reports are still
+written, and the exit code is 1. Ctrl-C again kills every process tree at once. A third Ctrl-C
+exits immediately (code 130).
+
+Examples:
+  missionkit run examples/hello.mission.yaml
+  missionkit run audit.yaml --var target=internal/auth --parallel 4
+  missionkit run nightly.yaml --report out/report.json --junit out/junit.xml
+  missionkit run deploy.yaml --json > report.json
+
+${EXIT_CODES}`;
+
+const VALIDATE = `missionkit validate <mission.yaml>... [options]
+
+Checks missions without running them and prints every problem at once: file:line:col, the
+offending line with a caret under the spot, and a hint saying what to do.
+
+Options:
+  --json     print the results as JSON (for editors and CI), one entry per file
+  --strict   unknown keys are errors, not warnings
+
+Examples:
+  missionkit validate mission.yaml
+  missionkit validate missions/*.yaml --strict
+  missionkit validate mission.yaml --json | jq '.[0].errors'
+
+Exit codes: 0 every mission is valid (warnings allowed), 2 at least one is not.`;
+
+const PLAN = `missionkit plan <mission.yaml> [options]
+
+Shows what a run would do, without running anything: the order and the waves of steps that can
+run together, and for every step its effective timeout and where it comes from, its dependency
+strategy, its retry policy and its resource limits.
+
+Options:
+  --parallel N   plan with up to N steps at once
+  --json         print the plan as JSON
+  --strict       unknown keys are errors, not warnings
+
+Examples:
+  missionkit plan mission.yaml
+  missionkit plan mission.yaml --json | jq '.steps[] | {id, timeout}'
+
+Exit codes: 0 the plan was printed, 2 the mission is invalid.`;
+
+const SCHEMA = `missionkit schema
+
+Prints the JSON Schema of the mission format, for editors and other tools. With the YAML
+language server (VS Code's YAML extension and others), point a mission at it:
+
+  # yaml-language-server: $schema=./mission.schema.json
+
+Examples:
+  missionkit schema > mission.schema.json
+
+Exit codes: 0.`;
+
+const INIT = `missionkit init [name] [--force]
+
+Writes a commented starter mission that runs as written: <name>.mission.yaml (or the file
+named, when the name ends in .yaml, .yml or .json; default: mission.yaml). It never replaces
+an existing file unless --force is given.
+
+Options:
+  --force   replace the file if it exists
+
+Examples:
+  missionkit init
+  missionkit init nightly-audit
+  missionkit init missions/deploy.yaml
+
+Exit codes: 0 written, 2 the file exists (use --force) or cannot be written.`;
+
+/** The help page for a command, or the overview. */
+export const helpText = (topic: CommandName | undefined): string => {
+  if (topic === undefined) return OVERVIEW;
+  switch (topic) {
+    case 'run':
+      return RUN;
+    case 'validate':
+      return VALIDATE;
+    case 'plan':
+      return PLAN;
+    case 'schema':
+      return SCHEMA;
+    case 'init':
+      return INIT;
+    default:
+      return unreachable(topic);
+  }
+};

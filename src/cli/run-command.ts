@@ -1,0 +1,189 @@
+// `missionkit run`: runs a mission with the view that suits where the output goes (a live view on
+// a terminal, plain timestamped lines in CI and pipes, nothing but JSON with --json), writes the
+// reports, and turns the mission's status into the exit code. Ctrl-C once cancels gracefully and
+// still writes the reports; twice kills every process tree at once; a third time exits at once.
+import type { CliSignal } from '../node/cli-signals.js';
+import { runMissionWith, type RuntimeHost } from '../runtime/run-mission.js';
+import type { MissionEvent } from '../scheduler/mission-events.js';
+import type { MissionReport } from '../scheduler/report.js';
+import type { RunArgs } from './args.js';
+import { type CliContext, displayPath, err, loadMissionFile, out, problemSource } from './cli-context.js';
+import { missionSucceeded } from './format.js';
+import { junitXml } from './junit.js';
+import { createLiveView, type LiveView } from './live-view.js';
+import { printPlan } from './plan-command.js';
+import { problemLines } from './problems.js';
+import { plainRenderer } from './render.js';
+import { failureSection, summaryLine, summaryTable } from './summary.js';
+import { unreachable } from '../unreachable.js';
+
+/** What a run needs beyond the context: the ports, and the process-level controls main.ts owns. */
+export interface RunDependencies {
+  /** The ports the mission runs on (its executor is the one `forceKill` reaches). */
+  readonly host: RuntimeHost;
+  /** Kills every process tree the executor started, at once (the second Ctrl-C). */
+  readonly forceKill: () => Promise<void>;
+  /** Calls the handler on every SIGINT, SIGTERM or SIGHUP until the returned function is called. */
+  readonly onInterrupt: (handler: (signal: CliSignal) => void) => () => void;
+  /** Ends the process now (the third Ctrl-C). */
+  readonly exitNow: (code: number) => void;
+  /** The time of day printed on plain lines. */
+  readonly clockTime: (at: number) => string;
+}
+
+/** How the run is shown, chosen from the flags and where standard output goes. */
+type View =
+  | { readonly _tag: 'json' }
+  | { readonly _tag: 'quiet' }
+  | { readonly _tag: 'live'; readonly live: LiveView }
+  | { readonly _tag: 'plain'; readonly onEvent: (e: MissionEvent) => void };
+
+const chooseView = (args: RunArgs, cli: CliContext, deps: RunDependencies): View => {
+  if (args.json) return { _tag: 'json' };
+  if (args.quiet) return { _tag: 'quiet' };
+  if (cli.stdout.isTTY && cli.env.TERM !== 'dumb')
+    return {
+      _tag: 'live',
+      live: createLiveView({
+        terminal: cli.stdout,
+        clock: cli.clock,
+        style: cli.outStyle,
+        verbose: args.verbose,
+      }),
+    };
+  return {
+    _tag: 'plain',
+    onEvent: plainRenderer((line) => out(cli, line), cli.outStyle, args.verbose, deps.clockTime),
+  };
+};
+
+/** Says something about the run where the person watching will see it, without breaking --json. */
+const tell = (cli: CliContext, view: View, line: string): void => {
+  if (view._tag === 'live') view.live.notice(line);
+  else err(cli, line);
+};
+
+/** What became of the report files asked for. */
+interface Written {
+  /** Each file written, with what it holds (`report`, `JUnit report`). */
+  readonly files: ReadonlyArray<readonly [string, string]>;
+  readonly problems: ReadonlyArray<string>;
+}
+
+/** Writes the requested report files; a file that cannot be written is a problem, not an exception. */
+const writeReports = async (cli: CliContext, args: RunArgs, report: MissionReport): Promise<Written> => {
+  const wanted: ReadonlyArray<readonly [string, string | undefined, () => string]> = [
+    ['report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
+    ['JUnit report', args.junit, () => junitXml(report)],
+  ];
+  const files: (readonly [string, string])[] = [];
+  const problems: string[] = [];
+  for (const [what, file, content] of wanted) {
+    if (file === undefined) continue;
+    const path = cli.fs.resolve(cli.cwd, file);
+    try {
+      await cli.fs.writeFileAtomic(path, content());
+      files.push([what, displayPath(cli, path)]);
+    } catch (e) {
+      problems.push(`cannot write the ${what} to ${displayPath(cli, path)}: ${(e as Error).message}`);
+    }
+  }
+  return { files, problems };
+};
+
+/** Why the run was cancelled, as the report's `cancel_reason` says it. */
+const cancelReason = (signal: CliSignal): string => {
+  switch (signal) {
+    case 'SIGINT':
+      return 'interrupted (SIGINT)';
+    case 'SIGTERM':
+      return 'terminated (SIGTERM)';
+    case 'SIGHUP':
+      return 'the terminal closed (SIGHUP)';
+    default:
+      return unreachable(signal);
+  }
+};
+
+/** Runs `missionkit run`; resolves the exit code. */
+export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
+  const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
+  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json);
+  for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
+
+  const view = chooseView(args, cli, deps);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const dispose = deps.onInterrupt((signal) => {
+    interrupts += 1;
+    const key = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (interrupts === 1) {
+      tell(
+        cli,
+        view,
+        cli.errStyle.red(`■ ${signal}: cancelling — stopping every step gracefully (${key} again to force)`),
+      );
+      controller.abort(new Error(cancelReason(signal)));
+    } else if (interrupts === 2) {
+      tell(
+        cli,
+        view,
+        cli.errStyle.red(`■ ${signal} again: killing every process tree now (${key} again to exit at once)`),
+      );
+      void deps.forceKill();
+    } else {
+      if (view._tag === 'live') view.live.stop();
+      err(
+        cli,
+        cli.errStyle.red(
+          '■ exiting without waiting: process trees may be left running, reports were not written',
+        ),
+      );
+      deps.exitNow(130);
+    }
+  });
+
+  let report: MissionReport;
+  try {
+    report = await runMissionWith(deps.host, mission, {
+      signal: controller.signal,
+      variables: args.vars,
+      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+      ...(view._tag === 'live' ? { onEvent: view.live.onEvent } : {}),
+      ...(view._tag === 'plain' ? { onEvent: view.onEvent } : {}),
+    });
+  } catch (e) {
+    dispose();
+    throw e;
+  } finally {
+    if (view._tag === 'live') view.live.stop();
+  }
+  // Reports are written while the interrupt handler still holds SIGINT: a Ctrl-C now must not
+  // kill the process halfway through a file.
+  const written = await writeReports(cli, args, report);
+  dispose();
+
+  const style = cli.outStyle;
+  switch (view._tag) {
+    case 'json':
+      out(cli, JSON.stringify(report, null, 2));
+      break;
+    case 'quiet':
+      for (const line of failureSection(report, style)) out(cli, line);
+      out(cli, summaryLine(report, style));
+      break;
+    case 'live':
+    case 'plain':
+      out(cli, '');
+      for (const line of summaryTable(report, style)) out(cli, line);
+      for (const line of failureSection(report, style)) out(cli, line);
+      out(cli, '');
+      out(cli, summaryLine(report, style));
+      for (const [what, file] of written.files) out(cli, style.dim(`${what} written to ${file}`));
+      break;
+    default:
+      unreachable(view);
+  }
+  for (const p of written.problems) err(cli, cli.errStyle.red(`missionkit: ${p}`));
+  return missionSucceeded(report.status) && written.problems.length === 0 ? 0 : 1;
+};

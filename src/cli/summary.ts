@@ -1,0 +1,99 @@
+// The end of a run, for people: one line with the mission's status and counts, a table of every
+// step, and for each failed step the last lines of its output and the hint — what to read first
+// when something went wrong.
+import type { MissionReport, StepResult } from '../scheduler/report.js';
+import { isFailure } from '../scheduler/step-status.js';
+import { bytes, duration, missionSucceeded, statusColor, statusSymbol, statusWords } from './format.js';
+import type { Style } from './style.js';
+import { displayWidth, fitWidth, plainText } from './terminal-text.js';
+
+/** The mission's status, duration and counts by status, on one line. */
+export const summaryLine = (report: MissionReport, style: Style): string => {
+  const c = report.counts;
+  const parts = [
+    `${c.succeeded} succeeded`,
+    c.succeeded_with_warnings ? `${c.succeeded_with_warnings} with warnings` : '',
+    c.partial ? `${c.partial} partial` : '',
+    c.failed ? `${c.failed} failed` : '',
+    c.timed_out ? `${c.timed_out} timed out` : '',
+    c.resource_exceeded ? `${c.resource_exceeded} over a limit` : '',
+    c.skipped ? `${c.skipped} skipped` : '',
+    c.cancelled ? `${c.cancelled} cancelled` : '',
+  ].filter((p) => p !== '');
+  const mark = missionSucceeded(report.status)
+    ? report.status === 'succeeded'
+      ? style.green('✔')
+      : style.yellow('⚠')
+    : style.red('✖');
+  const why = report.cancel_reason !== undefined ? ` (${report.cancel_reason})` : '';
+  return `${mark} ${style.bold(`mission ${statusWords(report.status)}`)} in ${duration(report.duration_ms)}: ${parts.join(', ')}${why}`;
+};
+
+/** A step's peak memory, when its process tree was sampled. */
+export const peakMemoryBytes = (r: StepResult): number | undefined =>
+  r.resources !== undefined && r.resources.samples > 0 ? r.resources.peak_memory_bytes : undefined;
+
+const ID_MAX = 40;
+
+/** Every step in declaration order: status, duration, attempts, and peak memory when measured. */
+export const summaryTable = (report: MissionReport, style: Style): string[] => {
+  if (report.steps.length === 0) return [];
+  const withMemory = report.steps.some((s) => peakMemoryBytes(s) !== undefined);
+  const header = ['step', 'status', 'duration', 'attempts', ...(withMemory ? ['peak memory'] : [])];
+  const rows = report.steps.map((s) => {
+    const peak = peakMemoryBytes(s);
+    return {
+      status: s.status,
+      cells: [
+        fitWidth(plainText(s.id), ID_MAX),
+        `${statusSymbol(s.status)} ${statusWords(s.status)}`,
+        s.started_at === null ? '—' : duration(s.duration_ms),
+        String(s.attempts.length),
+        ...(withMemory ? [peak === undefined ? '—' : bytes(peak)] : []),
+      ],
+    };
+  });
+  const widths = header.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r.cells[i] ?? ''))),
+  );
+  const pad = (text: string, i: number): string => {
+    const room = ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(text)));
+    return i >= 2 ? room + text : text + room;
+  };
+  const line = (cells: ReadonlyArray<string>, colour: (i: number, s: string) => string): string =>
+    `  ${cells.map((c, i) => colour(i, pad(c, i))).join('  ')}`.trimEnd();
+  return [
+    line(header, (_i, s) => style.dim(s)),
+    ...rows.map((r) => line(r.cells, (i, s) => (i === 1 ? statusColor(style, r.status)(s) : s))),
+  ];
+};
+
+const tail = (text: string, lines: number): string[] =>
+  text
+    .replace(/\r?\n$/, '')
+    .split(/\r?\n/)
+    .slice(-lines)
+    .map(plainText);
+
+/** Why a failed step failed: its message, the last lines of its output, and the hint. */
+export const failureDetails = (r: StepResult, style: Style, lines = 10): string[] => {
+  const out = [
+    `${statusColor(style, r.status)(statusSymbol(r.status))} ${style.bold(plainText(r.id))} ${statusWords(r.status)}${r.exit_code !== null && r.exit_code !== 0 ? ` (exit code ${r.exit_code})` : r.signal !== null ? ` (${r.signal})` : ''}`,
+  ];
+  if (r.message !== undefined) out.push(`    ${plainText(r.message)}`);
+  const streams = [
+    ['stderr', r.stderr.text],
+    ['stdout', r.stdout.text],
+  ] as const;
+  for (const [name, text] of streams) {
+    if (text.trim() === '') continue;
+    out.push(`    ${style.dim(`last lines of ${name}:`)}`);
+    for (const l of tail(text, lines)) out.push(`    ${style.dim('│')} ${l}`);
+  }
+  if (r.hint !== undefined) out.push(`    ${style.yellow('hint:')} ${plainText(r.hint)}`);
+  return out;
+};
+
+/** The steps whose failure made the mission fail, each with its details. */
+export const failureSection = (report: MissionReport, style: Style): string[] =>
+  report.steps.filter((s) => isFailure(s.status)).flatMap((s) => ['', ...failureDetails(s, style)]);

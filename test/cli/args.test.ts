@@ -1,0 +1,117 @@
+// The command-line grammar: what each command accepts, and what a mistyped one is told.
+import { parseArgs, UsageError } from '../../src/cli/args.js';
+
+const usage = (argv: ReadonlyArray<string>): string => {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error(`no usage error for ${argv.join(' ')}`);
+};
+
+describe('parseArgs', () => {
+  it('reads every run option', () => {
+    expect(
+      parseArgs([
+        'run',
+        'm.yaml',
+        '--var',
+        'env=staging',
+        '--var=region=eu=west',
+        '--parallel',
+        '4',
+        '--report',
+        'r.json',
+        '--junit=j.xml',
+        '--strict',
+        '--verbose',
+        '--cwd',
+        'work',
+      ]),
+    ).toEqual({
+      command: 'run',
+      file: 'm.yaml',
+      vars: { env: 'staging', region: 'eu=west' },
+      parallel: 4,
+      cwd: 'work',
+      report: 'r.json',
+      junit: 'j.xml',
+      json: false,
+      dryRun: false,
+      strict: true,
+      quiet: false,
+      verbose: true,
+    });
+  });
+
+  it('takes several files for validate, one for run and plan', () => {
+    expect(parseArgs(['validate', 'a.yaml', 'b.yaml', '--json'])).toEqual({
+      command: 'validate',
+      files: ['a.yaml', 'b.yaml'],
+      json: true,
+      strict: false,
+    });
+    expect(usage(['plan', 'a.yaml', 'b.yaml'])).toBe('plan takes one mission file, got 2: a.yaml b.yaml');
+    expect(usage(['run'])).toBe('run needs a mission file');
+  });
+
+  it('treats everything after -- as a file name', () => {
+    expect(parseArgs(['validate', '--', '--odd.yaml'])).toMatchObject({ files: ['--odd.yaml'] });
+  });
+
+  it('gives help for a command wherever --help is, and for `help <command>`', () => {
+    expect(parseArgs(['run', 'x.yaml', '--help'])).toEqual({ command: 'help', topic: 'run' });
+    expect(parseArgs(['help', 'plan'])).toEqual({ command: 'help', topic: 'plan' });
+    expect(parseArgs([])).toEqual({ command: 'help', topic: undefined });
+    expect(parseArgs(['-V'])).toEqual({ command: 'version' });
+  });
+
+  it('suggests the command that was meant', () => {
+    expect(usage(['rnu', 'x.yaml'])).toBe(
+      'unknown command "rnu"; did you mean "run"? (commands: run, validate, plan, schema, init)',
+    );
+    expect(usage(['vaildate'])).toContain('did you mean "validate"?');
+  });
+
+  it('suggests the flag that was meant, or names the command that has it', () => {
+    expect(usage(['run', 'x.yaml', '--paralel', '2'])).toBe(
+      'unknown option --paralel for run; did you mean --parallel?',
+    );
+    expect(usage(['run', 'x.yaml', '--dryrun'])).toBe(
+      'unknown option --dryrun for run; did you mean --dry-run?',
+    );
+    expect(usage(['plan', 'x.yaml', '--junit', 'j.xml'])).toBe(
+      '--junit is an option of `missionkit run`, not of `missionkit plan`',
+    );
+    expect(usage(['schema', '--nope'])).toBe('unknown option --nope for schema');
+  });
+
+  it('checks values', () => {
+    expect(usage(['run', 'x.yaml', '--parallel', '0'])).toBe('--parallel takes a whole number ≥ 1, got "0"');
+    expect(usage(['run', 'x.yaml', '--parallel', '2.5'])).toContain('whole number');
+    expect(usage(['run', 'x.yaml', '--var', 'novalue'])).toBe('--var takes name=value, got "novalue"');
+    expect(usage(['run', 'x.yaml', '--report'])).toBe('--report needs a value');
+    expect(usage(['run', 'x.yaml', '--json=yes'])).toBe('--json takes no value');
+    expect(usage(['run', 'x.yaml', '--quiet', '--verbose'])).toBe(
+      '--quiet and --verbose contradict each other: pick one',
+    );
+  });
+
+  it('reads init and schema', () => {
+    expect(parseArgs(['init'])).toEqual({ command: 'init', name: undefined, force: false });
+    expect(parseArgs(['init', 'audit', '--force'])).toEqual({ command: 'init', name: 'audit', force: true });
+    expect(parseArgs(['schema'])).toEqual({ command: 'schema' });
+    expect(usage(['schema', 'extra'])).toBe('schema takes no arguments, got extra');
+  });
+
+  it('says which command a usage error belongs to, so the CLI can point at its help', () => {
+    try {
+      parseArgs(['run', 'x.yaml', '--nope']);
+    } catch (e) {
+      expect((e as UsageError).command).toBe('run');
+    }
+    expect.assertions(1);
+  });
+});
