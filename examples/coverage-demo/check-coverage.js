@@ -6,7 +6,8 @@ const fs = require('node:fs');
 const [lcovFile, thresholdsFile] = process.argv.slice(2);
 const lcov = fs.readFileSync(lcovFile, 'utf8');
 const thresholds = JSON.parse(fs.readFileSync(thresholdsFile, 'utf8'));
-const sum = (key) => [...lcov.matchAll(new RegExp(`^${key}:(\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+const sum = (key) =>
+  [...lcov.matchAll(new RegExp(`^${key}:(\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 const percent = (hit, found) => (found === 0 ? 100 : (100 * hit) / found);
 
 const lines = percent(sum('LH'), sum('LF'));

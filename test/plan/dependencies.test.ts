@@ -3,11 +3,23 @@ import { stepId, type DependencyStrategy } from '../../src/mission/model.js';
 import type { StepStatus } from '../../src/scheduler/step-status.js';
 
 // Every strategy × every way a dependency can end. `a` is the dependency under test; `b` succeeded.
-const outcomes: ReadonlyArray<StepStatus> = ['succeeded', 'succeeded_with_warnings', 'partial', 'failed', 'timed_out', 'resource_exceeded', 'skipped', 'cancelled'];
+const outcomes: ReadonlyArray<StepStatus> = [
+  'succeeded',
+  'succeeded_with_warnings',
+  'partial',
+  'failed',
+  'timed_out',
+  'resource_exceeded',
+  'skipped',
+  'cancelled',
+];
 const a = stepId('a');
 const b = stepId('b');
 const alt = stepId('alt');
-const conditional = (on_failure: Extract<DependencyStrategy, { _tag: 'conditional' }>['dependencies'][number]['on_failure'], required = true): DependencyStrategy => ({
+const conditional = (
+  on_failure: Extract<DependencyStrategy, { _tag: 'conditional' }>['dependencies'][number]['on_failure'],
+  required = true,
+): DependencyStrategy => ({
   _tag: 'conditional',
   dependencies: [{ step_id: a, required, on_failure }],
 });
@@ -20,7 +32,11 @@ const strategies: ReadonlyArray<[string, DependencyStrategy, boolean]> = [
   ['conditional skip', conditional({ _tag: 'skip' }), false],
   ['conditional log_warning', conditional({ _tag: 'log_warning' }), false],
   ['conditional use_default_value', conditional({ _tag: 'use_default_value', value: 'n/a' }), false],
-  ['conditional retry_with_alternative', conditional({ _tag: 'retry_with_alternative', step_id: alt }), false],
+  [
+    'conditional retry_with_alternative',
+    conditional({ _tag: 'retry_with_alternative', step_id: alt }),
+    false,
+  ],
   ['conditional not required', conditional({ _tag: 'skip' }, false), false],
 ];
 
@@ -50,9 +66,13 @@ describe('resolveDependencies: every strategy × every outcome', () => {
         ]);
         // With a second, successful dependency, any_required runs.
         expect(d._tag).toBe(name === 'any_required' ? 'run' : expected(name, ok, false));
-        if (d._tag === 'skip') expect(d.reason).toContain(`dependency a ${outcome === 'skipped' ? 'was skipped' : outcome === 'cancelled' ? 'was cancelled' : outcome === 'timed_out' ? 'timed out' : outcome === 'resource_exceeded' ? 'exceeded a resource limit' : 'failed'}`);
+        if (d._tag === 'skip')
+          expect(d.reason).toContain(
+            `dependency a ${outcome === 'skipped' ? 'was skipped' : outcome === 'cancelled' ? 'was cancelled' : outcome === 'timed_out' ? 'timed out' : outcome === 'resource_exceeded' ? 'exceeded a resource limit' : 'failed'}`,
+          );
         if (d._tag === 'run' && !ok) expect(d.warnings.length).toBeGreaterThan(0);
-        if (d._tag === 'run') expect(d.defaults.length).toBe(name === 'conditional use_default_value' && !ok ? 1 : 0);
+        if (d._tag === 'run')
+          expect(d.defaults.length).toBe(name === 'conditional use_default_value' && !ok ? 1 : 0);
         if (d._tag === 'alternative') expect(d).toEqual({ _tag: 'alternative', failed: a, alternative: alt });
       });
       it(`${name}: dependency ${outcome} alone`, () => {
@@ -63,14 +83,24 @@ describe('resolveDependencies: every strategy × every outcome', () => {
   }
 
   it('names the strategy and the dependency in every skip reason', () => {
-    expect(resolveDependencies({ _tag: 'all_required' }, false, [{ step_id: a, conclusion: 'skipped' }])).toEqual({ _tag: 'skip', reason: 'dependency a was skipped (all_required)' });
-    expect(resolveDependencies({ _tag: 'any_required' }, false, [{ step_id: a, conclusion: 'failed' }, { step_id: b, conclusion: 'timed_out' }])).toEqual({
+    expect(
+      resolveDependencies({ _tag: 'all_required' }, false, [{ step_id: a, conclusion: 'skipped' }]),
+    ).toEqual({ _tag: 'skip', reason: 'dependency a was skipped (all_required)' });
+    expect(
+      resolveDependencies({ _tag: 'any_required' }, false, [
+        { step_id: a, conclusion: 'failed' },
+        { step_id: b, conclusion: 'timed_out' },
+      ]),
+    ).toEqual({
       _tag: 'skip',
       reason: 'none of the dependencies succeeded: a failed, b timed out (any_required)',
     });
   });
 
   it('treats a depends_on entry missing from a conditional list as required', () => {
-    expect(resolveDependencies(conditional({ _tag: 'log_warning' }), false, [{ step_id: b, conclusion: 'failed' }])._tag).toBe('skip');
+    expect(
+      resolveDependencies(conditional({ _tag: 'log_warning' }), false, [{ step_id: b, conclusion: 'failed' }])
+        ._tag,
+    ).toBe('skip');
   });
 });

@@ -75,8 +75,12 @@ steps:
   - { id: src, name: src, step_type: command, parameters: { command: produce } }
   - { id: out, name: out, step_type: create_file, depends_on: [src], parameters: { path: o.txt, content: "{{ steps.src.stdout }} / {who} / {src_result}" } }
 `;
-    const { fs } = await runTestMission(yaml, { commands: { produce: recording('{who} {{ variables.who }}\n') } });
-    expect((fs as MemoryFileSystem).text('/mission/o.txt')).toBe('{who} {{ variables.who }} / W / {who} {{ variables.who }}');
+    const { fs } = await runTestMission(yaml, {
+      commands: { produce: recording('{who} {{ variables.who }}\n') },
+    });
+    expect((fs as MemoryFileSystem).text('/mission/o.txt')).toBe(
+      '{who} {{ variables.who }} / W / {who} {{ variables.who }}',
+    );
   });
 
   it('fails the step, naming the reference, when a value is missing at run time', async () => {
