@@ -6,6 +6,7 @@
 //   3. the engine's own CPU while it monitors 8 running steps every second for ~10 s
 //      (target < 2 % of one core), with the same run unmonitored for comparison.
 // Run with `npm run bench` (it builds first).
+import { noopMission } from './noop-mission.mjs';
 import { cpus } from 'node:os';
 import pidusage from 'pidusage';
 import { createNodeExecutor } from '../dist/esm/node/node-executor.js';
@@ -33,51 +34,6 @@ const measured = async (fn) => {
 };
 
 // ── 1. The engine on a 10,000-step noop mission (first, so the process's peak RSS is its own) ──
-
-/** A decoded mission of `n` noop steps, each depending on up to two earlier ones (as scheduler.bench.mjs). */
-const noopMission = (n) => {
-  let seed = 42;
-  const r = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const steps = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Set();
-    const k = i === 0 ? 0 : Math.floor(r() * 3);
-    for (let j = 0; j < k; j++) d.add(Math.floor(r() * i));
-    steps.push({
-      id: `s${i}`,
-      name: `s${i}`,
-      step_type: 'noop',
-      parameters: {},
-      depends_on: [...d].map((j) => `s${j}`),
-      continue_on_error: false,
-      dependency_strategy: { _tag: 'all_required' },
-      continue_on_failure: false,
-      allow_partial_results: false,
-    });
-  }
-  return {
-    version: '1.0',
-    name: `bench ${n}`,
-    steps,
-    config: {
-      max_parallel_steps: 1,
-      fail_fast: true,
-      kill_grace_seconds: 5,
-      progress_interval_seconds: 10,
-      monitoring: { check_interval_seconds: 5, warn_threshold_percent: 80, kill_on_exceed: true },
-    },
-    variables: {},
-    secrets: [],
-    allowed_paths: [],
-    warnings: [],
-  };
-};
 
 const host = (sampler) => (sampler === undefined ? nodeHost() : { ...nodeHost(), sampler });
 {

@@ -3,58 +3,11 @@
 // run in the same process as the floor. Prints per-step times, the ratio to the floor, growth
 // from 10k to 100k steps, and the engine's peak heap. Run with `npm run bench`.
 import { runMission } from '../dist/esm/index.js';
+import { noopMission } from './noop-mission.mjs';
 
 const TARGET_RATIO = 5;
 const TARGET_GROWTH = 1.3;
 const TARGET_HEAP_MB = 150;
-
-const rng = (seed) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-/** Dependency lists: each step depends on up to two distinct earlier steps. */
-const makeGraph = (n, seed = 42) => {
-  const r = rng(seed);
-  const deps = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Set();
-    const k = i === 0 ? 0 : Math.floor(r() * 3);
-    for (let j = 0; j < k; j++) d.add(Math.floor(r() * i));
-    deps.push([...d]);
-  }
-  return deps;
-};
-
-const makeMission = (deps) => ({
-  version: '1.0',
-  name: `bench ${deps.length}`,
-  steps: deps.map((d, i) => ({
-    id: `s${i}`,
-    name: `s${i}`,
-    step_type: 'noop',
-    parameters: {},
-    depends_on: d.map((j) => `s${j}`),
-    continue_on_error: false,
-    dependency_strategy: { _tag: 'all_required' },
-    continue_on_failure: false,
-    allow_partial_results: false,
-  })),
-  config: {
-    max_parallel_steps: 1,
-    fail_fast: true,
-    kill_grace_seconds: 5,
-    progress_interval_seconds: 10,
-    monitoring: { check_interval_seconds: 5, warn_threshold_percent: 80, kill_on_exceed: true },
-  },
-  variables: {},
-  secrets: [],
-  allowed_paths: [],
-  warnings: [],
-});
 
 /**
  * The floor: the least an asynchronous step runner can do with the same mission — map the
@@ -111,8 +64,7 @@ const peakHeap = async (fn) => {
 
 const perStep = {};
 for (const n of [10_000, 100_000]) {
-  const deps = makeGraph(n);
-  const mission = makeMission(deps);
+  const mission = noopMission(n);
   const runs = n === 10_000 ? 5 : 2;
   await runMission(mission); // warm-up
   await kahn(mission);

@@ -1,6 +1,7 @@
 // Mission text → a plain value plus a way to find any path's line and column. This is the only
 // file that touches the `yaml` package. It is also where hostile input is stopped: size, nesting,
 // alias expansion (billion laughs), recursive aliases and tags that would construct objects.
+import { utf8Length } from './utf8-length.js';
 import {
   isAlias,
   isMap,
@@ -54,20 +55,10 @@ const ALLOWED_TAGS = new Set(
 );
 
 /** UTF-8 length of `text`, computed only when the cheap bounds cannot decide. */
-const utf8Length = (text: string, limit: number): number => {
+const boundedUtf8Length = (text: string, limit: number): number => {
   if (text.length > limit) return text.length;
   if (text.length * 3 <= limit) return text.length;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
+  return utf8Length(text);
 };
 
 const positionOfOffset = (text: string, offset: number): SourcePosition => {
@@ -319,9 +310,30 @@ const walk = (
   return { drafts, aliasTargets, complete: true };
 };
 
+/**
+ * The \`yaml\` package builds a quoted scalar by appending to a string piece by piece; V8 keeps
+ * such a string as a tree of pieces (about 32 bytes per character) until something reads it.
+ * Reading one character of each string flattens it in place, so a mission holding a 4 MiB
+ * string costs the host 4 MiB, not 130.
+ */
+const flattenStrings = (value: unknown): void => {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length > 64) v.charCodeAt(0);
+    } else if (typeof v === 'object' && v !== null && !seen.has(v)) {
+      // Aliases share their target: each object is visited once.
+      seen.add(v);
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
+  }
+};
+
 /** Reads mission text into a value, with every problem the text itself has (never throws). */
 export const readSource = (text: string, options: SourceOptions): SourceResult => {
-  const bytes = utf8Length(text, options.maxBytes);
+  const bytes = boundedUtf8Length(text, options.maxBytes);
   if (bytes > options.maxBytes) {
     return {
       drafts: [
@@ -339,8 +351,12 @@ export const readSource = (text: string, options: SourceOptions): SourceResult =
     const bad = jsonError(text);
     if (bad !== undefined) return { drafts: [bad] };
   }
+  // YAML 1.2 counts a lone carriage return (classic Mac line ends) as a line break, but the
+  // `yaml` package only knows \n and \r\n: read such text as the spec does. Same length, so every
+  // offset, line and column still points into the text as written.
+  const yamlText = options.format === 'yaml' && text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
+  const docs = parseAllDocuments(yamlText, {
     lineCounter,
     prettyErrors: false,
     schema: 'core',
@@ -420,6 +436,7 @@ export const readSource = (text: string, options: SourceOptions): SourceResult =
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: options.maxNodes });
+    flattenStrings(value);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     drafts.push(

@@ -1,6 +1,7 @@
 // Chunked processing: a file set split into chunks by count and by the platform's limit on the
 // length of a command line, and each chunk's files put where the command reads them — a `{files}`
 // placeholder, else the command's own path operands, else appended.
+import { utf8Length } from '../mission/utf8-length.js';
 import type { CommandReads } from './command-reads.js';
 import type { OsInfo } from './platform.js';
 import { unreachable } from '../unreachable.js';
@@ -24,20 +25,6 @@ export const argumentLimit = (info: OsInfo): ArgumentLimit =>
   info.family === 'windows'
     ? { size: 32_000, explanation: 'Windows command lines are limited to 32,767 characters' }
     : { size: 128 * 1024, explanation: 'a 128 KiB command line, as GNU xargs uses' };
-
-const utf8Length = (s: string): number => {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-};
 
 /** What one argument costs against the limit: its bytes, NUL and argv pointer (Unix); its characters, quotes and space (Windows). */
 export const argumentCost = (arg: string, info: OsInfo): number =>

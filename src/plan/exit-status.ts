@@ -1,21 +1,7 @@
 // One exit code for a command that ran once per chunk, with the command's own meaning: for grep,
 // "matched in any chunk" is 0, "matched in none" is 1 and "an error anywhere" is 2 — so a chunked
 // step passes and fails exactly when the single run would have.
-import { programName } from './operations.js';
-
-/** Programs whose exit code means 0 = found, 1 = found nothing, ≥ 2 = error. */
-const MATCHERS: ReadonlySet<string> = new Set([
-  'grep',
-  'egrep',
-  'fgrep',
-  'zgrep',
-  'rg',
-  'ag',
-  'ack',
-  'ack-grep',
-  'ugrep',
-  'ug',
-]);
+import { MATCH_PROGRAMS, programName } from './operations.js';
 
 /** How the chunks' exit codes were combined. */
 export type ExitRule = 'match' | 'all_zero';
@@ -25,7 +11,7 @@ export const combineExitCodes = (
   command: string,
   codes: ReadonlyArray<number>,
 ): { readonly code: number; readonly rule: ExitRule } => {
-  if (MATCHERS.has(programName(command))) {
+  if (MATCH_PROGRAMS.has(programName(command))) {
     // An error wins (grep exits 2 on an error even when it matched elsewhere); else a match anywhere.
     const error = codes.find((c) => c >= 2);
     if (error !== undefined) return { code: error, rule: 'match' };

@@ -15,8 +15,8 @@ export interface Operation {
   readonly program: string;
 }
 
-/** Programs whose work grows with the size of the tree they read. */
-export const SEARCH_PROGRAMS: ReadonlySet<string> = new Set([
+/** Programs whose exit code means 0 = found, 1 = found nothing, ≥ 2 = error (the grep family). */
+export const MATCH_PROGRAMS: ReadonlySet<string> = new Set([
   'grep',
   'egrep',
   'fgrep',
@@ -27,6 +27,11 @@ export const SEARCH_PROGRAMS: ReadonlySet<string> = new Set([
   'ack-grep',
   'ugrep',
   'ug',
+]);
+
+/** Programs whose work grows with the size of the tree they read. */
+export const SEARCH_PROGRAMS: ReadonlySet<string> = new Set([
+  ...MATCH_PROGRAMS,
   'sift',
   'pt',
   'find',

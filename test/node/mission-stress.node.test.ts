@@ -1,6 +1,7 @@
 // 200 real command steps, 8 at a time, each stopped at a random (seeded) moment by its own
 // timeout — or finishing first — through the whole runtime: every step has a result, and not one
 // process survives.
+import { seededRandom } from '../support/random.js';
 import * as fs from 'node:fs';
 import { runMission } from '../../src/index.js';
 import { expectAllGone } from './liveness.js';
@@ -8,16 +9,7 @@ import { expectAllGone } from './liveness.js';
 const STEPS = 200;
 const tag = `mission-stress-${process.pid}`;
 
-const random = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const random = seededRandom;
 
 const taggedPids = (): number[] =>
   fs

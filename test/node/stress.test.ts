@@ -1,22 +1,13 @@
 // 200 process trees, 8 at a time, each killed at a random (seeded) moment, sometimes before it
 // started, sometimes as it exits: every `exited` settles and not one process survives.
+import { seededRandom } from '../support/random.js';
 import * as fs from 'node:fs';
 import { NodeExecutor } from '../../src/node/node-executor.js';
 import type { OutputStream, ProcessExit, SpawnRequest } from '../../src/ports/executor.js';
 import { expectAllGone } from './liveness.js';
 import { fixture, hostEnv } from './run-fixture.js';
 
-// mulberry32: a tiny seeded generator, so a failing run can be replayed.
-const random = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const random = seededRandom;
 /** `promise`'s value, or undefined after `ms` (the timer is cleared, so jest can exit). */
 const within = async <T>(promise: Promise<T>, ms: number): Promise<T | undefined> => {
   let timer: ReturnType<typeof setTimeout> | undefined;
