@@ -50,6 +50,23 @@ export const MAX_DEPTH = 128;
 
 type Where = Pick<Source, 'locate' | 'scalarText'>;
 
+/** The longest message, found value, expectation or hint an error carries, in characters. */
+export const MAX_ERROR_TEXT = 1000;
+
+/**
+ * `text` cut in the middle when longer than MAX_ERROR_TEXT: a message that quotes a hostile
+ * value (a megabyte-long id, a whole YAML token) must stay readable and small.
+ */
+const bounded = (text: string): string => {
+  if (text.length <= MAX_ERROR_TEXT) return text;
+  let head = Math.floor(MAX_ERROR_TEXT * 0.6);
+  let tail = Math.floor(MAX_ERROR_TEXT * 0.3);
+  // Never split a surrogate pair.
+  if (/[\ud800-\udbff]/.test(text.charAt(head - 1))) head -= 1;
+  if (/[\udc00-\udfff]/.test(text.charAt(text.length - tail))) tail -= 1;
+  return `${text.slice(0, head)}… [${text.length - head - tail} characters omitted] …${text.slice(text.length - tail)}`;
+};
+
 // Each draft becomes a MissionError: file, position (from the draft, or found by path), and the rendered path.
 const place = (d: Draft, where: Where | undefined, file: string | undefined): MissionError => {
   const position = d.position ?? where?.locate(d.path, d.at ?? 'value');
@@ -62,10 +79,10 @@ const place = (d: Draft, where: Where | undefined, file: string | undefined): Mi
     ...(file !== undefined ? { file } : {}),
     ...(position !== undefined ? { position } : {}),
     path: formatPath(d.path),
-    message: d.message,
-    ...(d.found !== undefined ? { found: d.found } : {}),
-    ...(d.expected !== undefined ? { expected: d.expected } : {}),
-    ...(hint !== undefined ? { hint } : {}),
+    message: bounded(d.message),
+    ...(d.found !== undefined ? { found: bounded(d.found) } : {}),
+    ...(d.expected !== undefined ? { expected: bounded(d.expected) } : {}),
+    ...(hint !== undefined ? { hint: bounded(hint) } : {}),
   };
 };
 

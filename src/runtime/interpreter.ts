@@ -110,6 +110,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       executor: o.executor,
       maxOutputBytes: o.maxOutputBytes,
       killGraceMs: o.plan.kill_grace_ms,
+      secrets: o.secrets,
       onLine: (stepId, stream, line) =>
         emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
       onActivity: (step, attempt, bytes, lastLine) =>

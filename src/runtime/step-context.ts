@@ -21,6 +21,8 @@ export interface StepContextHost {
   readonly executor: Executor;
   readonly maxOutputBytes: number;
   readonly killGraceMs: number;
+  /** The run's secret values: a long line is never cut in the middle of one (they are masked only whole). */
+  readonly secrets: ReadonlyArray<string>;
   /** A complete output line, for the event stream. */
   readonly onLine: (stepId: StepId, stream: 'stdout' | 'stderr', line: string) => void;
   /** Bytes arrived (with the last complete line, if any), for progress and stall detection. */
@@ -150,8 +152,8 @@ export class LiveAttempt implements StepContext {
       };
     }
     const lines = {
-      stdout: new LineSplitter((line) => host.onLine(this.stepId, 'stdout', line)),
-      stderr: new LineSplitter((line) => host.onLine(this.stepId, 'stderr', line)),
+      stdout: new LineSplitter((line) => host.onLine(this.stepId, 'stdout', line), undefined, host.secrets),
+      stderr: new LineSplitter((line) => host.onLine(this.stepId, 'stderr', line), undefined, host.secrets),
     };
     const env =
       request.inherit_env === false ? { ...(request.env ?? {}) } : { ...host.env, ...(request.env ?? {}) };

@@ -12,19 +12,31 @@ const escapes = (rel: string): boolean =>
   rel === '..' || /^\.\.[\\/]/.test(rel) || /^([a-zA-Z]:|[\\/])/.test(rel);
 
 // Windows device names are files nowhere else; refusing them keeps a mission portable and safe.
-const reservedName = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[^\\/]*)?$/i;
+// Windows ignores trailing spaces and everything from the first dot or colon (`NUL .txt`,
+// `con:`), and counts the superscript digits ¹²³ as digits (`COM¹`).
+const reservedName = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *([.:].*)?$/i;
+// `\\.\`, `\\?\` and the NT prefix `\??\`, with either slash (Windows reads `//./` the same).
+const devicePath = /^([\\/]{2}[.?][\\/]|\\\?\?\\)/;
 
 const within = (fs: FileSystem, root: string, target: string): boolean => !escapes(fs.relative(root, target));
 
-/** The nearest existing ancestor's real path, joined with the part that does not exist yet. */
-const realTarget = async (fs: FileSystem, target: string): Promise<string> => {
+/**
+ * The nearest existing ancestor's real path, joined with the part that does not exist yet; or,
+ * when the path passes through a symlink whose target does not exist, that symlink: where it
+ * leads cannot be checked, and writing through it would create its target wherever it points.
+ */
+const realTarget = async (
+  fs: FileSystem,
+  target: string,
+): Promise<{ readonly real: string } | { readonly dangling: string }> => {
   const missing: string[] = [];
   let current = target;
   for (;;) {
     const real = await fs.realpath(current);
-    if (real !== undefined) return missing.reduceRight((acc, part) => fs.resolve(acc, part), real);
+    if (real !== undefined) return { real: missing.reduceRight((acc, part) => fs.resolve(acc, part), real) };
+    if ((await fs.stat(current))?.kind === 'symlink') return { dangling: current };
     const parent = fs.dirname(current);
-    if (parent === current) return target;
+    if (parent === current) return { real: target };
     missing.push(fs.relative(parent, current));
     current = parent;
   }
@@ -40,7 +52,7 @@ export const confinePath = async (
   const hint = `keep the path inside the mission's working directory (${root}), or list the directory in the mission's \`allowed_paths\``;
   const segments = requested.split(/[\\/]/);
   const reserved = segments.find((s) => reservedName.test(s));
-  if (reserved !== undefined || /^\\\\[.?]\\/.test(requested)) {
+  if (reserved !== undefined || devicePath.test(requested)) {
     return {
       _tag: 'outside',
       message: `path "${requested}" names a device (${reserved ?? 'device path'}), not a file`,
@@ -56,7 +68,15 @@ export const confinePath = async (
       hint,
     };
   }
-  const real = await realTarget(fs, target);
+  const resolved = await realTarget(fs, target);
+  if ('dangling' in resolved) {
+    return {
+      _tag: 'outside',
+      message: `path "${requested}" leads through a symlink (${resolved.dangling}) whose target does not exist, so where it leads cannot be checked`,
+      hint: `create its target first, or remove the symlink (with a command step: file steps do not pass through it); ${hint}`,
+    };
+  }
+  const real = resolved.real;
   const realRoots = await Promise.all(roots.map(async (r) => (await fs.realpath(r)) ?? r));
   if (!realRoots.some((r) => within(fs, r, real) || r === real)) {
     return {

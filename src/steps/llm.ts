@@ -290,12 +290,39 @@ const networkFailure = (
   };
 };
 
-/** Asks the model; the answer is `output.response`. */
+/** The name of the variable holding the API key, and the key, when the step uses one. */
+const apiKeyOf = (
+  ctx: StepContext,
+  p: LlmParameters,
+): { readonly keyEnv: string | undefined; readonly key: string | undefined } => {
+  const keyEnv =
+    p.api_key_env ?? ((p.provider ?? 'ollama') === 'openai' ? DEFAULT_OPENAI_KEY_ENV : undefined);
+  return { keyEnv, key: keyEnv !== undefined ? ctx.env[keyEnv] : undefined };
+};
+
+/** Every string in `value` with `key` replaced by `***`. */
+const scrub = (value: unknown, key: string): unknown => {
+  if (typeof value === 'string') return value.split(key).join('***');
+  if (Array.isArray(value)) return value.map((v) => scrub(v, key));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, key)]));
+  return value;
+};
+
+/**
+ * Asks the model; the answer is `output.response`. The API key is removed from everything the
+ * step returns, because servers echo it back ("Incorrect API key provided: sk-…") and models repeat it.
+ */
 export const runLlm = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome> => {
+  const outcome = await askModel(ctx, p);
+  const { key } = apiKeyOf(ctx, p);
+  return key === undefined || key.length < 4 ? outcome : (scrub(outcome, key) as StepOutcome);
+};
+
+const askModel = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome> => {
   const provider = p.provider ?? 'ollama';
   const endpoint = llmEndpoint(provider, p.base_url, ctx.env);
-  const keyEnv = p.api_key_env ?? (provider === 'openai' ? DEFAULT_OPENAI_KEY_ENV : undefined);
-  const key = keyEnv !== undefined ? ctx.env[keyEnv] : undefined;
+  const { keyEnv, key } = apiKeyOf(ctx, p);
   if (p.api_key_env !== undefined && (key === undefined || key === ''))
     return {
       status: 'failed',
