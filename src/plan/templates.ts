@@ -219,5 +219,16 @@ export const quotePosix = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 /** Quotes a value for cmd.exe: one argument, metacharacters escaped. */
 export const quoteCmd = (s: string): string => `"${s.replace(/(["^&|<>%!])/g, '^$1')}"`;
 
-/** Quotes a value for PowerShell: a single-quoted string. */
-export const quotePowerShell = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/**
+ * Quotes a value for PowerShell: a single-quoted string, in which PowerShell takes the typographic
+ * quotes ‘ ’ ‚ ‛ for `'` too, so each of them is doubled as well (as PowerShell's own
+ * `EscapeSingleQuotedStringContent` does); doubling only `'` would let a ’ end the string.
+ */
+export const quotePowerShell = (s: string): string =>
+  `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
+
+/**
+ * Quotes a value for fish, whose single quotes (unlike POSIX sh's) treat `\\` and `\'` as escapes:
+ * a POSIX-quoted value ending in a backslash would close no quote there, and what follows would run.
+ */
+export const quoteFish = (s: string): string => `'${s.replace(/[\\']/g, '\\$&')}'`;

@@ -1,24 +1,17 @@
 // Expands the templates of one step's parameters when it starts. Values substituted into a shell
 // step's `command` or `args` are quoted for that shell, so they stay data.
 import type { Step } from '../mission/model.js';
-import { expandTemplates, quoteCmd, quotePosix, type Expansion } from '../plan/templates.js';
+import {
+  expandTemplates,
+  quoteCmd,
+  quoteFish,
+  quotePosix,
+  quotePowerShell,
+  type Expansion,
+} from '../plan/templates.js';
 import { templateResolver, type TemplateSources } from './template-values.js';
 
 const SHELL_PARAMS = /^(command|args(\[\d+\])?)$/;
-
-/**
- * Quotes a value for fish, whose single quotes (unlike POSIX sh's) treat `\\` and `\'` as escapes:
- * a POSIX-quoted value ending in a backslash would close no quote there, and what follows would run.
- */
-export const quoteFish = (s: string): string => `'${s.replace(/[\\']/g, '\\$&')}'`;
-
-/**
- * Quotes a value for PowerShell: a single-quoted string, in which PowerShell takes the typographic
- * quotes ‘ ’ ‚ ‛ for `'` too, so each of them is doubled as well (as PowerShell's own
- * `EscapeSingleQuotedStringContent` does); doubling only `'` would let a ’ end the string.
- */
-export const quotePowerShellString = (s: string): string =>
-  `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
 
 /** How a value is quoted for the shell a command step asks for; identity without one. */
 const quoterFor = (
@@ -31,7 +24,7 @@ const quoterFor = (
   const quote = /(^|[\\/])cmd(\.exe)?$/.test(name)
     ? quoteCmd
     : /(^|[\\/])(pwsh|powershell)(\.exe)?$/.test(name)
-      ? quotePowerShellString
+      ? quotePowerShell
       : /(^|[\\/])fish$/.test(name)
         ? quoteFish
         : quotePosix;
