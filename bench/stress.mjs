@@ -84,7 +84,6 @@ console.log(`\n## ${MISSIONS} missions at once, in one process, on real processe
   const controller = new AbortController();
   setMaxListeners(MISSIONS + 10, controller.signal);
   // Each concurrent runMission adds its own SIGINT and SIGTERM listener (see docs/reliability.md).
-  process.setMaxListeners(MISSIONS + 10);
   const heapBefore = await heap();
   const before = resources();
   const listenersBefore = ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));

@@ -32,6 +32,26 @@ export const nodeHost = (): RuntimeHost => {
   };
 };
 
+// One SIGINT/SIGTERM listener pair for all the runs in progress, however many run at once (a pair
+// per run would trip Node's MaxListenersExceededWarning past ten concurrent missions).
+const runs = new Set<(signal: HostSignal) => void>();
+let stopListening: (() => void) | undefined;
+
+const join = (run: (signal: HostSignal) => void): void => {
+  runs.add(run);
+  stopListening ??= onHostTermination((s) => {
+    for (const r of [...runs]) r(s);
+  });
+};
+
+const leave = (run: (signal: HostSignal) => void): void => {
+  runs.delete(run);
+  if (runs.size === 0) {
+    stopListening?.();
+    stopListening = undefined;
+  }
+};
+
 /**
  * Runs `body` with an AbortSignal that also fires when the host receives SIGINT or SIGTERM. When
  * one arrived and nothing else listens for it, it is raised again once the run has cleaned up, so
@@ -46,14 +66,15 @@ export const withHostSignals = async <T>(
   if (signal?.aborted) follow();
   else signal?.addEventListener('abort', follow, { once: true });
   let received: HostSignal | undefined;
-  const dispose = onHostTermination((s) => {
+  const onSignal = (s: HostSignal): void => {
     received ??= s;
     controller.abort(new Error(`the host received ${s}`));
-  });
+  };
+  join(onSignal);
   try {
     return await body(controller.signal);
   } finally {
-    dispose();
+    leave(onSignal);
     signal?.removeEventListener('abort', follow);
     if (received !== undefined && process.listenerCount(received) === 0) {
       const again = received;
