@@ -19,3 +19,17 @@ export const formatPath = (path: Path): string => {
   }
   return out;
 };
+
+/** A path being walked without recursion: each step down links to its parent, so no array is copied per level. */
+export interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly segment: PathSegment;
+  readonly depth: number;
+}
+
+/** The path a link stands for, from the document down. */
+export const pathOfLink = (link: PathLink | undefined): Path => {
+  const out: PathSegment[] = [];
+  for (let l = link; l !== undefined; l = l.parent) out.push(l.segment);
+  return out.reverse();
+};

@@ -2,19 +2,7 @@
 // limits are checked here: nesting depth (which also catches cyclic objects) and size, without
 // recursion, before any codec walks the value.
 import { error, type Draft } from './draft.js';
-import type { Path, PathSegment } from './path.js';
-
-interface Link {
-  readonly parent: Link | undefined;
-  readonly segment: PathSegment;
-  readonly depth: number;
-}
-
-const pathOf = (link: Link | undefined): Path => {
-  const out: PathSegment[] = [];
-  for (let l = link; l !== undefined; l = l.parent) out.push(l.segment);
-  return out.reverse();
-};
+import { pathOfLink, type PathLink } from './path.js';
 
 /** The first limit `value` breaks, as a draft: nesting deeper than `maxDepth` (or a cycle), or more than `maxNodes` values. */
 export const checkPlainDataLimits = (
@@ -22,14 +10,16 @@ export const checkPlainDataLimits = (
   maxDepth: number,
   maxNodes: number,
 ): Draft | undefined => {
-  const stack: Array<{ readonly v: unknown; readonly at: Link | undefined }> = [{ v: value, at: undefined }];
+  const stack: Array<{ readonly v: unknown; readonly at: PathLink | undefined }> = [
+    { v: value, at: undefined },
+  ];
   let nodes = 0;
   while (stack.length > 0) {
     const { v, at } = stack.pop()!;
     if (++nodes > maxNodes) {
       return error({
         code: 'too_large',
-        path: pathOf(at),
+        path: pathOfLink(at),
         message: `the mission holds more than ${maxNodes} values`,
         hint: 'split the mission; an object shared by several places counts once per place',
       });
@@ -39,7 +29,7 @@ export const checkPlainDataLimits = (
     if (depth >= maxDepth) {
       return error({
         code: 'too_deep',
-        path: pathOf(at),
+        path: pathOfLink(at),
         message: `the mission nests more than ${maxDepth} levels deep (or an object contains itself)`,
         hint: 'a mission is plain, tree-shaped data: flatten this value, and let no object contain itself',
       });

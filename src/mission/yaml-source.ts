@@ -18,7 +18,7 @@ import {
 } from 'yaml';
 import type { SourcePosition } from './errors.js';
 import { error, warning, type Draft } from './draft.js';
-import type { Path, PathSegment } from './path.js';
+import { pathOfLink, type Path, type PathLink } from './path.js';
 
 /** How mission text is read. */
 export interface SourceOptions {
@@ -109,18 +109,6 @@ const syntaxHint = (code: string, message: string): string | undefined => {
   return syntaxHints[code];
 };
 
-interface Link {
-  readonly parent: Link | undefined;
-  readonly segment: PathSegment;
-  readonly depth: number;
-}
-
-const pathOf = (link: Link | undefined): Path => {
-  const out: PathSegment[] = [];
-  for (let l = link; l !== undefined; l = l.parent) out.push(l.segment);
-  return out.reverse();
-};
-
 const keyText = (key: unknown): string | undefined => {
   if (key === null || key === undefined) return '';
   if (isScalar(key)) return key.value === null ? '' : String(key.value);
@@ -128,7 +116,7 @@ const keyText = (key: unknown): string | undefined => {
 };
 
 type Visit =
-  | { readonly exit: false; readonly node: YamlNode | null; readonly link: Link | undefined }
+  | { readonly exit: false; readonly node: YamlNode | null; readonly link: PathLink | undefined }
   | { readonly exit: true; readonly node: YamlNode };
 
 interface Walk {
@@ -173,7 +161,7 @@ const walk = (
       drafts.push(
         error({
           code: 'too_deep',
-          path: pathOf(v.link),
+          path: pathOfLink(v.link),
           position: locate(n),
           message: `the document nests more than ${options.maxDepth} levels deep`,
           hint: 'a mission needs a handful of levels; flatten this value or move it into a file the step reads',
@@ -187,7 +175,7 @@ const walk = (
         drafts.push(
           error({
             code: 'yaml_syntax',
-            path: pathOf(v.link),
+            path: pathOfLink(v.link),
             position: locate(n),
             message: `alias \`*${n.source}\` refers to no anchor defined before it`,
             hint: `define \`&${n.source}\` on a value earlier in the file`,
@@ -199,7 +187,7 @@ const walk = (
         drafts.push(
           error({
             code: 'alias_limit',
-            path: pathOf(v.link),
+            path: pathOfLink(v.link),
             position: locate(n),
             message: `alias \`*${n.source}\` is inside the value it refers to, which would make it infinite`,
             hint: 'an alias may only repeat a value defined before it and outside it',
@@ -215,7 +203,7 @@ const walk = (
         drafts.push(
           error({
             code: 'alias_limit',
-            path: pathOf(v.link),
+            path: pathOfLink(v.link),
             position: locate(n),
             message: `aliases expand this document to more than ${options.maxNodes} values`,
             found: `\`*${n.source}\` alone repeats ${size} values`,
@@ -231,7 +219,7 @@ const walk = (
       drafts.push(
         error({
           code: 'too_large',
-          path: pathOf(v.link),
+          path: pathOfLink(v.link),
           position: locate(n),
           message: `the document holds more than ${options.maxNodes} values`,
           hint: 'split the mission, or raise `maxBytes` if this size is intended',
@@ -244,7 +232,7 @@ const walk = (
       drafts.push(
         error({
           code: 'forbidden_tag',
-          path: pathOf(v.link),
+          path: pathOfLink(v.link),
           position: locate(n),
           message: `the YAML tag \`${n.tag.replace(/^tag:yaml\.org,2002:/, '!!')}\` is not allowed`,
           found: n.tag,
@@ -274,7 +262,7 @@ const walk = (
           drafts.push(
             error({
               code: 'invalid_type',
-              path: pathOf(v.link),
+              path: pathOfLink(v.link),
               position: locate(pair.key as YamlNode),
               message: 'a map key must be a plain string',
               found: isAlias(pair.key) ? 'an alias' : 'a list or map used as a key',
@@ -285,13 +273,13 @@ const walk = (
           continue;
         }
         const first = seen.get(key);
-        const link: Link = { parent: v.link, segment: key, depth: depth + 1 };
+        const link: PathLink = { parent: v.link, segment: key, depth: depth + 1 };
         if (first !== undefined) {
           const firstAt = locate(first);
           drafts.push(
             error({
               code: 'duplicate_key',
-              path: pathOf(link),
+              path: pathOfLink(link),
               at: 'key',
               position: locate(pair),
               message: `duplicate key \`${key}\` (first at line ${firstAt.line})`,
