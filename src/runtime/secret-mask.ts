@@ -12,6 +12,10 @@ export type Masker = <T>(value: T) => T;
 /** Identity, for runs without secrets. */
 export const noMask: Masker = (v) => v;
 
+// CSI and OSC sequences, as terminals and `strip-ansi` read them.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Builds a masker for these secret values (longest first, so overlapping secrets mask whole). */
@@ -23,6 +27,14 @@ export const makeMasker = (secrets: ReadonlyArray<string>): Masker => {
   const whole = new RegExp(values.map(escape).join('|'), 'g');
   const maskText = (text: string): string => {
     let out = text.replace(whole, '***');
+    // A secret interleaved with terminal escapes (`s3cr\x1b[0m3t`) reappears whole wherever they are
+    // stripped (a JUnit file, a log viewer): such text loses its escapes so the secret can be masked.
+    if (out.includes('\x1b')) {
+      const plain = out.replace(ANSI, '');
+      whole.lastIndex = 0;
+      if (whole.test(plain)) out = plain.replace(whole, '***');
+      whole.lastIndex = 0;
+    }
     const cut = MARKER.exec(out);
     if (cut !== null) {
       // A secret split by the dropped middle: its start ends the head, its end starts the tail.

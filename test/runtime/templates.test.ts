@@ -202,3 +202,22 @@ steps:
     expect(JSON.stringify(report)).not.toMatch(/s3c|t0ken|3t-t/);
   });
 });
+
+describe('secrets behind terminal escapes', () => {
+  it('masks a secret split by colour codes, which would reappear wherever escapes are stripped', async () => {
+    const yaml = `version: "1.0"
+name: ansi
+variables:
+  token: { value: "s3cr3t-t0ken", secret: true }
+steps:
+  - { id: show, name: show, step_type: command, parameters: { command: show } }
+`;
+    const { report } = await runTestMission(yaml, {
+      commands: { show: { output: [{ text: 'token: \u001b[31ms3cr\u001b[0m3t-t0ken\n' }], exitAfterMs: 1 } },
+    });
+    const stdout = report.steps[0]!.stdout.text;
+    // eslint-disable-next-line no-control-regex
+    expect(stdout.replace(/\u001b\[[0-9;]*m/g, '')).not.toContain('s3cr3t');
+    expect(stdout).toBe('token: ***\n');
+  });
+});
