@@ -1,28 +1,32 @@
 // Every problem the parser finds, as a value a person can act on: where, what, and what to do.
 
+/** Every kind of problem a mission can have, as a list tools and tests can iterate. */
+export const MISSION_ERROR_CODES = [
+  'yaml_syntax',
+  'too_large',
+  'alias_limit',
+  'too_deep',
+  'forbidden_tag',
+  'not_a_mission',
+  'invalid_type',
+  'missing_field',
+  'invalid_value',
+  'unknown_key',
+  'duplicate_step_id',
+  'duplicate_key',
+  'unknown_dependency',
+  'dependency_cycle',
+  'unknown_step_type',
+  'misplaced_field',
+  'shell_syntax',
+  'conflicting_fields',
+  'invalid_reference',
+  'unsupported_on_platform',
+  'io_error',
+] as const;
+
 /** The kinds of problem a mission can have; closed, so tools can switch on it. */
-export type MissionErrorCode =
-  | 'yaml_syntax'
-  | 'too_large'
-  | 'alias_limit'
-  | 'too_deep'
-  | 'forbidden_tag'
-  | 'not_a_mission'
-  | 'invalid_type'
-  | 'missing_field'
-  | 'invalid_value'
-  | 'unknown_key'
-  | 'duplicate_step_id'
-  | 'duplicate_key'
-  | 'unknown_dependency'
-  | 'dependency_cycle'
-  | 'unknown_step_type'
-  | 'misplaced_field'
-  | 'shell_syntax'
-  | 'conflicting_fields'
-  | 'invalid_reference'
-  | 'unsupported_on_platform'
-  | 'io_error';
+export type MissionErrorCode = (typeof MISSION_ERROR_CODES)[number];
 
 /** A position in the mission text; lines and columns count from 1. */
 export interface SourcePosition {

@@ -4,31 +4,12 @@
 import * as fc from 'fast-check';
 import { isLeft, isRight, type Either } from 'fp-ts/Either';
 import { stringify } from 'yaml';
-import type { MissionError, MissionErrorCode } from '../../src/mission/errors.js';
+import { MISSION_ERROR_CODES, type MissionError, type MissionErrorCode } from '../../src/mission/errors.js';
 import type { Mission } from '../../src/mission/model.js';
 import { decodeMission, parseMission, type ParseOptions } from '../../src/mission/parse.js';
 import { corpusFiles, corpusRegistry, readCorpus } from './support.js';
 
-const CODES: ReadonlySet<MissionErrorCode> = new Set<MissionErrorCode>([
-  'yaml_syntax',
-  'too_large',
-  'alias_limit',
-  'too_deep',
-  'forbidden_tag',
-  'not_a_mission',
-  'invalid_type',
-  'missing_field',
-  'invalid_value',
-  'unknown_key',
-  'duplicate_step_id',
-  'duplicate_key',
-  'unknown_dependency',
-  'dependency_cycle',
-  'unknown_step_type',
-  'misplaced_field',
-  'shell_syntax',
-  'conflicting_fields',
-]);
+const CODES: ReadonlySet<MissionErrorCode> = new Set(MISSION_ERROR_CODES);
 
 const checkError = (e: MissionError, fromText: boolean): void => {
   expect(CODES.has(e.code)).toBe(true);

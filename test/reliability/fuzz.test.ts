@@ -19,7 +19,7 @@ import * as t from 'io-ts';
 import { isLeft, isRight, type Either } from 'fp-ts/Either';
 import { stringify } from 'yaml';
 import { junitXml } from '../../src/cli/junit.js';
-import type { MissionError } from '../../src/mission/errors.js';
+import { MISSION_ERROR_CODES, type MissionError } from '../../src/mission/errors.js';
 import type { Mission } from '../../src/mission/model.js';
 import { decodeMission, parseMission, type ParseOptions } from '../../src/mission/parse.js';
 import { nodeFileSystem } from '../../src/node/node-filesystem.js';
@@ -330,29 +330,7 @@ const renderHostile = (mission: unknown, f: Features): string => {
 };
 
 /** Every code a MissionError may carry (the closed union). */
-const CODES = new Set<string>([
-  'yaml_syntax',
-  'too_large',
-  'alias_limit',
-  'too_deep',
-  'forbidden_tag',
-  'not_a_mission',
-  'invalid_type',
-  'missing_field',
-  'invalid_value',
-  'unknown_key',
-  'duplicate_step_id',
-  'duplicate_key',
-  'unknown_dependency',
-  'dependency_cycle',
-  'unknown_step_type',
-  'misplaced_field',
-  'shell_syntax',
-  'conflicting_fields',
-  'invalid_reference',
-  'unsupported_on_platform',
-  'io_error',
-]);
+const CODES: ReadonlySet<string> = new Set(MISSION_ERROR_CODES);
 /** Errors about the document as a whole, whose path is the empty root path. */
 const DOCUMENT_CODES = new Set<string>([
   'yaml_syntax',
