@@ -49,6 +49,11 @@ export class MinHeap<T> {
     return top;
   }
 
+  /** Every item, in no particular order (a copy). */
+  values(): T[] {
+    return [...this.items];
+  }
+
   /** Removes and returns every item, in no particular order. */
   drain(): T[] {
     return this.items.splice(0, this.items.length);
