@@ -324,7 +324,7 @@ describe('output', () => {
         `version: "1.0"
 name: flood
 steps:
-  - { id: flood, name: flood, step_type: command, parameters: { command: ${node}, args: [${fx('flood-lines')}, "${total}", "4096"], max_output_bytes: ${MiB} } }
+  - { id: flood, name: flood, step_type: command, parameters: { command: ${node}, args: [${fx('flood')}, "${total}", "4096"], max_output_bytes: ${MiB} } }
   - { id: after, name: after, step_type: noop, depends_on: [flood] }
 `,
         { onEvent: (e) => void (e.type === 'step_output' && (lines += 1)) },
