@@ -21,9 +21,7 @@ if (typeof globalThis.gc !== 'function') {
 const MiB = 1024 * 1024;
 const mb = (bytes) => (bytes / MiB).toFixed(1);
 const node = JSON.stringify(process.execPath);
-const floodFixture = JSON.stringify(
-  fileURLToPath(new URL('../test/fixtures/flood.js', import.meta.url)),
-);
+const floodFixture = JSON.stringify(fileURLToPath(new URL('../test/fixtures/flood.js', import.meta.url)));
 const dir = mkdtempSync(join(tmpdir(), 'missionkit-stress-'));
 const executor = new NodeExecutor();
 let failures = 0;
