@@ -20,43 +20,75 @@ export const dependencyIds = (step: Step): ReadonlyArray<StepId> => {
   return [...ids];
 };
 
+const NONE: ReadonlyArray<number> = Object.freeze([]);
+
+/** Groups steps by depth, each wave in declaration order. */
+const wavesOf = (depth: Int32Array): number[][] => {
+  const waves: number[][] = [];
+  for (let i = 0; i < depth.length; i++) (waves[depth[i] as number] ??= []).push(i);
+  return waves;
+};
+
 /** Builds the graph. The mission is already validated: every id exists and there is no cycle. */
 export const buildGraph = (mission: Mission): StepGraph => {
-  const n = mission.steps.length;
+  const steps = mission.steps;
+  const n = steps.length;
   const index = new Map<StepId, number>();
-  mission.steps.forEach((s, i) => index.set(s.id, i));
-  const dependencies: number[][] = new Array<number[]>(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) index.set((steps[i] as Step).id, i);
+  // Steps without dependencies or dependents (most leaves and roots) share one empty list.
+  const dependencies = new Array<ReadonlyArray<number>>(n);
+  const dependents = new Array<number[] | undefined>(n);
   for (let i = 0; i < n; i++) {
-    const deps: number[] = [];
-    for (const id of dependencyIds(mission.steps[i] as Step)) {
-      const j = index.get(id);
+    const ids = dependencyIds(steps[i] as Step);
+    if (ids.length === 0) {
+      dependencies[i] = NONE;
+      continue;
+    }
+    const deps = new Array<number>(ids.length);
+    for (let d = 0; d < ids.length; d++) {
+      const j = index.get(ids[d] as StepId);
       if (j === undefined)
         throw new TypeError(
-          `step ${mission.steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
+          `step ${steps[i]?.id} depends on unknown step ${ids[d]}: plan only validated missions`,
         );
-      deps.push(j);
-      (dependents[j] as number[]).push(i);
+      deps[d] = j;
+      const list = dependents[j];
+      if (list === undefined) dependents[j] = [i];
+      else list.push(i);
     }
     dependencies[i] = deps;
   }
-  const depth = new Array<number>(n).fill(0);
-  const remaining = dependencies.map((d) => d.length);
-  const queue: number[] = [];
-  for (let i = 0; i < n; i++) if (remaining[i] === 0) queue.push(i);
-  const waves: number[][] = [];
-  for (let head = 0; head < queue.length; head++) {
+  // Kahn's algorithm: the depth of every step, and proof there is no cycle (an unvalidated
+  // mission handed in as data must be refused, not hang the scheduler).
+  const depth = new Int32Array(n);
+  const remaining = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    remaining[i] = (dependencies[i] as ReadonlyArray<number>).length;
+    if (remaining[i] === 0) queue[tail++] = i;
+  }
+  for (let head = 0; head < tail; head++) {
     const i = queue[head] as number;
-    const d = depth[i] as number;
-    (waves[d] ??= []).push(i);
-    for (const k of dependents[i] as number[]) {
-      if ((depth[k] as number) < d + 1) depth[k] = d + 1;
+    const next = (depth[i] as number) + 1;
+    const after = dependents[i];
+    if (after === undefined) continue;
+    for (const k of after) {
+      if ((depth[k] as number) < next) depth[k] = next;
       remaining[k] = (remaining[k] as number) - 1;
-      if (remaining[k] === 0) queue.push(k);
+      if (remaining[k] === 0) queue[tail++] = k;
     }
   }
-  if (queue.length !== n)
-    throw new TypeError('the mission has a dependency cycle: plan only validated missions');
-  for (const w of waves) w.sort((a, b) => a - b);
-  return { index, dependencies, dependents, waves };
+  if (tail !== n) throw new TypeError('the mission has a dependency cycle: plan only validated missions');
+  for (let i = 0; i < n; i++) dependents[i] ??= NONE as number[];
+  let waves: ReadonlyArray<ReadonlyArray<number>> | undefined;
+  return {
+    index,
+    dependencies,
+    dependents: dependents as ReadonlyArray<ReadonlyArray<number>>,
+    // Only dry runs read the waves: they are grouped on first use.
+    get waves() {
+      return (waves ??= wavesOf(depth));
+    },
+  };
 };

@@ -4,6 +4,7 @@ import {
   DEFAULT_KILL_GRACE_SECONDS,
   type DependencyStrategy,
   type Mission,
+  type ResourceLimits,
   type RetryPolicy,
   type Step,
   type StepId,
@@ -58,8 +59,8 @@ export interface MissionPlan {
 }
 
 /** The limits a step runs under: its own `resource_limits` field by field over the mission's. */
-const resourcePolicy = (step: Step, mission: Mission): ResourcePolicy | undefined => {
-  const limits = { ...mission.config.resource_limits, ...step.resource_limits };
+const resourcePolicy = (own: ResourceLimits | undefined, mission: Mission): ResourcePolicy | undefined => {
+  const limits = { ...mission.config.resource_limits, ...own };
   const { max_parallel_steps: _ignored, sustained_samples, ...perStep } = limits;
   if (Object.values(perStep).every((v) => v === undefined)) return undefined;
   return { limits, monitoring: mission.config.monitoring, sustained: sustained_samples ?? 1 };
@@ -89,26 +90,31 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
       ...(size !== undefined ? { size } : {}),
     });
   };
+  // What most steps inherit from the mission, worked out once rather than per step.
+  const missionResources = resourcePolicy(undefined, mission);
+  const sampleIntervalMs = config.monitoring.check_interval_seconds * 1000;
   const steps = mission.steps.map((step, index): PlannedStep => {
     const command = planCommand(step, facts);
-    return {
+    const planned: { -readonly [K in keyof PlannedStep]: PlannedStep[K] } = {
       index,
       id: step.id,
       step,
       dependencies: graph.dependencies[index] ?? [],
       dependents: graph.dependents[index] ?? [],
       timeout: timeoutOf(step, command),
-      ...(command !== undefined ? { command } : {}),
       retry: step.retry,
       strategy: step.dependency_strategy,
       progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
       stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
       stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
-      on_demand: alternatives.has(step.id) && (graph.dependents[index]?.length ?? 0) === 0,
+      on_demand: alternatives.size > 0 && alternatives.has(step.id) && graph.dependents[index]?.length === 0,
       templated: mayHaveTemplates(step.parameters),
-      resources: resourcePolicy(step, mission),
-      sample_interval_ms: config.monitoring.check_interval_seconds * 1000,
+      resources:
+        step.resource_limits === undefined ? missionResources : resourcePolicy(step.resource_limits, mission),
+      sample_interval_ms: sampleIntervalMs,
     };
+    if (command !== undefined) planned.command = command;
+    return planned;
   });
   return {
     mission,

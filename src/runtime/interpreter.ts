@@ -69,11 +69,13 @@ const outcomeOfThrow = (e: unknown): StepOutcome => {
 /** Runs a planned mission to its report. Resolves even when steps fail; never rejects for a step's failure. */
 export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
   new Promise<MissionReport>((resolve, reject) => {
-    let state = initialState(o.plan, o.seed);
+    // Without a listener, the scheduler builds only the events the run itself reads (step_end).
+    let state = initialState(o.plan, o.seed, o.onEvent !== undefined);
     const queue: SchedulerEvent[] = [];
     let pumping = false;
     let done = false;
-    const live = new Map<number, LiveAttempt>();
+    // The running attempt of each step, by index (an array: a map would churn once per step).
+    const live: Array<LiveAttempt | undefined> = new Array(o.plan.steps.length);
     const variables = new StepVariables(o.variables);
     const results = new Map<StepId, StepResult>();
     const mask = makeMasker(o.secrets);
@@ -126,6 +128,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         }),
       onWarning: (step, attempt, message) =>
         enqueue({ _tag: 'step_warning', at: o.clock.now(), step, attempt, message }),
+      variablesFor: (defaults) => variables.forStep(defaults),
       onInfo: (step, attempt, message) => {
         const id = o.plan.steps[step]?.id;
         if (id !== undefined)
@@ -143,12 +146,10 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const type = o.registry.get(planned.step.step_type);
-      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, () =>
-        variables.forStep(cmd.defaults),
-      );
-      live.set(planned.index, attempt);
+      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
+      live[planned.index] = attempt;
       const finished = (outcome: StepOutcome): void => {
-        if (live.get(planned.index) === attempt) live.delete(planned.index);
+        if (live[planned.index] === attempt) live[planned.index] = undefined;
         enqueue({
           _tag: 'step_finished',
           at: o.clock.now(),
@@ -225,12 +226,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           startStep(cmd);
           return;
         case 'kill_step': {
-          const attempt = live.get(cmd.step);
+          const attempt = live[cmd.step];
           if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
           return;
         }
         case 'sample_step': {
-          const attempt = live.get(cmd.step);
+          const attempt = live[cmd.step];
           const pids = attempt !== undefined && attempt.attempt === cmd.attempt ? attempt.pids() : [];
           const report = (usage: TreeUsage): void =>
             enqueue({ _tag: 'step_sample', at: o.clock.now(), step: cmd.step, attempt: cmd.attempt, usage });
@@ -248,7 +249,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           if (cmd.event.type === 'step_end') {
             const r = cmd.event.result;
             results.set(r.id, r);
-            if (r.attempts.length > 0) variables.record(r.id, r.stdout.text, r.output);
+            if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);
           return;
@@ -275,7 +276,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         // Only a defect in missionkit itself gets here; surface it rather than hang the host.
         done = true;
         timers.clear();
-        for (const attempt of live.values()) attempt.kill('cancel', 'force');
+        for (const attempt of live) attempt?.kill('cancel', 'force');
         o.signal?.removeEventListener('abort', onAbort);
         reject(e instanceof Error ? e : new Error(String(e)));
       } finally {

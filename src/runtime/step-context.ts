@@ -1,6 +1,7 @@
 // The context one attempt of one step runs with. Its AbortSignal is created only when a step asks
 // for it, so a mission of 100,000 no-op steps does not pay for 100,000 AbortControllers.
 import type { StepId } from '../mission/model.js';
+import type { DefaultValue } from '../plan/dependencies.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor, SpawnedProcess } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
@@ -30,6 +31,8 @@ export interface StepContextHost {
   readonly onProgress: (step: number, attempt: number, message: string, fraction: number | undefined) => void;
   readonly onWarning: (step: number, attempt: number, message: string) => void;
   readonly onInfo: (step: number, attempt: number, message: string) => void;
+  /** The variables a step sees, with `defaults` standing in for dependencies that did not succeed. */
+  readonly variablesFor: (defaults: ReadonlyArray<DefaultValue>) => Readonly<Record<string, string>>;
 }
 
 /** Why the step's signal fired, as `signal.reason`. */
@@ -51,14 +54,14 @@ export class LiveAttempt implements StepContext {
     readonly stepIndex: number,
     readonly stepId: StepId,
     readonly attempt: number,
-    private readonly makeVariables: () => Readonly<Record<string, string>>,
+    private readonly defaults: ReadonlyArray<DefaultValue>,
   ) {}
 
   private vars: Readonly<Record<string, string>> | undefined;
 
   /** Computed on first use: most steps never read them. */
   get variables(): Readonly<Record<string, string>> {
-    this.vars ??= this.makeVariables();
+    this.vars ??= this.host.variablesFor(this.defaults);
     return this.vars;
   }
 

@@ -16,10 +16,11 @@ const resultText = (stdout: string, output: unknown): string =>
       ? asText((output as { response: unknown }).response)
       : asText(output);
 
+/** The parts of a finished step's result its variables are made from. */
 interface Pending {
   readonly id: StepId;
-  readonly stdout: string;
-  readonly output: unknown;
+  readonly stdout: { readonly text: string };
+  readonly output?: unknown;
 }
 
 /** Variables by name, growing as steps finish. */
@@ -32,13 +33,13 @@ export class StepVariables {
   }
 
   /** Queues a finished step's result; it becomes variables when a step next reads them. */
-  record(id: StepId, stdout: string, output: unknown): void {
-    this.pending.push({ id, stdout, output });
+  record(result: Pending): void {
+    this.pending.push(result);
   }
 
   /** The variables for one step; `defaults` stand in for dependencies that did not succeed. */
   forStep(defaults: ReadonlyArray<DefaultValue>): Readonly<Record<string, string>> {
-    for (const r of this.pending) this.put(this.vars, r.id, resultText(r.stdout, r.output));
+    for (const r of this.pending) this.put(this.vars, r.id, resultText(r.stdout.text, r.output));
     this.pending = [];
     const vars = { ...this.vars };
     for (const d of defaults) this.put(vars, d.step_id, asText(d.value));

@@ -13,6 +13,7 @@ export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes:
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_WARNINGS: ReadonlyArray<string> = Object.freeze([]);
+const NO_ATTEMPTS: ReadonlyArray<AttemptResult> = Object.freeze([]);
 
 const secondsText = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
 
@@ -82,7 +83,8 @@ export const recordAttempt = (
   };
   if (message !== undefined) attempt.message = message;
   if (st.killReason !== undefined) attempt.kill_reason = st.killReason;
-  st.attempts.push(attempt);
+  // Most steps have one attempt: an exact one-element list, not a growable one.
+  st.attempts = st.attempts.length === 0 ? [attempt] : [...st.attempts, attempt];
 };
 
 /** The result of a step that ran at least once. */
@@ -114,7 +116,9 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     signal: outcome?.signal ?? null,
     stdout: outcome?.stdout ?? EMPTY_OUTPUT,
     stderr: outcome?.stderr ?? EMPTY_OUTPUT,
-    started_at: st.firstStartedAt === undefined ? null : iso(st.firstStartedAt),
+    // The first attempt's start is the step's: its text is already made.
+    started_at:
+      st.attempts[0]?.started_at ?? (st.firstStartedAt === undefined ? null : iso(st.firstStartedAt)),
     ended_at: iso(at),
     duration_ms: st.firstStartedAt === undefined ? 0 : at - st.firstStartedAt,
     attempts: st.attempts,
@@ -133,7 +137,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
 /** The result of a step that never started (skipped or cancelled). */
 export const notRunResult = (
   planned: PlannedStep,
-  st: StepState,
+  st: StepState | undefined,
   status: 'skipped' | 'cancelled',
   reason: string,
 ): StepResult => ({
@@ -150,9 +154,9 @@ export const notRunResult = (
   started_at: null,
   ended_at: null,
   duration_ms: 0,
-  attempts: st.attempts,
-  timeout: st.attemptTimeout,
-  warnings: st.warnings,
+  attempts: st?.attempts ?? NO_ATTEMPTS,
+  timeout: st?.attemptTimeout ?? planned.timeout,
+  warnings: st?.warnings ?? NO_WARNINGS,
   skip_reason: reason,
 });
 
@@ -168,7 +172,7 @@ const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>
 
 /** The mission report, once every step has settled. */
 export const buildReport = (s: SchedulerInternals, at: number): MissionReport => {
-  const results = s.steps.map((st) => st.result as StepResult);
+  const results = s.results as StepResult[];
   const counts: { -readonly [K in keyof StepCounts]: number } = {
     total: results.length,
     succeeded: 0,

@@ -9,7 +9,7 @@ export interface Substitute {
   readonly step_id: StepId;
   readonly by: StepId;
 }
-import type { MissionPlan } from '../plan/plan.js';
+import type { MissionPlan, PlannedStep } from '../plan/plan.js';
 import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
 import { MinHeap } from './min-heap.js';
@@ -26,26 +26,52 @@ export const addWarning = (st: StepState, ...messages: ReadonlyArray<string>): v
 /** Where a step is in its life. */
 export type StepPhase = 'waiting' | 'queued' | 'running' | 'retry_wait' | 'settled';
 
-/** What an armed timer is for. */
-export type TimerPurpose =
-  | { readonly kind: 'watch' | 'grace' | 'abandon'; readonly step: number; readonly attempt: number }
-  | { readonly kind: 'retry'; readonly step: number }
-  | { readonly kind: 'mission_deadline' };
+// The phases as the small numbers the scheduler keeps them in (one byte per step).
+export const WAITING = 0;
+export const QUEUED = 1;
+export const RUNNING = 2;
+export const RETRY_WAIT = 3;
+export const SETTLED = 4;
+const PHASE_NAMES: ReadonlyArray<StepPhase> = ['waiting', 'queued', 'running', 'retry_wait', 'settled'];
 
-/** Mutable bookkeeping of one step; never leaves the scheduler. */
+/**
+ * What an armed timer is for, packed in one small integer: `step * 4 + kind` for a step's timers,
+ * `MISSION_DEADLINE` for the mission's. A timer's id carries its purpose (`timerId`), so arming and
+ * cancelling one allocates nothing and needs no table: a timer that fires is current exactly when
+ * its id is the one the step (or the mission) holds for that purpose.
+ */
+export type TimerPurpose = number;
+export const TIMER_WATCH = 0;
+export const TIMER_GRACE = 1;
+export const TIMER_ABANDON = 2;
+export const TIMER_RETRY = 3;
+export const MISSION_DEADLINE = -1;
+/** Room for the purposes of missions up to 2^24 steps; the rest of a timer id counts arms. */
+const PURPOSES = 2 ** 26;
+/** The largest mission the scheduler can run (timer ids must stay exact doubles). */
+export const MAX_STEPS = PURPOSES / 4 - 1;
+
+/** The id of the `seq`th timer armed (from 1), for `purpose`. Never 0, which means "no timer". */
+export const timerId = (seq: number, purpose: TimerPurpose): number => seq * PURPOSES + purpose + 1;
+/** The purpose a timer id was armed for. */
+export const purposeOf = (timer: number): TimerPurpose => (timer % PURPOSES) - 1;
+/** Sequence numbers wrap long before ids lose precision; a stale id could only collide after 2^26 arms. */
+export const nextSeq = (seq: number): number => (seq + 1 < PURPOSES ? seq + 1 : 1);
+
+/**
+ * Mutable bookkeeping of one step from the moment it has anything to remember (it is queued, or a
+ * strategy decided something about it) until it settles; never leaves the scheduler. A step that
+ * is waiting, or settled, has none: a mission of 100,000 steps keeps only its running ones.
+ */
 export interface StepState {
-  phase: StepPhase;
-  /** Dependencies not settled yet. */
-  remaining: number;
-  /** Settled dependencies whose conclusion is not a success; while 0, no strategy needs consulting. */
-  failedDependencies: number;
   /** The current (or last) attempt; 0 before the first. */
   attempt: number;
   firstStartedAt: number | undefined;
   attemptStartedAt: number;
   attemptTimeout: EffectiveTimeout;
   delayBeforeMs: number;
-  attempts: AttemptResult[];
+  /** Shared and empty until the first attempt ends. */
+  attempts: ReadonlyArray<AttemptResult>;
   lastOutcome: StepOutcome | undefined;
   killReason: KillReason | undefined;
   /** One timer per running attempt for whichever comes first: its deadline, a progress tick, a stall check. */
@@ -73,7 +99,6 @@ export interface StepState {
   demanded: boolean;
   /** Steps waiting for this (alternative) step to settle before they decide. */
   waiters: ReadonlyArray<number>;
-  result: StepResult | undefined;
 }
 
 /** Why the mission stopped starting steps. */
@@ -85,11 +110,21 @@ export interface Stopping {
 /** The internals behind a SchedulerState. */
 export interface SchedulerInternals {
   readonly plan: MissionPlan;
-  readonly steps: StepState[];
+  /** Each step's phase (`WAITING` … `SETTLED`). */
+  readonly phase: Uint8Array;
+  /** Each step's dependencies not settled yet. */
+  readonly remaining: Int32Array;
+  /** Each step's settled dependencies that did not succeed; while 0, no strategy needs consulting. */
+  readonly failedDependencies: Int32Array;
+  /** The bookkeeping of steps that have any (see `StepState`); `stateOf` makes it. */
+  readonly states: Array<StepState | undefined>;
+  /** Each settled step's result. */
+  readonly results: Array<StepResult | undefined>;
   /** Steps ready to start, lowest declaration index first, so a run is deterministic. */
   readonly queue: MinHeap<number>;
-  readonly running: Set<number>;
-  readonly timers: Map<number, TimerPurpose>;
+  /** How many steps are running (their phase says which). */
+  running: number;
+  /** The sequence number of the next timer armed. */
   nextTimer: number;
   settled: number;
   startedAt: number | undefined;
@@ -104,6 +139,8 @@ export interface SchedulerInternals {
   /** The state of the PRNG used for retry jitter (mulberry32), seeded by the host. */
   seed: number;
   readonly warnings: string[];
+  /** Whether every event is emitted, or only `step_end` (the runtime records results from it). */
+  readonly events: boolean;
 }
 
 /** The scheduler's state: an opaque, linearly used value. */
@@ -112,47 +149,32 @@ export interface SchedulerState {
   inner: SchedulerInternals | undefined;
 }
 
-/** The state before `start`: every step waiting for its dependencies. `seed` drives retry jitter. */
-export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
-  const steps = plan.steps.map((s): StepState => ({
-    phase: 'waiting',
-    remaining: s.dependencies.length,
-    failedDependencies: 0,
-    attempt: 0,
-    firstStartedAt: undefined,
-    attemptStartedAt: 0,
-    attemptTimeout: s.timeout,
-    delayBeforeMs: 0,
-    attempts: [],
-    lastOutcome: undefined,
-    killReason: undefined,
-    watchTimer: 0,
-    deadlineAt: Infinity,
-    nextSampleAt: Infinity,
-    resources: undefined,
-    limitMessage: undefined,
-    nextProgressAt: Infinity,
-    stallCheckAt: Infinity,
-    graceTimer: 0,
-    retryTimer: 0,
-    outputBytes: 0,
-    lastLine: null,
-    lastOutputAt: 0,
-    stallWarned: false,
-    warnings: NONE,
-    defaults: NONE,
-    substitutes: NONE,
-    demanded: false,
-    waiters: NONE,
-    result: undefined,
-  }));
+/**
+ * The state before `start`: every step waiting for its dependencies. `seed` drives retry jitter.
+ * With `events` false, the only `emit` commands are `step_end` (each step's result): a host with
+ * nobody listening skips building the rest.
+ */
+export const initialState = (plan: MissionPlan, seed = 1, events = true): SchedulerState => {
+  if (plan.steps.length > MAX_STEPS)
+    throw new RangeError(`a mission may have at most ${MAX_STEPS} steps; this one has ${plan.steps.length}`);
+  const n = plan.steps.length;
+  const remaining = new Int32Array(n);
+  let onDemand = 0;
+  for (let i = 0; i < n; i++) {
+    const p = plan.steps[i]!;
+    remaining[i] = p.dependencies.length;
+    if (p.on_demand) onDemand += 1;
+  }
   return {
     inner: {
       plan,
-      steps,
+      phase: new Uint8Array(n),
+      remaining,
+      failedDependencies: new Int32Array(n),
+      states: new Array<StepState | undefined>(n),
+      results: new Array<StepResult | undefined>(n),
       queue: new MinHeap<number>((a, b) => a < b),
-      running: new Set(),
-      timers: new Map(),
+      running: 0,
       nextTimer: 1,
       settled: 0,
       startedAt: undefined,
@@ -160,13 +182,47 @@ export const initialState = (plan: MissionPlan, seed = 1): SchedulerState => {
       missionDeadlineTimer: 0,
       stopping: undefined,
       finished: false,
-      idleOnDemand: plan.steps.filter((p) => p.on_demand).length,
+      idleOnDemand: onDemand,
       notNeeded: new Set(),
       seed: seed >>> 0,
       warnings: [],
+      events,
     },
   };
 };
+
+/** A step's bookkeeping, made the first time the step needs any. */
+export const stateOf = (s: SchedulerInternals, i: number): StepState =>
+  (s.states[i] ??= newStepState(s.plan.steps[i]!));
+
+const newStepState = (planned: PlannedStep): StepState => ({
+  attempt: 0,
+  firstStartedAt: undefined,
+  attemptStartedAt: 0,
+  attemptTimeout: planned.timeout,
+  delayBeforeMs: 0,
+  attempts: NONE,
+  lastOutcome: undefined,
+  killReason: undefined,
+  watchTimer: 0,
+  deadlineAt: Infinity,
+  nextSampleAt: Infinity,
+  resources: undefined,
+  limitMessage: undefined,
+  nextProgressAt: Infinity,
+  stallCheckAt: Infinity,
+  graceTimer: 0,
+  retryTimer: 0,
+  outputBytes: 0,
+  lastLine: null,
+  lastOutputAt: 0,
+  stallWarned: false,
+  warnings: NONE,
+  defaults: NONE,
+  substitutes: NONE,
+  demanded: false,
+  waiters: NONE,
+});
 
 /** Takes the internals out of a state, marking it consumed. */
 export const consume = (state: SchedulerState): SchedulerInternals => {
@@ -189,9 +245,9 @@ export const inspect = (
   const inner = state.inner;
   if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
   return {
-    phases: inner.steps.map((s) => s.phase),
-    running: [...inner.running].sort((a, b) => a - b),
+    phases: Array.from(inner.phase, (p) => PHASE_NAMES[p]!),
+    running: inner.plan.steps.flatMap((_, i) => (inner.phase[i] === RUNNING ? [i] : [])),
     finished: inner.finished,
-    results: inner.steps.map((s) => s.result),
+    results: Array.from({ length: inner.plan.steps.length }, (_, i) => inner.results[i]),
   };
 };

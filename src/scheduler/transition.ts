@@ -8,15 +8,28 @@ import type { StepOutcome } from '../ports/step-type.js';
 import { unreachable } from '../unreachable.js';
 import type { SchedulerCommand } from './commands.js';
 import type { SchedulerEvent } from './events.js';
-import type { KillReason } from './report.js';
+import type { KillReason, StepResult } from './report.js';
 import { buildReport, notRunResult, rawOutcome, ranResult, recordAttempt } from './results.js';
 import {
   addWarning,
   consume,
+  QUEUED,
+  RETRY_WAIT,
+  RUNNING,
+  SETTLED,
+  stateOf,
+  WAITING,
   type SchedulerInternals,
   type SchedulerState,
   type Stopping,
-  type TimerPurpose,
+  MISSION_DEADLINE,
+  nextSeq,
+  purposeOf,
+  timerId,
+  TIMER_ABANDON,
+  TIMER_GRACE,
+  TIMER_RETRY,
+  TIMER_WATCH,
 } from './state.js';
 import { isFailure, isSuccess, type StepStatus } from './step-status.js';
 import { newWatch, recordSample } from './resource-watch.js';
@@ -33,15 +46,17 @@ class Step {
     readonly at: number,
   ) {}
 
-  arm(purpose: TimerPurpose, delayMs: number): number {
-    const timer = this.s.nextTimer++;
-    this.s.timers.set(timer, purpose);
+  /** Arms a timer for `purpose` (see `TimerPurpose`); the caller keeps its id where `onTimer` looks. */
+  arm(purpose: number, delayMs: number): number {
+    const timer = timerId(this.s.nextTimer, purpose);
+    this.s.nextTimer = nextSeq(this.s.nextTimer);
     this.commands.push({ _tag: 'arm_timer', timer, delay_ms: Math.max(0, delayMs) });
     return timer;
   }
 
+  /** Cancels an armed timer; its holder clears its id. Timers that fired are never disarmed. */
   disarm(timer: number): void {
-    if (timer !== 0 && this.s.timers.delete(timer)) this.commands.push({ _tag: 'cancel_timer', timer });
+    if (timer !== 0) this.commands.push({ _tag: 'cancel_timer', timer });
   }
 }
 
@@ -57,8 +72,8 @@ const nextRandom = (s: SchedulerInternals): number => {
 const startAttempt = (x: Step, i: number): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
-  const st = s.steps[i]!;
-  st.phase = 'running';
+  const st = stateOf(s, i);
+  s.phase[i] = RUNNING;
   st.attempt += 1;
   st.attemptStartedAt = at;
   st.firstStartedAt ??= at;
@@ -67,7 +82,7 @@ const startAttempt = (x: Step, i: number): void => {
   st.lastLine = null;
   st.lastOutputAt = at;
   st.stallWarned = false;
-  s.running.add(i);
+  s.running += 1;
   const remaining = s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at;
   st.attemptTimeout = capByDeadline(
     attemptTimeout(planned.timeout, st.attempt, planned.retry?.timeout_multiplier ?? 1),
@@ -84,17 +99,18 @@ const startAttempt = (x: Step, i: number): void => {
   // The first sample comes early so short steps are measured too; then every check interval.
   st.nextSampleAt = at + Math.min(planned.sample_interval_ms, FIRST_SAMPLE_MS);
   armWatch(x, i);
-  x.commands.push({
-    _tag: 'emit',
-    event: {
-      type: 'step_start',
-      at,
-      step_id: planned.id,
-      attempt,
-      timeout_ms: st.attemptTimeout.ms,
-      timeout_explanation: st.attemptTimeout.explanation,
-    },
-  });
+  if (s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_start',
+        at,
+        step_id: planned.id,
+        attempt,
+        timeout_ms: st.attemptTimeout.ms,
+        timeout_explanation: st.attemptTimeout.explanation,
+      },
+    });
   x.commands.push({
     _tag: 'start_step',
     step: planned,
@@ -108,7 +124,7 @@ const startAttempt = (x: Step, i: number): void => {
 /** Starts queued steps while there is room. */
 const fill = (x: Step): void => {
   const { s } = x;
-  while (s.stopping === undefined && s.running.size < s.plan.max_parallel) {
+  while (s.stopping === undefined && s.running < s.plan.max_parallel) {
     const i = s.queue.pop();
     if (i === undefined) return;
     startAttempt(x, i);
@@ -117,7 +133,7 @@ const fill = (x: Step): void => {
 
 /** (Re)arms a running attempt's one watch timer for the earliest of its deadline, progress tick and stall check. */
 const armWatch = (x: Step, i: number): void => {
-  const st = x.s.steps[i]!;
+  const st = x.s.states[i]!;
   const due = Math.min(
     st.killReason === undefined ? st.deadlineAt : Infinity,
     st.nextProgressAt,
@@ -125,67 +141,83 @@ const armWatch = (x: Step, i: number): void => {
     st.nextSampleAt,
   );
   x.disarm(st.watchTimer);
-  st.watchTimer = due === Infinity ? 0 : x.arm({ kind: 'watch', step: i, attempt: st.attempt }, due - x.at);
+  st.watchTimer = due === Infinity ? 0 : x.arm(i * 4 + TIMER_WATCH, due - x.at);
 };
 
 const clearAttemptTimers = (x: Step, i: number): void => {
-  const st = x.s.steps[i]!;
+  const st = x.s.states[i]!;
   x.disarm(st.watchTimer);
   x.disarm(st.graceTimer);
   st.watchTimer = st.graceTimer = 0;
 };
 
-/** Settles step `i` and decides, for each dependent that has now heard from every dependency, whether it runs. */
+/** Settles step `first` and decides, for each dependent that has now heard from every dependency, whether it runs. */
 const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', skipReason?: string): void => {
-  const { s, at } = x;
-  // A worklist, not recursion: a skip can cascade down a chain of 100,000 steps.
-  const work: Array<{ i: number; status: StepStatus; reason: string | undefined }> = [
-    { i: first, status: firstStatus, reason: skipReason },
-  ];
+  // A worklist, not recursion: a skip can cascade down a chain of 100,000 steps. It is made only
+  // when a dependent is skipped; a step that settles without one allocates nothing here.
+  const work: Work = [];
+  settleOne(x, first, firstStatus, skipReason, work);
   while (work.length > 0) {
-    const { i, status, reason } = work.pop()!;
-    const planned = s.plan.steps[i]!;
-    const st = s.steps[i]!;
-    // A fail_fast stop earlier in this loop may have settled a step already queued here.
-    if (st.phase === 'settled') continue;
-    st.phase = 'settled';
-    s.settled += 1;
-    st.result =
-      status === 'skipped' || (status === 'cancelled' && st.attempt === 0)
-        ? notRunResult(planned, st, status, reason ?? '')
-        : ranResult(planned, st, status, at);
-    x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
-    if (isFailure(st.result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
-      stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${st.result.conclusion.replace('_', ' ')}` });
-    }
-    const succeeded = isSuccess(st.result.conclusion);
-    for (const k of planned.dependents) {
-      const dep = s.steps[k]!;
-      dep.remaining -= 1;
-      if (!succeeded) dep.failedDependencies += 1;
-      if (dep.remaining !== 0 || dep.phase !== 'waiting') continue;
-      if (s.plan.steps[k]!.on_demand && !dep.demanded) continue;
-      decide(x, k, work);
-    }
-    for (const k of st.waiters) if (s.steps[k]!.phase === 'waiting') decide(x, k, work);
-    st.waiters = [];
+    const next = work.pop()!;
+    settleOne(x, next.i, 'skipped', next.reason, work);
   }
 };
 
-type Work = Array<{ i: number; status: StepStatus; reason: string | undefined }>;
+const settleOne = (x: Step, i: number, status: StepStatus, reason: string | undefined, work: Work): void => {
+  const { s, at } = x;
+  // A fail_fast stop earlier in this loop may have settled a step already queued here.
+  if (s.phase[i] === SETTLED) return;
+  const planned = s.plan.steps[i]!;
+  const st = s.states[i];
+  const result =
+    status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
+      ? notRunResult(planned, st, status, reason ?? '')
+      : ranResult(planned, st!, status, at);
+  markSettled(x, i, result);
+  if (isFailure(result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
+    stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${result.conclusion.replace('_', ' ')}` });
+  }
+  const succeeded = isSuccess(result.conclusion);
+  const dependents = planned.dependents;
+  for (let d = 0; d < dependents.length; d++) {
+    const k = dependents[d]!;
+    if (s.phase[k] !== WAITING) continue;
+    const left = --s.remaining[k]!;
+    if (!succeeded) s.failedDependencies[k]! += 1;
+    if (left !== 0) continue;
+    if (s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true) continue;
+    decide(x, k, work);
+  }
+  const waiters = st?.waiters;
+  if (waiters !== undefined && waiters.length > 0)
+    for (const k of waiters) if (s.phase[k] === WAITING) decide(x, k, work);
+};
+
+/** Records a step's result and lets go of its bookkeeping. */
+const markSettled = (x: Step, i: number, result: StepResult): void => {
+  const { s } = x;
+  s.phase[i] = SETTLED;
+  s.settled += 1;
+  s.results[i] = result;
+  s.states[i] = undefined;
+  x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result } });
+};
+
+/** Steps to settle as skipped, and why. */
+type Work = Array<{ readonly i: number; readonly reason: string }>;
 
 /** Whether a step whose dependencies have all settled runs, is skipped, or first needs an alternative. */
 const decide = (x: Step, k: number, work: Work): void => {
   const { s } = x;
-  const dep = s.steps[k]!;
-  if (dep.failedDependencies === 0) {
-    dep.phase = 'queued';
+  if (s.failedDependencies[k] === 0) {
+    s.phase[k] = QUEUED;
     s.queue.push(k);
     return;
   }
+  const dep = stateOf(s, k);
   const target = s.plan.steps[k]!;
   const standIn = new Map<string, StepId>(dep.substitutes.map((sub) => [sub.step_id, sub.by]));
-  const conclusionOf = (id: StepId): StepStatus => s.steps[s.plan.graph.index.get(id)!]!.result!.conclusion;
+  const conclusionOf = (id: StepId): StepStatus => s.results[s.plan.graph.index.get(id)!]!.conclusion;
   const outcomes: DependencyOutcome[] = target.dependencies.map((j) => {
     const id = s.plan.steps[j]!.id;
     return { step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) };
@@ -195,17 +227,17 @@ const decide = (x: Step, k: number, work: Work): void => {
     case 'run':
       addWarning(dep, ...decision.warnings);
       dep.defaults = decision.defaults;
-      dep.phase = 'queued';
+      s.phase[k] = QUEUED;
       s.queue.push(k);
       return;
     case 'skip':
-      work.push({ i: k, status: 'skipped', reason: decision.reason });
+      work.push({ i: k, reason: decision.reason });
       return;
     case 'alternative': {
       const a = s.plan.graph.index.get(decision.alternative)!;
-      const alt = s.steps[a]!;
-      if (alt.phase === 'settled') {
-        const ok = isSuccess(alt.result!.conclusion);
+      if (s.phase[a] === SETTLED) {
+        const altResult = s.results[a]!;
+        const ok = isSuccess(altResult.conclusion);
         if (ok) {
           dep.substitutes = [...dep.substitutes, { step_id: decision.failed, by: decision.alternative }];
           addWarning(
@@ -215,19 +247,19 @@ const decide = (x: Step, k: number, work: Work): void => {
           decide(x, k, work);
           return;
         }
-        const how = alt.result!.conclusion === 'skipped' ? 'was skipped' : 'failed';
+        const how = altResult.conclusion === 'skipped' ? 'was skipped' : 'failed';
         work.push({
           i: k,
-          status: 'skipped',
           reason: `dependency ${decision.failed} failed and its alternative ${decision.alternative} ${how} too (conditional: retry_with_alternative)`,
         });
         return;
       }
+      const alt = stateOf(s, a);
       alt.waiters = [...alt.waiters, k];
       if (!alt.demanded && s.plan.steps[a]!.on_demand) {
         alt.demanded = true;
         s.idleOnDemand -= 1;
-        if (alt.phase === 'waiting' && alt.remaining === 0) decide(x, a, work);
+        if (s.phase[a] === WAITING && s.remaining[a] === 0) decide(x, a, work);
       }
       return;
     }
@@ -240,12 +272,12 @@ const decide = (x: Step, k: number, work: Work): void => {
 const onSample = (x: Step, i: number, usage: TreeUsage): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
-  const st = s.steps[i]!;
+  const st = s.states[i]!;
   const watch = (st.resources ??= newWatch(st.attemptStartedAt));
   const cpuBefore = watch.lastCpuMs;
   const lastAt = watch.lastAt;
   const verdict = recordSample(watch, usage, at, planned.resources);
-  if (usage.processes > 0) {
+  if (usage.processes > 0 && x.s.events) {
     x.commands.push({
       _tag: 'emit',
       event: {
@@ -261,7 +293,8 @@ const onSample = (x: Step, i: number, usage: TreeUsage): void => {
   }
   for (const message of verdict.warnings) {
     addWarning(st, message);
-    x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
+    if (x.s.events)
+      x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
   }
   if (verdict.kill !== undefined && st.killReason === undefined) {
     st.limitMessage = `stopped: ${verdict.kill}`;
@@ -275,9 +308,11 @@ const killFor = (stopping: Stopping): KillReason => stopping.kind;
 
 /** Stops the mission from starting anything new; running steps are asked to stop, waiting ones settle now. */
 const stop = (x: Step, stopping: Stopping): void => {
-  const { s, at } = x;
+  const { s } = x;
   s.stopping = stopping;
-  for (const i of s.running) requestKill(x, i, killFor(stopping));
+  const n = s.plan.steps.length;
+  if (s.running > 0)
+    for (let i = 0; i < n; i++) if (s.phase[i] === RUNNING) requestKill(x, i, killFor(stopping));
   s.queue.drain();
   const notStarted =
     stopping.kind === 'cancel'
@@ -285,69 +320,61 @@ const stop = (x: Step, stopping: Stopping): void => {
       : stopping.kind === 'fail_fast'
         ? `not started: the mission stopped after ${stopping.reason} (fail_fast)`
         : `not started: the mission deadline passed (config.mission_timeout_seconds)`;
-  s.steps.forEach((st, i) => {
-    if (st.phase === 'waiting' || st.phase === 'queued') {
-      if (s.plan.steps[i]!.on_demand && !st.demanded) s.idleOnDemand -= 1;
-      st.phase = 'settled';
-      s.settled += 1;
-      st.result = notRunResult(
-        s.plan.steps[i]!,
-        st,
-        stopping.kind === 'cancel' ? 'cancelled' : 'skipped',
-        notStarted,
-      );
-      x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
-    } else if (st.phase === 'retry_wait') {
+  for (let i = 0; i < n; i++) {
+    const phase = s.phase[i];
+    if (phase === WAITING || phase === QUEUED) {
+      const st = s.states[i];
+      if (s.plan.steps[i]!.on_demand && st?.demanded !== true) s.idleOnDemand -= 1;
+      const status = stopping.kind === 'cancel' ? 'cancelled' : 'skipped';
+      markSettled(x, i, notRunResult(s.plan.steps[i]!, st, status, notStarted));
+    } else if (phase === RETRY_WAIT) {
+      const st = s.states[i]!;
       x.disarm(st.retryTimer);
       st.retryTimer = 0;
       addWarning(st, `not retried: ${notStarted.replace('not started: ', '')}`);
-      st.phase = 'settled';
-      s.settled += 1;
-      st.result = ranResult(s.plan.steps[i]!, st, st.attempts[st.attempts.length - 1]!.outcome, at);
-      x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
+      markSettled(x, i, ranResult(s.plan.steps[i]!, st, st.attempts[st.attempts.length - 1]!.outcome, x.at));
     }
-  });
+  }
 };
 
 /** Asks a running step to stop gracefully, and arms the grace period after which it is forced. */
 const requestKill = (x: Step, i: number, reason: KillReason): void => {
-  const st = x.s.steps[i]!;
+  const st = x.s.states[i]!;
   if (st.killReason !== undefined) return;
   st.killReason = reason;
   const id = x.s.plan.steps[i]!.id;
-  x.commands.push({
-    _tag: 'emit',
-    event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'graceful' },
-  });
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'graceful' },
+    });
   x.commands.push({ _tag: 'kill_step', step: i, attempt: st.attempt, reason, mode: 'graceful' });
   armWatch(x, i);
-  st.graceTimer = x.arm({ kind: 'grace', step: i, attempt: st.attempt }, x.s.plan.kill_grace_ms);
+  st.graceTimer = x.arm(i * 4 + TIMER_GRACE, x.s.plan.kill_grace_ms);
 };
 
 const forceKill = (x: Step, i: number): void => {
-  const st = x.s.steps[i]!;
+  const st = x.s.states[i]!;
   const reason = st.killReason ?? 'cancel';
   const id = x.s.plan.steps[i]!.id;
-  x.commands.push({
-    _tag: 'emit',
-    event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'force' },
-  });
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: { type: 'step_kill', at: x.at, step_id: id, reason, mode: 'force' },
+    });
   x.commands.push({ _tag: 'kill_step', step: i, attempt: st.attempt, reason, mode: 'force' });
   // A step that does not end even when forced (a custom step ignoring its AbortSignal) is
   // abandoned after one more grace period, so the mission still ends and reports it.
   x.disarm(st.graceTimer);
-  st.graceTimer = x.arm(
-    { kind: 'abandon', step: i, attempt: st.attempt },
-    Math.max(1000, x.s.plan.kill_grace_ms),
-  );
+  st.graceTimer = x.arm(i * 4 + TIMER_ABANDON, Math.max(1000, x.s.plan.kill_grace_ms));
 };
 
 const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
-  const st = s.steps[i]!;
+  const st = s.states[i]!;
   clearAttemptTimers(x, i);
-  s.running.delete(i);
+  s.running -= 1;
   st.lastOutcome = outcome;
   const raw = rawOutcome(st, outcome, planned);
   recordAttempt(st, raw, outcome, at, planned);
@@ -356,21 +383,22 @@ const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
   if (!stoppedByEngine && s.stopping === undefined && shouldRetry(planned.retry, st.attempt, raw, outcome)) {
     const delay = retryDelayMs(planned.retry!, st.attempt, nextRandom(s));
     if (s.missionDeadlineAt === undefined || at + delay < s.missionDeadlineAt) {
-      st.phase = 'retry_wait';
+      s.phase[i] = RETRY_WAIT;
       st.delayBeforeMs = delay;
-      st.retryTimer = x.arm({ kind: 'retry', step: i }, delay);
+      st.retryTimer = x.arm(i * 4 + TIMER_RETRY, delay);
       const why = st.attempts[st.attempts.length - 1]!.message ?? raw;
-      x.commands.push({
-        _tag: 'emit',
-        event: {
-          type: 'step_retry',
-          at,
-          step_id: planned.id,
-          next_attempt: st.attempt + 1,
-          delay_ms: delay,
-          reason: why,
-        },
-      });
+      if (x.s.events)
+        x.commands.push({
+          _tag: 'emit',
+          event: {
+            type: 'step_retry',
+            at,
+            step_id: planned.id,
+            next_attempt: st.attempt + 1,
+            delay_ms: delay,
+            reason: why,
+          },
+        });
       return;
     }
     addWarning(st, 'not retried: the mission deadline would pass during the retry delay');
@@ -378,67 +406,67 @@ const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
   settle(x, i, raw);
 };
 
-const onTimer = (x: Step, purpose: TimerPurpose): void => {
+const onTimer = (x: Step, timer: number, purpose: number): void => {
   const { s } = x;
-  if (purpose.kind === 'mission_deadline') {
+  if (timer === 0) return;
+  if (purpose === MISSION_DEADLINE) {
+    if (timer !== s.missionDeadlineTimer) return;
     s.missionDeadlineTimer = 0;
     if (s.stopping === undefined) stop(x, { kind: 'mission_timeout', reason: 'the mission deadline passed' });
     return;
   }
-  const st = s.steps[purpose.step]!;
-  if (purpose.kind === 'retry') {
+  const i = purpose >> 2;
+  const kind = purpose & 3;
+  const st = s.states[i];
+  if (st === undefined) return;
+  if (kind === TIMER_RETRY) {
+    if (timer !== st.retryTimer) return;
     st.retryTimer = 0;
-    if (st.phase !== 'retry_wait') return;
-    st.phase = 'queued';
-    s.queue.push(purpose.step);
+    if (s.phase[i] !== RETRY_WAIT) return;
+    s.phase[i] = QUEUED;
+    s.queue.push(i);
     return;
   }
-  if (st.phase !== 'running' || st.attempt !== purpose.attempt) return;
-  const planned = s.plan.steps[purpose.step]!;
-  switch (purpose.kind) {
-    case 'watch':
-      st.watchTimer = 0;
-      watch(x, purpose.step);
-      return;
-    case 'grace':
-      st.graceTimer = 0;
-      forceKill(x, purpose.step);
-      return;
-    case 'abandon':
-      st.graceTimer = 0;
-      addWarning(
-        st,
-        `the step did not stop after it was forced to; abandoned after ${planned.step.step_type === 'command' ? 'SIGKILL' : 'its AbortSignal fired'}`,
-      );
-      finishAttempt(x, purpose.step, {
-        status: 'failed',
-        failure_kind: 'error',
-        message: 'did not stop when asked',
-      });
-      return;
-    default:
-      unreachable(purpose);
+  // A step's timers are disarmed when its attempt ends, so one that fires belongs to the current attempt.
+  if (s.phase[i] !== RUNNING) return;
+  if (kind === TIMER_WATCH) {
+    if (timer !== st.watchTimer) return;
+    st.watchTimer = 0;
+    watch(x, i);
+    return;
   }
+  if (timer !== st.graceTimer) return;
+  st.graceTimer = 0;
+  if (kind === TIMER_GRACE) {
+    forceKill(x, i);
+    return;
+  }
+  addWarning(
+    st,
+    `the step did not stop after it was forced to; abandoned after ${s.plan.steps[i]!.step.step_type === 'command' ? 'SIGKILL' : 'its AbortSignal fired'}`,
+  );
+  finishAttempt(x, i, { status: 'failed', failure_kind: 'error', message: 'did not stop when asked' });
 };
 
 /** A running attempt's watch timer fired: enforce its deadline, tick its progress, check for a stall. */
 const watch = (x: Step, i: number): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
-  const st = s.steps[i]!;
+  const st = s.states[i]!;
   if (st.killReason === undefined && at >= st.deadlineAt) requestKill(x, i, 'timeout');
   if (at >= st.nextProgressAt) {
-    x.commands.push({
-      _tag: 'emit',
-      event: {
-        type: 'step_progress',
-        at,
-        step_id: planned.id,
-        elapsed_ms: at - st.attemptStartedAt,
-        output_bytes: st.outputBytes,
-        last_line: st.lastLine,
-      },
-    });
+    if (x.s.events)
+      x.commands.push({
+        _tag: 'emit',
+        event: {
+          type: 'step_progress',
+          at,
+          step_id: planned.id,
+          elapsed_ms: at - st.attemptStartedAt,
+          output_bytes: st.outputBytes,
+          last_line: st.lastLine,
+        },
+      });
     st.nextProgressAt = at + planned.progress_interval_ms;
   }
   if (at >= st.nextSampleAt) {
@@ -453,7 +481,8 @@ const watch = (x: Step, i: number): void => {
       st.stallWarned = true;
       const message = `no output for ${Math.round(silent / 1000)} s (stall_warning_seconds: ${planned.stall_warning_ms / 1000})`;
       addWarning(st, message);
-      x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
+      if (x.s.events)
+        x.commands.push({ _tag: 'emit', event: { type: 'step_warning', at, step_id: planned.id, message } });
     }
     // Output may have come since the check was armed: the next check is measured from the last output.
     const thresholds = [
@@ -470,37 +499,32 @@ const watch = (x: Step, i: number): void => {
 const finishIfDone = (x: Step): void => {
   const { s, at } = x;
   if (s.finished || s.startedAt === undefined) return;
-  if (s.idleOnDemand > 0 && s.settled + s.idleOnDemand === s.steps.length) {
+  const n = s.plan.steps.length;
+  if (s.idleOnDemand > 0 && s.settled + s.idleOnDemand === n) {
     // Nothing is left that could need them: unused alternatives are skipped as not needed.
-    s.steps.forEach((st, i) => {
-      if (st.phase === 'settled' || !s.plan.steps[i]!.on_demand || st.demanded) return;
-      st.phase = 'settled';
-      s.settled += 1;
+    for (let i = 0; i < n; i++) {
+      const st = s.states[i];
+      if (s.phase[i] === SETTLED || !s.plan.steps[i]!.on_demand || st?.demanded === true) continue;
       s.notNeeded.add(i);
-      st.result = notRunResult(
-        s.plan.steps[i]!,
-        st,
-        'skipped',
-        'not needed: no dependency it stands in for failed',
+      markSettled(
+        x,
+        i,
+        notRunResult(s.plan.steps[i]!, st, 'skipped', 'not needed: no dependency it stands in for failed'),
       );
-      x.commands.push({ _tag: 'emit', event: { type: 'step_end', at, result: st.result } });
-    });
+    }
     s.idleOnDemand = 0;
   }
-  if (s.settled !== s.steps.length) return;
+  if (s.settled !== n) return;
   s.finished = true;
   x.disarm(s.missionDeadlineTimer);
   s.missionDeadlineTimer = 0;
-  for (const timer of s.timers.keys()) x.commands.push({ _tag: 'cancel_timer', timer });
-  s.timers.clear();
   const report = buildReport(s, at);
-  x.commands.push({ _tag: 'emit', event: { type: 'mission_end', at, report } });
+  if (x.s.events) x.commands.push({ _tag: 'emit', event: { type: 'mission_end', at, report } });
   x.commands.push({ _tag: 'finish', report });
 };
 
 const current = (s: SchedulerInternals, step: number, attempt: number): boolean => {
-  const st = s.steps[step];
-  return st !== undefined && st.phase === 'running' && st.attempt === attempt;
+  return s.phase[step] === RUNNING && s.states[step]!.attempt === attempt;
 };
 
 /** Advances the scheduler by one event. Consumes `state`; use the returned one from then on. */
@@ -515,20 +539,26 @@ export const transition = (
       case 'start': {
         if (s.startedAt !== undefined) break;
         s.startedAt = event.at;
-        x.commands.push({
-          _tag: 'emit',
-          event: { type: 'mission_start', at: event.at, name: s.plan.mission.name, steps: s.steps.length },
-        });
+        if (x.s.events)
+          x.commands.push({
+            _tag: 'emit',
+            event: {
+              type: 'mission_start',
+              at: event.at,
+              name: s.plan.mission.name,
+              steps: s.plan.steps.length,
+            },
+          });
         if (s.plan.mission_timeout_ms !== undefined) {
           s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
-          s.missionDeadlineTimer = x.arm({ kind: 'mission_deadline' }, s.plan.mission_timeout_ms);
+          s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
         }
-        s.steps.forEach((st, i) => {
-          if (st.remaining === 0 && !s.plan.steps[i]!.on_demand) {
-            st.phase = 'queued';
+        for (let i = 0; i < s.plan.steps.length; i++) {
+          if (s.remaining[i] === 0 && !s.plan.steps[i]!.on_demand) {
+            s.phase[i] = QUEUED;
             s.queue.push(i);
           }
-        });
+        }
         break;
       }
       case 'step_finished':
@@ -536,7 +566,7 @@ export const transition = (
         break;
       case 'step_output': {
         if (!current(s, event.step, event.attempt)) break;
-        const st = s.steps[event.step]!;
+        const st = s.states[event.step]!;
         st.outputBytes += event.bytes;
         st.lastOutputAt = event.at;
         if (event.last_line !== null) st.lastLine = event.last_line;
@@ -551,20 +581,21 @@ export const transition = (
       }
       case 'step_progress': {
         if (!current(s, event.step, event.attempt)) break;
-        const st = s.steps[event.step]!;
-        x.commands.push({
-          _tag: 'emit',
-          event: {
-            type: 'step_progress',
-            at: event.at,
-            step_id: s.plan.steps[event.step]!.id,
-            elapsed_ms: event.at - st.attemptStartedAt,
-            output_bytes: st.outputBytes,
-            last_line: st.lastLine,
-            message: event.message,
-            ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
-          },
-        });
+        const st = s.states[event.step]!;
+        if (x.s.events)
+          x.commands.push({
+            _tag: 'emit',
+            event: {
+              type: 'step_progress',
+              at: event.at,
+              step_id: s.plan.steps[event.step]!.id,
+              elapsed_ms: event.at - st.attemptStartedAt,
+              output_bytes: st.outputBytes,
+              last_line: st.lastLine,
+              message: event.message,
+              ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
+            },
+          });
         break;
       }
       case 'step_sample': {
@@ -574,23 +605,21 @@ export const transition = (
       }
       case 'step_warning': {
         if (!current(s, event.step, event.attempt)) break;
-        addWarning(s.steps[event.step]!, event.message);
-        x.commands.push({
-          _tag: 'emit',
-          event: {
-            type: 'step_warning',
-            at: event.at,
-            step_id: s.plan.steps[event.step]!.id,
-            message: event.message,
-          },
-        });
+        addWarning(s.states[event.step]!, event.message);
+        if (x.s.events)
+          x.commands.push({
+            _tag: 'emit',
+            event: {
+              type: 'step_warning',
+              at: event.at,
+              step_id: s.plan.steps[event.step]!.id,
+              message: event.message,
+            },
+          });
         break;
       }
       case 'timer_fired': {
-        const purpose = s.timers.get(event.timer);
-        if (purpose === undefined) break;
-        s.timers.delete(event.timer);
-        onTimer(x, purpose);
+        onTimer(x, event.timer, purposeOf(event.timer));
         break;
       }
       case 'cancel':
@@ -600,7 +629,7 @@ export const transition = (
           stop(x, { kind: 'cancel', reason: event.reason });
         } else {
           // A second cancel does not wait for the grace period.
-          for (const i of s.running) forceKill(x, i);
+          for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) forceKill(x, i);
         }
         break;
       default:

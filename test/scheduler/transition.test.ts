@@ -1,7 +1,7 @@
 import { createPlan } from '../../src/plan/plan.js';
 import type { SchedulerCommand } from '../../src/scheduler/commands.js';
 import type { StepResult } from '../../src/scheduler/report.js';
-import { initialState } from '../../src/scheduler/state.js';
+import { initialState, MAX_STEPS } from '../../src/scheduler/state.js';
 import { transition } from '../../src/scheduler/transition.js';
 import { buildMission, type StepInput } from '../support/build-mission.js';
 import { simulate, type SimBehaviour } from '../support/simulate.js';
@@ -362,5 +362,121 @@ describe('the state value', () => {
     const s0 = initialState(createPlan(buildMission([{ id: 'a' } as StepInput])));
     transition(s0, { _tag: 'start', at: 0 });
     expect(() => transition(s0, { _tag: 'start', at: 0 })).toThrow(/already advanced/);
+  });
+});
+
+/** Runs a mission through the bare scheduler, every step succeeding 1 ms after it starts. */
+const drive = (state: ReturnType<typeof initialState>): { commands: SchedulerCommand[]; report: unknown } => {
+  const commands: SchedulerCommand[] = [];
+  const queue: Parameters<typeof transition>[1][] = [{ _tag: 'start', at: 0 }];
+  let report: unknown;
+  let s = state;
+  for (let h = 0; h < queue.length; h++) {
+    const [next, cmds] = transition(s, queue[h]!);
+    s = next;
+    for (const c of cmds) {
+      commands.push(c);
+      if (c._tag === 'start_step')
+        queue.push({
+          _tag: 'step_finished',
+          at: h + 1,
+          step: c.step.index,
+          attempt: c.attempt,
+          outcome: { status: 'succeeded' },
+        });
+      if (c._tag === 'finish') report = c.report;
+    }
+  }
+  return { commands, report };
+};
+
+describe('timers and the event option', () => {
+  const mission = buildMission([{ id: 'a' }, { id: 'b', depends_on: ['a'] }, { id: 'c', depends_on: ['b'] }]);
+
+  it('ignores a timer it never armed or already cancelled', () => {
+    const [s1, first] = transition(initialState(createPlan(mission)), { _tag: 'start', at: 0 });
+    const armed = first.flatMap((c) => (c._tag === 'arm_timer' ? [c.timer] : []));
+    expect(armed).toHaveLength(1);
+    // a finishes: its watch timer is cancelled and b's armed.
+    const [s2, second] = transition(s1, {
+      _tag: 'step_finished',
+      at: 5,
+      step: 0,
+      attempt: 1,
+      outcome: { status: 'succeeded' },
+    });
+    expect(second).toContainEqual({ _tag: 'cancel_timer', timer: armed[0] });
+    let s = s2;
+    for (const timer of [armed[0]!, 0, -1, 7, 2 ** 40 + 1]) {
+      const [next, cmds] = transition(s, { _tag: 'timer_fired', at: 600_000, timer });
+      expect(cmds).toEqual([]);
+      s = next;
+    }
+    // b was not killed by any of them: it finishes normally.
+    const [, third] = transition(s, {
+      _tag: 'step_finished',
+      at: 600_001,
+      step: 1,
+      attempt: 1,
+      outcome: { status: 'succeeded' },
+    });
+    expect(third.some((c) => c._tag === 'start_step' && c.step.id === 'c')).toBe(true);
+  });
+
+  it('fires the timer it armed: a deadline kills the step', () => {
+    const m = buildMission([{ id: 'slow', timeout_seconds: 2 }]);
+    const [s1, first] = transition(initialState(createPlan(m)), { _tag: 'start', at: 0 });
+    const arm = first.find((c) => c._tag === 'arm_timer');
+    expect(arm).toMatchObject({ delay_ms: 1000 }); // the first resource sample comes first
+    const [s2, second] = transition(s1, {
+      _tag: 'timer_fired',
+      at: 1000,
+      timer: (arm as { timer: number }).timer,
+    });
+    const rearm = second.find((c) => c._tag === 'arm_timer') as { timer: number; delay_ms: number };
+    expect(rearm.delay_ms).toBe(1000);
+    // The replaced timer firing late (it raced its cancellation) does nothing.
+    const [s3, stale] = transition(s2, {
+      _tag: 'timer_fired',
+      at: 2000,
+      timer: (arm as { timer: number }).timer,
+    });
+    expect(stale).toEqual([]);
+    const [, third] = transition(s3, { _tag: 'timer_fired', at: 2000, timer: rearm.timer });
+    expect(third).toContainEqual({
+      _tag: 'kill_step',
+      step: 0,
+      attempt: 1,
+      reason: 'timeout',
+      mode: 'graceful',
+    });
+  });
+
+  it('with events off emits only step_end, and reports exactly the same', () => {
+    const quiet = drive(initialState(createPlan(mission), 1, false));
+    const loud = drive(initialState(createPlan(mission), 1, true));
+    const emitted = (cs: SchedulerCommand[]) => cs.flatMap((c) => (c._tag === 'emit' ? [c.event.type] : []));
+    expect(emitted(quiet.commands)).toEqual(['step_end', 'step_end', 'step_end']);
+    expect(emitted(loud.commands)).toEqual([
+      'mission_start',
+      'step_start',
+      'step_end',
+      'step_start',
+      'step_end',
+      'step_start',
+      'step_end',
+      'mission_end',
+    ]);
+    expect(quiet.report).toEqual(loud.report);
+    expect(quiet.commands.filter((c) => c._tag !== 'emit')).toEqual(
+      loud.commands.filter((c) => c._tag !== 'emit'),
+    );
+  });
+
+  it('refuses a mission larger than it can keep timer ids exact for', () => {
+    const plan = createPlan(mission);
+    const huge = { ...plan, steps: { length: MAX_STEPS + 1 } } as unknown as typeof plan;
+    expect(() => initialState(huge)).toThrow(RangeError);
+    expect(() => initialState(huge)).toThrow(/at most 16777215 steps/);
   });
 });
