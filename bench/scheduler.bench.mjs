@@ -45,10 +45,22 @@ const time = async (fn) => {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
 };
 
-const best = async (runs, fn) => {
-  let min = Infinity;
-  for (let i = 0; i < runs; i++) min = Math.min(min, (await time(fn)).ms);
-  return min;
+/**
+ * Best times of the engine and the floor over the same number of rounds, interleaved so both see
+ * the same moments of a shared machine, after warm-up runs of each.
+ */
+const race = async (rounds, engine, floor) => {
+  for (let i = 0; i < 3; i++) {
+    await engine();
+    await floor();
+  }
+  let engineMs = Infinity;
+  let floorMs = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    engineMs = Math.min(engineMs, (await time(engine)).ms);
+    floorMs = Math.min(floorMs, (await time(floor)).ms);
+  }
+  return { engineMs, floorMs };
 };
 
 const peakHeap = async (fn) => {
@@ -65,11 +77,11 @@ const peakHeap = async (fn) => {
 const perStep = {};
 for (const n of [10_000, 100_000]) {
   const mission = noopMission(n);
-  const runs = n === 10_000 ? 5 : 2;
-  await runMission(mission); // warm-up
-  await kahn(mission);
-  const engineMs = await best(runs, () => runMission(mission));
-  const floorMs = await best(runs * 4, () => kahn(mission));
+  const { engineMs, floorMs } = await race(
+    n === 10_000 ? 10 : 3,
+    () => runMission(mission),
+    () => kahn(mission),
+  );
   const { mb, out: report } = await peakHeap(() => runMission(mission));
   if (report.status !== 'succeeded' || report.steps.length !== n)
     throw new Error(`bench mission did not succeed: ${report.status}`);

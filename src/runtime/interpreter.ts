@@ -77,7 +77,14 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     // The running attempt of each step, by index (an array: a map would churn once per step).
     const live: Array<LiveAttempt | undefined> = new Array(o.plan.steps.length);
     const variables = new StepVariables(o.variables);
-    const results = new Map<StepId, StepResult>();
+    // Each ended step's result, by index; templates read them by id.
+    const ended: Array<StepResult | undefined> = new Array(o.plan.steps.length);
+    const results = {
+      get: (id: StepId): StepResult | undefined => {
+        const i = o.plan.graph.index.get(id);
+        return i === undefined ? undefined : ended[i];
+      },
+    };
     const mask = makeMasker(o.secrets);
 
     const emit = (event: MissionEvent): void => {
@@ -248,7 +255,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         case 'emit':
           if (cmd.event.type === 'step_end') {
             const r = cmd.event.result;
-            results.set(r.id, r);
+            ended[o.plan.graph.index.get(r.id)!] = r;
             if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);
@@ -270,7 +277,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         for (let head = 0; head < queue.length && !done; head++) {
           const [next, commands] = transition(state, queue[head]!);
           state = next;
-          for (const cmd of commands) perform(cmd);
+          for (let c = 0; c < commands.length; c++) perform(commands[c]!);
         }
       } catch (e) {
         // Only a defect in missionkit itself gets here; surface it rather than hang the host.

@@ -25,7 +25,8 @@ const walk = (value: unknown, path: ReadonlyArray<string>, ref: string): string 
 
 /** The facts a resolver reads. */
 export interface TemplateSources {
-  readonly results: ReadonlyMap<StepId, StepResult>;
+  /** The results of the steps that have ended, by id. */
+  readonly results: Pick<ReadonlyMap<StepId, StepResult>, 'get'>;
   readonly substitutes: ReadonlyArray<Substitute>;
   readonly defaults: ReadonlyArray<DefaultValue>;
   readonly variables: Readonly<Record<string, string>>;

@@ -1,5 +1,7 @@
-// Many logical timers on one clock timer: a min-heap by due time, cancelled lazily. Arming and
-// cancelling a step's deadline and progress timers costs a heap operation, not a real timer each.
+// Many logical timers on one clock timer. Most timers a run arms are cancelled soon after (a
+// step's deadline watch, when the step ends first), so arming only records the timer, and
+// cancelling only marks it: timers are put in due order (a min-heap) when the clock timer fires,
+// and cancelled ones are dropped in bulk. Arming and cancelling cost O(1) and no table shrinks.
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { MinHeap } from '../scheduler/min-heap.js';
 
@@ -12,10 +14,17 @@ interface Entry {
 
 const before = (a: Entry, b: Entry): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
 
+/** Dropped cancelled timers are swept once there are this many and they outnumber the live ones. */
+const SWEEP_AT = 1024;
+
 /** Timers by id on a clock; `onFire` receives ids in due order (ties in the order armed). */
 export class TimerQueue {
   private readonly heap = new MinHeap<Entry>(before);
-  private readonly live = new Map<number, Entry>();
+  /** Armed since the clock timer last fired, in no order yet. */
+  private young: Entry[] = [];
+  /** Every timer not yet fired or swept, cancelled or not. */
+  private entries = new Map<number, Entry>();
+  private cancelled = 0;
   private seq = 0;
   private armed: { due: number; handle: TimerHandle } | undefined;
 
@@ -24,20 +33,25 @@ export class TimerQueue {
     private readonly onFire: (id: number) => void,
   ) {}
 
+  /** Timers armed and neither fired nor cancelled. */
+  get pending(): number {
+    return this.entries.size - this.cancelled;
+  }
+
   arm(id: number, delayMs: number): void {
+    this.cancel(id);
     const entry: Entry = { due: this.clock.now() + delayMs, seq: this.seq++, id, cancelled: false };
-    this.live.set(id, entry);
-    this.heap.push(entry);
-    this.schedule();
+    this.entries.set(id, entry);
+    this.young.push(entry);
+    if (this.armed === undefined || entry.due < this.armed.due) this.setClockTimer(entry.due);
   }
 
   cancel(id: number): void {
-    const entry = this.live.get(id);
-    if (entry === undefined) return;
+    const entry = this.entries.get(id);
+    if (entry === undefined || entry.cancelled) return;
     entry.cancelled = true;
-    this.live.delete(id);
-    // Drop cancelled entries in bulk once they outnumber the live ones, keeping memory bounded.
-    if (this.heap.size > 1024 && this.heap.size > 2 * this.live.size) this.compact();
+    this.cancelled += 1;
+    if (this.cancelled >= SWEEP_AT && this.cancelled * 2 > this.entries.size) this.sweep();
   }
 
   /** Cancels everything. */
@@ -45,39 +59,52 @@ export class TimerQueue {
     this.armed?.handle.cancel();
     this.armed = undefined;
     this.heap.drain();
-    this.live.clear();
+    this.young = [];
+    this.entries = new Map();
+    this.cancelled = 0;
   }
 
-  private schedule(): void {
-    while (this.heap.peek()?.cancelled) this.heap.pop();
-    const next = this.heap.peek();
-    if (next === undefined) {
-      this.armed?.handle.cancel();
-      this.armed = undefined;
-      return;
-    }
-    if (this.armed !== undefined && this.armed.due <= next.due) return;
+  private setClockTimer(due: number): void {
     this.armed?.handle.cancel();
-    const due = next.due;
     this.armed = { due, handle: this.clock.setTimer(due - this.clock.now(), () => this.fire(due)) };
+  }
+
+  /** Moves the young timers into the heap, dropping those already cancelled. */
+  private order(): void {
+    for (const e of this.young) {
+      if (e.cancelled) this.forget(e);
+      else this.heap.push(e);
+    }
+    this.young = [];
+  }
+
+  private forget(e: Entry): void {
+    if (this.entries.get(e.id) === e) this.entries.delete(e.id);
+    if (e.cancelled) this.cancelled -= 1;
+  }
+
+  /** Drops every cancelled timer; keeps memory proportional to the live ones. */
+  private sweep(): void {
+    const live = [...this.heap.drain(), ...this.young].filter((e) => !e.cancelled);
+    this.young = live;
+    this.entries = new Map(live.map((e) => [e.id, e]));
+    this.cancelled = 0;
   }
 
   private fire(due: number): void {
     if (this.armed?.due === due) this.armed = undefined;
     const now = Math.max(this.clock.now(), due);
+    this.order();
     const fired: number[] = [];
     while ((this.heap.peek()?.due ?? Infinity) <= now) {
       const e = this.heap.pop()!;
-      if (e.cancelled) continue;
-      this.live.delete(e.id);
-      fired.push(e.id);
+      this.forget(e);
+      if (!e.cancelled) fired.push(e.id);
     }
-    this.schedule();
+    while (this.heap.peek()?.cancelled === true) this.forget(this.heap.pop()!);
+    const next = this.heap.peek();
+    if (next !== undefined && (this.armed === undefined || next.due < this.armed.due))
+      this.setClockTimer(next.due);
     for (const id of fired) this.onFire(id);
-  }
-
-  private compact(): void {
-    const keep = this.heap.drain().filter((e) => !e.cancelled);
-    for (const e of keep) this.heap.push(e);
   }
 }
