@@ -96,10 +96,11 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       }
     };
 
+    /** Events that arrive while one is being handled wait their turn; otherwise it is handled now. */
     const enqueue = (event: SchedulerEvent): void => {
       if (done) return;
-      queue.push(event);
-      if (!pumping) pump();
+      if (pumping) queue.push(event);
+      else pump(event);
     };
 
     const timers = new TimerQueue(o.clock, (timer) =>
@@ -150,26 +151,23 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       },
     };
 
+    /** An attempt ended with this outcome. */
+    const finished = (attempt: LiveAttempt, outcome: StepOutcome): void => {
+      const step = attempt.stepIndex;
+      if (live[step] === attempt) live[step] = undefined;
+      enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt: attempt.attempt, outcome });
+    };
+
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const type = o.registry.get(planned.step.step_type);
       const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
       live[planned.index] = attempt;
-      const finished = (outcome: StepOutcome): void => {
-        if (live[planned.index] === attempt) live[planned.index] = undefined;
-        enqueue({
-          _tag: 'step_finished',
-          at: o.clock.now(),
-          step: planned.index,
-          attempt: cmd.attempt,
-          outcome,
-        });
-      };
       let running: Promise<StepOutcome>;
       const paramError = planned.step.parameter_errors?.[0];
       if (paramError !== undefined) {
         // The mission loaded (the step may fail: continue_on_error), but this step cannot run as written.
-        finished({
+        finished(attempt, {
           status: 'failed',
           failure_kind: 'invalid_input',
           message: `invalid parameters: ${paramError.path}: ${paramError.message}`,
@@ -194,7 +192,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
               rustChain,
             );
       if (expanded._tag === 'missing') {
-        finished({
+        finished(attempt, {
           status: 'failed',
           failure_kind: 'invalid_input',
           message: `template ${expanded.ref} in parameters.${expanded.path} has no value: ${expanded.why}`,
@@ -215,6 +213,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       running.then(
         (outcome) =>
           finished(
+            attempt,
             outcome !== null && typeof outcome === 'object' && typeof outcome.status === 'string'
               ? outcome
               : {
@@ -223,7 +222,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
                   message: `step type ${planned.step.step_type} returned ${String(outcome)} instead of an outcome`,
                 },
           ),
-        (e: unknown) => finished(outcomeOfThrow(e)),
+        (e: unknown) => finished(attempt, outcomeOfThrow(e)),
       );
     };
 
@@ -271,14 +270,17 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       }
     };
 
-    function pump(): void {
+    const handle = (event: SchedulerEvent): void => {
+      const [next, commands] = transition(state, event);
+      state = next;
+      for (let c = 0; c < commands.length; c++) perform(commands[c]!);
+    };
+
+    function pump(first: SchedulerEvent): void {
       pumping = true;
       try {
-        for (let head = 0; head < queue.length && !done; head++) {
-          const [next, commands] = transition(state, queue[head]!);
-          state = next;
-          for (let c = 0; c < commands.length; c++) perform(commands[c]!);
-        }
+        handle(first);
+        for (let head = 0; head < queue.length && !done; head++) handle(queue[head]!);
       } catch (e) {
         // Only a defect in missionkit itself gets here; surface it rather than hang the host.
         done = true;
@@ -287,7 +289,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         o.signal?.removeEventListener('abort', onAbort);
         reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
-        queue.length = 0;
+        if (queue.length > 0) queue.length = 0;
         pumping = false;
       }
     }
