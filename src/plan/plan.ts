@@ -22,8 +22,6 @@ export interface PlannedStep {
   readonly index: number;
   readonly id: StepId;
   readonly step: Step;
-  readonly dependencies: ReadonlyArray<number>;
-  readonly dependents: ReadonlyArray<number>;
   /** The first attempt's timeout, before the mission deadline is applied. */
   readonly timeout: EffectiveTimeout;
   /** For a `command` step: the program that will run (the platform variant chosen) and its operation. */
@@ -99,15 +97,16 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
       index,
       id: step.id,
       step,
-      dependencies: graph.dependencies[index] ?? [],
-      dependents: graph.dependents[index] ?? [],
       timeout: timeoutOf(step, command),
       retry: step.retry,
       strategy: step.dependency_strategy,
       progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
       stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
       stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
-      on_demand: alternatives.size > 0 && alternatives.has(step.id) && graph.dependents[index]?.length === 0,
+      on_demand:
+        alternatives.size > 0 &&
+        alternatives.has(step.id) &&
+        graph.dependentStart[index] === graph.dependentStart[index + 1],
       templated: mayHaveTemplates(step.parameters),
       resources:
         step.resource_limits === undefined ? missionResources : resourcePolicy(step.resource_limits, mission),

@@ -254,7 +254,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         case 'emit':
           if (cmd.event.type === 'step_end') {
             const r = cmd.event.result;
-            ended[o.plan.graph.index.get(r.id)!] = r;
+            ended[cmd.step ?? o.plan.graph.index.get(r.id)!] = r;
             if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);

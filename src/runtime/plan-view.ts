@@ -98,7 +98,7 @@ export const planView = (plan: MissionPlan): PlanView => {
       name: s.step.name,
       step_type: s.step.step_type,
       wave: wave[s.index] ?? 0,
-      depends_on: s.dependencies.map(id),
+      depends_on: (plan.graph.dependencies[s.index] ?? []).map(id),
       timeout: s.timeout,
       dependency_strategy: s.strategy._tag,
       continue_on_error: s.step.continue_on_error,

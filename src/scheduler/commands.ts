@@ -27,5 +27,10 @@ export type SchedulerCommand =
   | { readonly _tag: 'sample_step'; readonly step: number; readonly attempt: number }
   | { readonly _tag: 'arm_timer'; readonly timer: number; readonly delay_ms: number }
   | { readonly _tag: 'cancel_timer'; readonly timer: number }
-  | { readonly _tag: 'emit'; readonly event: MissionEvent }
+  | {
+      readonly _tag: 'emit';
+      readonly event: MissionEvent;
+      /** For `step_end`: the index of the step that ended (so the runtime need not look its id up). */
+      readonly step?: number;
+    }
   | { readonly _tag: 'finish'; readonly report: MissionReport };

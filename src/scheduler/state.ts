@@ -160,10 +160,10 @@ export const initialState = (plan: MissionPlan, seed = 1, events = true): Schedu
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
   let onDemand = 0;
+  const starts = plan.graph.dependencyStart;
   for (let i = 0; i < n; i++) {
-    const p = plan.steps[i]!;
-    remaining[i] = p.dependencies.length;
-    if (p.on_demand) onDemand += 1;
+    remaining[i] = starts[i + 1]! - starts[i]!;
+    if (plan.steps[i]!.on_demand) onDemand += 1;
   }
   return {
     inner: {

@@ -178,9 +178,9 @@ const settleOne = (x: Step, i: number, status: StepStatus, reason: string | unde
     stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${result.conclusion.replace('_', ' ')}` });
   }
   const succeeded = isSuccess(result.conclusion);
-  const dependents = planned.dependents;
-  for (let d = 0; d < dependents.length; d++) {
-    const k = dependents[d]!;
+  const { dependentStart, dependentList } = s.plan.graph;
+  for (let d = dependentStart[i]!; d < dependentStart[i + 1]!; d++) {
+    const k = dependentList[d]!;
     if (s.phase[k] !== WAITING) continue;
     const left = --s.remaining[k]!;
     if (!succeeded) s.failedDependencies[k]! += 1;
@@ -200,7 +200,7 @@ const markSettled = (x: Step, i: number, result: StepResult): void => {
   s.settled += 1;
   s.results[i] = result;
   s.states[i] = undefined;
-  x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result } });
+  x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result }, step: i });
 };
 
 /** Steps to settle as skipped, and why. */
@@ -218,10 +218,12 @@ const decide = (x: Step, k: number, work: Work): void => {
   const target = s.plan.steps[k]!;
   const standIn = new Map<string, StepId>(dep.substitutes.map((sub) => [sub.step_id, sub.by]));
   const conclusionOf = (id: StepId): StepStatus => s.results[s.plan.graph.index.get(id)!]!.conclusion;
-  const outcomes: DependencyOutcome[] = target.dependencies.map((j) => {
-    const id = s.plan.steps[j]!.id;
-    return { step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) };
-  });
+  const { dependencyStart, dependencyList } = s.plan.graph;
+  const outcomes: DependencyOutcome[] = [];
+  for (let d = dependencyStart[k]!; d < dependencyStart[k + 1]!; d++) {
+    const id = s.plan.steps[dependencyList[d]!]!.id;
+    outcomes.push({ step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) });
+  }
   const decision = resolveDependencies(target.strategy, target.step.continue_on_failure, outcomes);
   switch (decision._tag) {
     case 'run':
