@@ -252,9 +252,9 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           timers.cancel(cmd.timer);
           return;
         case 'emit':
-          if (cmd.event.type === 'step_end') {
+          if (cmd.step !== undefined) {
             const r = cmd.event.result;
-            ended[cmd.step ?? o.plan.graph.index.get(r.id)!] = r;
+            ended[cmd.step] = r;
             if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);

@@ -365,31 +365,6 @@ describe('the state value', () => {
   });
 });
 
-/** Runs a mission through the bare scheduler, every step succeeding 1 ms after it starts. */
-const drive = (state: ReturnType<typeof initialState>): { commands: SchedulerCommand[]; report: unknown } => {
-  const commands: SchedulerCommand[] = [];
-  const queue: Parameters<typeof transition>[1][] = [{ _tag: 'start', at: 0 }];
-  let report: unknown;
-  let s = state;
-  for (let h = 0; h < queue.length; h++) {
-    const [next, cmds] = transition(s, queue[h]!);
-    s = next;
-    for (const c of cmds) {
-      commands.push(c);
-      if (c._tag === 'start_step')
-        queue.push({
-          _tag: 'step_finished',
-          at: h + 1,
-          step: c.step.index,
-          attempt: c.attempt,
-          outcome: { status: 'succeeded' },
-        });
-      if (c._tag === 'finish') report = c.report;
-    }
-  }
-  return { commands, report };
-};
-
 describe('timers and the event option', () => {
   const mission = buildMission([{ id: 'a' }, { id: 'b', depends_on: ['a'] }, { id: 'c', depends_on: ['b'] }]);
 
@@ -453,11 +428,12 @@ describe('timers and the event option', () => {
   });
 
   it('with events off emits only step_end, and reports exactly the same', () => {
-    const quiet = drive(initialState(createPlan(mission), 1, false));
-    const loud = drive(initialState(createPlan(mission), 1, true));
-    const emitted = (cs: SchedulerCommand[]) => cs.flatMap((c) => (c._tag === 'emit' ? [c.event.type] : []));
-    expect(emitted(quiet.commands)).toEqual(['step_end', 'step_end', 'step_end']);
-    expect(emitted(loud.commands)).toEqual([
+    const quiet = simulate(mission, byId({}), [], undefined, false);
+    const loud = simulate(mission, byId({}));
+    const emitted = (sim: typeof quiet) =>
+      sim.commands.flatMap(({ command }) => (command._tag === 'emit' ? [command.event.type] : []));
+    expect(emitted(quiet)).toEqual(['step_end', 'step_end', 'step_end']);
+    expect(emitted(loud)).toEqual([
       'mission_start',
       'step_start',
       'step_end',
@@ -468,9 +444,8 @@ describe('timers and the event option', () => {
       'mission_end',
     ]);
     expect(quiet.report).toEqual(loud.report);
-    expect(quiet.commands.filter((c) => c._tag !== 'emit')).toEqual(
-      loud.commands.filter((c) => c._tag !== 'emit'),
-    );
+    const others = (sim: typeof quiet) => sim.commands.filter(({ command }) => command._tag !== 'emit');
+    expect(others(quiet)).toEqual(others(loud));
   });
 
   it('refuses a mission larger than it can keep timer ids exact for', () => {

@@ -38,8 +38,10 @@ export const simulate = (
   behaviour: (stepId: string, attempt: number) => SimBehaviour,
   extra: ReadonlyArray<SchedulerEvent> = [],
   limit = 1_000_000,
+  /** Whether the scheduler builds every event or only `step_end` (see `initialState`). */
+  allEvents = true,
 ): SimResult => {
-  let state = initialState(createPlan(mission), 7);
+  let state = initialState(createPlan(mission), 7, allEvents);
   const pending: Pending[] = [];
   let seq = 0;
   const commands: { at: number; command: SchedulerCommand }[] = [];
