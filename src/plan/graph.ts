@@ -47,26 +47,26 @@ export const buildGraph = (mission: Mission): StepGraph => {
   const n = steps.length;
   const index = new Map<StepId, number>();
   for (let i = 0; i < n; i++) index.set((steps[i] as Step).id, i);
-  const ids = steps.map(dependencyIds);
-  let edges = 0;
-  for (const d of ids) edges += d.length;
+  // One more pass over the steps resolves every dependency to its index; the rest reads only the
+  // typed arrays (a mission of 100,000 steps is far larger than a cache: each pass over it costs).
   const dependencyStart = new Int32Array(n + 1);
-  const dependencyList = new Int32Array(edges);
+  const resolved: number[] = [];
   const dependentCount = new Int32Array(n);
-  let k = 0;
   for (let i = 0; i < n; i++) {
-    dependencyStart[i] = k;
-    for (const id of ids[i] as ReadonlyArray<StepId>) {
+    dependencyStart[i] = resolved.length;
+    for (const id of dependencyIds(steps[i] as Step)) {
       const j = index.get(id);
       if (j === undefined)
         throw new TypeError(
           `step ${steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
         );
-      dependencyList[k++] = j;
+      resolved.push(j);
       dependentCount[j] = (dependentCount[j] as number) + 1;
     }
   }
-  dependencyStart[n] = k;
+  const edges = resolved.length;
+  dependencyStart[n] = edges;
+  const dependencyList = Int32Array.from(resolved);
   const dependentStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++)
     dependentStart[i + 1] = (dependentStart[i] as number) + (dependentCount[i] as number);

@@ -49,6 +49,8 @@ export interface MissionPlan {
   readonly mission: Mission;
   readonly steps: ReadonlyArray<PlannedStep>;
   readonly graph: StepGraph;
+  /** The steps with `on_demand` set, in declaration order (most missions have none). */
+  readonly on_demand_steps: ReadonlyArray<number>;
   /** The lower of `config.max_parallel_steps` and `config.resource_limits.max_parallel_steps`. */
   readonly max_parallel: number;
   readonly fail_fast: boolean;
@@ -69,12 +71,8 @@ const ms = (s: number | undefined): number | undefined => (s === undefined ? und
 /** Computes the plan of a validated mission. Pure: the same mission and facts give the same plan. */
 export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan => {
   const graph = buildGraph(mission);
+  // Steps named by a `retry_with_alternative`, gathered in the same pass that plans every step.
   const alternatives = new Set<StepId>();
-  for (const step of mission.steps) {
-    if (step.dependency_strategy._tag !== 'conditional') continue;
-    for (const d of step.dependency_strategy.dependencies)
-      if (d.on_failure._tag === 'retry_with_alternative') alternatives.add(d.on_failure.step_id);
-  }
   const { config } = mission;
   // Most steps inherit the mission's timeout: one shared value for all of them.
   let inherited: EffectiveTimeout | undefined;
@@ -92,6 +90,9 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
   const missionResources = resourcePolicy(undefined, mission);
   const sampleIntervalMs = config.monitoring.check_interval_seconds * 1000;
   const steps = mission.steps.map((step, index): PlannedStep => {
+    if (step.dependency_strategy._tag === 'conditional')
+      for (const d of step.dependency_strategy.dependencies)
+        if (d.on_failure._tag === 'retry_with_alternative') alternatives.add(d.on_failure.step_id);
     const command = planCommand(step, facts);
     const planned: { -readonly [K in keyof PlannedStep]: PlannedStep[K] } = {
       index,
@@ -103,10 +104,8 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
       progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
       stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
       stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
-      on_demand:
-        alternatives.size > 0 &&
-        alternatives.has(step.id) &&
-        graph.dependentStart[index] === graph.dependentStart[index + 1],
+      // Settled below, once every step's alternatives are known.
+      on_demand: false,
       templated: mayHaveTemplates(step.parameters),
       resources:
         step.resource_limits === undefined ? missionResources : resourcePolicy(step.resource_limits, mission),
@@ -115,10 +114,20 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
     if (command !== undefined) planned.command = command;
     return planned;
   });
+  // An alternative no step depends on runs only when a dependency it stands in for fails.
+  const onDemand: number[] = [];
+  for (const id of alternatives) {
+    const i = graph.index.get(id);
+    if (i === undefined || graph.dependentStart[i] !== graph.dependentStart[i + 1]) continue;
+    (steps[i] as { on_demand: boolean }).on_demand = true;
+    onDemand.push(i);
+  }
+  onDemand.sort((a, b) => a - b);
   return {
     mission,
     steps,
     graph,
+    on_demand_steps: onDemand,
     max_parallel: Math.max(
       1,
       Math.min(config.max_parallel_steps, config.resource_limits?.max_parallel_steps ?? Infinity),

@@ -2,7 +2,7 @@
 // supplies the real ports; tests supply a FakeExecutor and a VirtualClock.
 import { isRight, type Either } from 'fp-ts/lib/Either.js';
 import { MissionValidationError, type MissionError } from '../mission/errors.js';
-import type { Mission } from '../mission/model.js';
+import type { Mission, Step } from '../mission/model.js';
 import { decodeMission, parseMission } from '../mission/parse.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
 import {
@@ -233,7 +233,9 @@ export const runMissionWith = async (
           maxParallel: plan.max_parallel,
           listFiles: (paths, o) => hostFacts.listFiles(paths, o),
         });
-  const missing = [...new Set(mission.steps.map((s) => s.step_type))].filter((t) => !registry.has(t));
+  const types = new Set<string>();
+  for (const step of mission.steps) types.add(step.step_type);
+  const missing = [...types].filter((t) => !registry.has(t));
   if (missing.length > 0) {
     throw new TypeError(
       `the mission uses step types that are not registered for this run: ${missing.join(', ')} (pass them in the stepTypes option)`,
@@ -278,10 +280,14 @@ const gatherPlanFacts = async (
   // Keyed by the mission's own ids: no prototype, so an id like `constructor` is just an id.
   const steps = Object.create(null) as Record<string, StepFacts>;
   const lookups = new Map<string, Promise<boolean>>();
+  // One pass over the steps; only commands have anything to look up or measure.
+  const commands: Step[] = [];
   for (const step of mission.steps) {
-    const programs = programsToLookUp(step, platform);
     const p = commandParamsOf(step);
-    if (programs.length === 0 || p === undefined) continue;
+    if (p === undefined) continue;
+    commands.push(step);
+    const programs = programsToLookUp(step, platform);
+    if (programs.length === 0) continue;
     const stepEnv = p.inherit_env === false ? { ...(p.env ?? {}) } : { ...env, ...(p.env ?? {}) };
     const dir = fs.resolve(cwd, p.working_dir ?? '.');
     const found = await Promise.all(
@@ -303,7 +309,7 @@ const gatherPlanFacts = async (
   }
   const known: PlanFacts = { platform, steps };
   const measurements = new Map<string, Promise<Measurement | undefined>>();
-  for (const step of mission.steps) {
+  for (const step of commands) {
     const request = sizeRequest(step, planCommand(step, known));
     if (request === undefined) continue;
     const dir = fs.resolve(cwd, request.working_dir ?? '.');

@@ -159,12 +159,8 @@ export const initialState = (plan: MissionPlan, seed = 1, events = true): Schedu
     throw new RangeError(`a mission may have at most ${MAX_STEPS} steps; this one has ${plan.steps.length}`);
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
-  let onDemand = 0;
   const starts = plan.graph.dependencyStart;
-  for (let i = 0; i < n; i++) {
-    remaining[i] = starts[i + 1]! - starts[i]!;
-    if (plan.steps[i]!.on_demand) onDemand += 1;
-  }
+  for (let i = 0; i < n; i++) remaining[i] = starts[i + 1]! - starts[i]!;
   return {
     inner: {
       plan,
@@ -182,7 +178,7 @@ export const initialState = (plan: MissionPlan, seed = 1, events = true): Schedu
       missionDeadlineTimer: 0,
       stopping: undefined,
       finished: false,
-      idleOnDemand: onDemand,
+      idleOnDemand: plan.on_demand_steps.length,
       notNeeded: new Set(),
       seed: seed >>> 0,
       warnings: [],

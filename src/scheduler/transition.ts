@@ -185,7 +185,9 @@ const settleOne = (x: Step, i: number, status: StepStatus, reason: string | unde
     const left = --s.remaining[k]!;
     if (!succeeded) s.failedDependencies[k]! += 1;
     if (left !== 0) continue;
-    if (s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true) continue;
+    // Only when an alternative is still unasked-for is the dependent's plan read: a run of 100,000
+    // steps would otherwise fetch a cold plan entry per settled dependency.
+    if (s.idleOnDemand > 0 && s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true) continue;
     decide(x, k, work);
   }
   const waiters = st?.waiters;
@@ -504,9 +506,9 @@ const finishIfDone = (x: Step): void => {
   const n = s.plan.steps.length;
   if (s.idleOnDemand > 0 && s.settled + s.idleOnDemand === n) {
     // Nothing is left that could need them: unused alternatives are skipped as not needed.
-    for (let i = 0; i < n; i++) {
+    for (const i of s.plan.on_demand_steps) {
       const st = s.states[i];
-      if (s.phase[i] === SETTLED || !s.plan.steps[i]!.on_demand || st?.demanded === true) continue;
+      if (s.phase[i] === SETTLED || st?.demanded === true) continue;
       s.notNeeded.add(i);
       markSettled(
         x,
@@ -556,7 +558,7 @@ export const transition = (
           s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
         }
         for (let i = 0; i < s.plan.steps.length; i++) {
-          if (s.remaining[i] === 0 && !s.plan.steps[i]!.on_demand) {
+          if (s.remaining[i] === 0 && (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)) {
             s.phase[i] = QUEUED;
             s.queue.push(i);
           }
