@@ -1,8 +1,12 @@
 // The step graph by index: dependencies, dependents, and execution waves. Linear in steps + edges.
 import type { Mission, Step, StepId } from '../mission/model.js';
+import { idTable } from './id-table.js';
 
 /** The graph of a validated mission, by step index (declaration order). */
 export interface StepGraph {
+  /** The index of the step with this id, or undefined. */
+  indexOf(id: StepId): number | undefined;
+  /** Every step's index by id, as a map (made on first use; `indexOf` needs none). */
   readonly index: ReadonlyMap<StepId, number>;
   /** Step i waits for `dependencyList[dependencyStart[i] .. dependencyStart[i + 1])`. */
   readonly dependencyStart: Int32Array;
@@ -45,8 +49,9 @@ const listsOf = (start: Int32Array, list: Int32Array): number[][] =>
 export const buildGraph = (mission: Mission): StepGraph => {
   const steps = mission.steps;
   const n = steps.length;
-  const index = new Map<StepId, number>();
-  for (let i = 0; i < n; i++) index.set((steps[i] as Step).id, i);
+  const ids = new Array<StepId>(n);
+  for (let i = 0; i < n; i++) ids[i] = (steps[i] as Step).id;
+  const { indexOf } = idTable(ids);
   // One more pass over the steps resolves every dependency to its index; the rest reads only the
   // typed arrays (a mission of 100,000 steps is far larger than a cache: each pass over it costs).
   const dependencyStart = new Int32Array(n + 1);
@@ -55,7 +60,7 @@ export const buildGraph = (mission: Mission): StepGraph => {
   for (let i = 0; i < n; i++) {
     dependencyStart[i] = resolved.length;
     for (const id of dependencyIds(steps[i] as Step)) {
-      const j = index.get(id);
+      const j = indexOf(id);
       if (j === undefined)
         throw new TypeError(
           `step ${steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
@@ -99,11 +104,15 @@ export const buildGraph = (mission: Mission): StepGraph => {
     }
   }
   if (tail !== n) throw new TypeError('the mission has a dependency cycle: plan only validated missions');
+  let index: ReadonlyMap<StepId, number> | undefined;
   let dependencies: ReadonlyArray<ReadonlyArray<number>> | undefined;
   let dependents: ReadonlyArray<ReadonlyArray<number>> | undefined;
   let waves: ReadonlyArray<ReadonlyArray<number>> | undefined;
   return {
-    index,
+    indexOf,
+    get index() {
+      return (index ??= new Map(ids.map((id, i) => [id, i])));
+    },
     dependencyStart,
     dependencyList,
     dependentStart,

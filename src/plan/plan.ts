@@ -117,7 +117,7 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
   // An alternative no step depends on runs only when a dependency it stands in for fails.
   const onDemand: number[] = [];
   for (const id of alternatives) {
-    const i = graph.index.get(id);
+    const i = graph.indexOf(id);
     if (i === undefined || graph.dependentStart[i] !== graph.dependentStart[i + 1]) continue;
     (steps[i] as { on_demand: boolean }).on_demand = true;
     onDemand.push(i);

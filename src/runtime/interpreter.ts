@@ -81,7 +81,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const ended: Array<StepResult | undefined> = new Array(o.plan.steps.length);
     const results = {
       get: (id: StepId): StepResult | undefined => {
-        const i = o.plan.graph.index.get(id);
+        const i = o.plan.graph.indexOf(id);
         return i === undefined ? undefined : ended[i];
       },
     };

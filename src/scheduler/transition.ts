@@ -219,7 +219,7 @@ const decide = (x: Step, k: number, work: Work): void => {
   const dep = stateOf(s, k);
   const target = s.plan.steps[k]!;
   const standIn = new Map<string, StepId>(dep.substitutes.map((sub) => [sub.step_id, sub.by]));
-  const conclusionOf = (id: StepId): StepStatus => s.results[s.plan.graph.index.get(id)!]!.conclusion;
+  const conclusionOf = (id: StepId): StepStatus => s.results[s.plan.graph.indexOf(id)!]!.conclusion;
   const { dependencyStart, dependencyList } = s.plan.graph;
   const outcomes: DependencyOutcome[] = [];
   for (let d = dependencyStart[k]!; d < dependencyStart[k + 1]!; d++) {
@@ -238,7 +238,7 @@ const decide = (x: Step, k: number, work: Work): void => {
       work.push({ i: k, reason: decision.reason });
       return;
     case 'alternative': {
-      const a = s.plan.graph.index.get(decision.alternative)!;
+      const a = s.plan.graph.indexOf(decision.alternative)!;
       if (s.phase[a] === SETTLED) {
         const altResult = s.results[a]!;
         const ok = isSuccess(altResult.conclusion);
