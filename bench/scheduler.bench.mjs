@@ -48,7 +48,7 @@ const kahn = async (mission) => {
 };
 
 const SAMPLE_STEPS = 100_000;
-const ROUNDS = 8;
+const ROUNDS = 12;
 
 /** Per-step time of one sample: missions of `n` steps run back to back until SAMPLE_STEPS are done. */
 const sample = async (fn, n) => {
