@@ -1,5 +1,6 @@
 // The benches' shared workload: a decoded mission of `n` no-op steps, each depending on up to two
-// earlier ones, from a seeded generator so every run and every bench builds the same graph.
+// earlier ones, from a seeded generator so every run and every bench builds the same graph; and the
+// floor the engine is measured against on it.
 
 /** mulberry32: a tiny seeded generator. */
 export const rng = (seed) => () => {
@@ -46,4 +47,34 @@ export const noopMission = (n, seed = 42) => {
     allowed_paths: [],
     warnings: [],
   };
+};
+
+/**
+ * The floor: the least an asynchronous step runner can do with the same mission — map the
+ * steps' string ids to indices, run Kahn's algorithm, await an async no-op per step, and keep
+ * a result object per step.
+ */
+const noop = async () => ({ status: 'succeeded' });
+export const kahn = async (mission) => {
+  const steps = mission.steps;
+  const n = steps.length;
+  const index = new Map();
+  for (let i = 0; i < n; i++) index.set(steps[i].id, i);
+  const indegree = new Int32Array(n);
+  const dependents = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++)
+    for (const id of steps[i].depends_on) {
+      indegree[i]++;
+      dependents[index.get(id)].push(i);
+    }
+  const queue = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
+  const results = new Array(n);
+  for (let h = 0; h < queue.length; h++) {
+    const i = queue[h];
+    results[i] = { id: steps[i].id, ...(await noop()) };
+    for (const k of dependents[i]) if (--indegree[k] === 0) queue.push(k);
+  }
+  if (queue.length !== n) throw new Error('cycle');
+  return results;
 };

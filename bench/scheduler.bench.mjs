@@ -11,41 +11,11 @@
 // Sizes, and the engine and the floor, take turns in every round, so all see the same moments of a
 // shared machine.
 import { runMission } from '../dist/esm/index.js';
-import { noopMission } from './noop-mission.mjs';
+import { kahn, noopMission } from './noop-mission.mjs';
 
 const TARGET_RATIO = 5;
 const TARGET_GROWTH = 1.3;
 const TARGET_HEAP_MB = 150;
-
-/**
- * The floor: the least an asynchronous step runner can do with the same mission — map the
- * steps' string ids to indices, run Kahn's algorithm, await an async no-op per step, and keep
- * a result object per step.
- */
-const noop = async () => ({ status: 'succeeded' });
-const kahn = async (mission) => {
-  const steps = mission.steps;
-  const n = steps.length;
-  const index = new Map();
-  for (let i = 0; i < n; i++) index.set(steps[i].id, i);
-  const indegree = new Int32Array(n);
-  const dependents = Array.from({ length: n }, () => []);
-  for (let i = 0; i < n; i++)
-    for (const id of steps[i].depends_on) {
-      indegree[i]++;
-      dependents[index.get(id)].push(i);
-    }
-  const queue = [];
-  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
-  const results = new Array(n);
-  for (let h = 0; h < queue.length; h++) {
-    const i = queue[h];
-    results[i] = { id: steps[i].id, ...(await noop()) };
-    for (const k of dependents[i]) if (--indegree[k] === 0) queue.push(k);
-  }
-  if (queue.length !== n) throw new Error('cycle');
-  return results;
-};
 
 const SAMPLE_STEPS = 100_000;
 const ROUNDS = 12;
