@@ -633,118 +633,100 @@ const evil = fc.string({ unit: fc.constantFrom(...EVIL_UNITS), maxLength: 12 });
 const stdoutValue = (s: string): string => s.replace(/\r?\n$/, '');
 
 const SAFE_UNQUOTED = /[A-Za-z0-9_%/.,:@+-]/;
-/**
- * An independent reading of a POSIX `sh` command line made of words only: single quotes, double
- * quotes and backslashes are honoured; any unquoted character that could expand, redirect, glob
- * or start another command makes it undefined (so the property fails, showing the line).
- */
-const shWords = (line: string): string[] | undefined => {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      word += line.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) return undefined;
-      word += line[i + 1];
-      i += 1;
-      inWord = true;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < line.length && line[j] !== '"'; j++) {
-        const d = line[j]!;
-        if (d === '$' || d === '`') return undefined;
-        if (d === '\\' && '$`"\\\n'.includes(line[j + 1] ?? '')) {
-          word += line[j + 1];
-          j += 1;
-        } else word += d;
-      }
-      if (j >= line.length) return undefined;
-      i = j;
-      inWord = true;
-    } else if (c === ' ') {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else if (SAFE_UNQUOTED.test(c)) {
-      word += c;
-      inWord = true;
-    } else return undefined;
-  }
-  if (inWord) words.push(word);
-  return words;
-};
 
 /**
- * The same for fish, whose single quotes differ from sh's: inside them `\\` and `\'` are escapes
- * (so a value ending in a backslash, quoted the POSIX way, would swallow the closing quote).
+ * A quoted piece of a command line that starts at `i`: its text and where it ends; undefined when it
+ * is never closed; null when `line[i]` starts no quoted piece.
  */
-const fishWords = (line: string): string[] | undefined => {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'") {
-      let j = i + 1;
-      for (; j < line.length && line[j] !== "'"; j++) {
-        if (line[j] === '\\' && (line[j + 1] === '\\' || line[j + 1] === "'")) j += 1;
-        word += line[j];
-      }
-      if (j >= line.length) return undefined;
-      i = j;
-      inWord = true;
-    } else if (c === ' ') {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else if (SAFE_UNQUOTED.test(c)) {
-      word += c;
-      inWord = true;
-    } else return undefined;
+type QuotedAt = (
+  line: string,
+  i: number,
+) => { readonly text: string; readonly end: number } | undefined | null;
+
+/**
+ * An independent reading of a command line made of words only, with a shell's own quoting: words
+ * are separated by spaces; any unquoted character that could expand, redirect, glob or start
+ * another command makes it undefined (so the property fails, showing the line).
+ */
+const wordsWith =
+  (quoted: QuotedAt) =>
+  (line: string): string[] | undefined => {
+    const words: string[] = [];
+    let word = '';
+    let inWord = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      const piece = quoted(line, i);
+      if (piece === undefined) return undefined;
+      if (piece !== null) {
+        word += piece.text;
+        i = piece.end;
+        inWord = true;
+      } else if (c === ' ') {
+        if (inWord) words.push(word);
+        word = '';
+        inWord = false;
+      } else if (SAFE_UNQUOTED.test(c)) {
+        word += c;
+        inWord = true;
+      } else return undefined;
+    }
+    if (inWord) words.push(word);
+    return words;
+  };
+
+/** POSIX `sh`: single quotes, double quotes (refusing `$` and backquotes inside) and backslashes. */
+const shWords = wordsWith((line, i) => {
+  const c = line[i];
+  if (c === "'") {
+    const end = line.indexOf("'", i + 1);
+    return end < 0 ? undefined : { text: line.slice(i + 1, end), end };
   }
-  if (inWord) words.push(word);
-  return words;
-};
+  if (c === '\\') return i + 1 >= line.length ? undefined : { text: line[i + 1]!, end: i + 1 };
+  if (c !== '"') return null;
+  let text = '';
+  let j = i + 1;
+  for (; j < line.length && line[j] !== '"'; j++) {
+    const d = line[j]!;
+    if (d === '$' || d === '`') return undefined;
+    if (d === '\\' && '$`"\\\n'.includes(line[j + 1] ?? '')) {
+      text += line[j + 1];
+      j += 1;
+    } else text += d;
+  }
+  return j >= line.length ? undefined : { text, end: j };
+});
+
+/**
+ * fish, whose single quotes differ from sh's: inside them `\\` and `\'` are escapes (so a value
+ * ending in a backslash, quoted the POSIX way, would swallow the closing quote).
+ */
+const fishWords = wordsWith((line, i) => {
+  if (line[i] !== "'") return null;
+  let text = '';
+  let j = i + 1;
+  for (; j < line.length && line[j] !== "'"; j++) {
+    if (line[j] === '\\' && (line[j + 1] === '\\' || line[j + 1] === "'")) j += 1;
+    text += line[j];
+  }
+  return j >= line.length ? undefined : { text, end: j };
+});
 
 /** PowerShell's single quotes: any of ' ‘ ’ ‚ ‛ ends the string, and two in a row stand for one. */
 const PS_QUOTES = "'\u2018\u2019\u201a\u201b";
-const powerShellWords = (line: string): string[] | undefined => {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (PS_QUOTES.includes(c)) {
-      let j = i + 1;
-      for (; j < line.length; j++) {
-        if (PS_QUOTES.includes(line[j]!)) {
-          if (j + 1 >= line.length || !PS_QUOTES.includes(line[j + 1]!)) break;
-          j += 1;
-        }
-        word += line[j];
-      }
-      if (j >= line.length) return undefined;
-      i = j;
-      inWord = true;
-    } else if (c === ' ') {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else if (SAFE_UNQUOTED.test(c)) {
-      word += c;
-      inWord = true;
-    } else return undefined;
+const powerShellWords = wordsWith((line, i) => {
+  if (!PS_QUOTES.includes(line[i]!)) return null;
+  let text = '';
+  let j = i + 1;
+  for (; j < line.length; j++) {
+    if (PS_QUOTES.includes(line[j]!)) {
+      if (j + 1 >= line.length || !PS_QUOTES.includes(line[j + 1]!)) break;
+      j += 1;
+    }
+    text += line[j];
   }
-  if (inWord) words.push(word);
-  return words;
-};
+  return j >= line.length ? undefined : { text, end: j };
+});
 
 const INJECTION_MISSION = `version: "1.0"
 name: injection
