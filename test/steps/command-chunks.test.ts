@@ -3,22 +3,11 @@
 import type { SpawnRequest } from '../../src/ports/executor.js';
 import type { FakeScript } from '../../src/testing/fake-script.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
+import { commandMission } from '../support/command-mission.js';
 import type { ChunkSummary } from '../../src/steps/command-chunks.js';
 
-const mission = (params: string, config = '', step = ''): string => `version: "1.0"
-name: "chunk test"
-steps:
-  - id: "scan"
-    name: "scan"
-    step_type: "command"
-    parameters:
-${params
-  .trim()
-  .split('\n')
-  .map((l) => `      ${l.trim()}`)
-  .join('\n')}
-${step}
-${config ? `config:\n${config}` : ''}`;
+const mission = (params: string, config = '', step = ''): string =>
+  commandMission('scan', params, step, config);
 
 /** 45 Go files (every 7th mentions a secret), 10 Markdown files and 5 others, under /mission/src. */
 const tree = (): Record<string, string> => {

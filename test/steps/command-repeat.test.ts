@@ -2,21 +2,9 @@
 import type { SpawnRequest } from '../../src/ports/executor.js';
 import type { FakeScript } from '../../src/testing/fake-script.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
+import { commandMission } from '../support/command-mission.js';
 
-/** A mission with one command step whose parameters are the given YAML lines. */
-const mission = (params: string, step = ''): string => `version: "1.0"
-name: "repeat test"
-steps:
-  - id: "probe"
-    name: "probe"
-    step_type: "command"
-    parameters:
-${params
-  .trim()
-  .split('\n')
-  .map((l) => `      ${l.trim()}`)
-  .join('\n')}
-${step}`;
+const mission = (params: string, step = ''): string => commandMission('probe', params, step);
 
 /** The roadmap's fix 3 step parameters. */
 const fix3 = `
