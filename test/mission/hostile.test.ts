@@ -14,9 +14,7 @@ test('billion laughs: the alias expansion is capped before anything is built', (
     levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
   }
   const text = missionWithSteps(noop('x'), `variables_bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
-  const started = process.hrtime.bigint();
   const e = onlyError(mustFail(text), 'alias_limit');
-  expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
   expect(e.message).toMatch(/^aliases expand this document to more than \d+ values$/);
   expect(e.hint).toContain('billion laughs');
   expect(e.path).toMatch(/^variables_bomb\./);
