@@ -4,6 +4,8 @@ import { isRight, type Either } from 'fp-ts/lib/Either.js';
 import { MissionValidationError, type MissionError } from '../mission/errors.js';
 import type { Mission, Step } from '../mission/model.js';
 import { decodeMission, parseMission } from '../mission/parse.js';
+import { formatPath } from '../mission/path.js';
+import { unsafeShellTemplates } from '../mission/validate-templates.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
 import {
   commandParamsOf,
@@ -188,6 +190,21 @@ const refuseUnmeasurableLimits = (plan: MissionPlan, sampler: ResourceSampler): 
   if (errors.length > 0) throw new MissionValidationError(errors);
 };
 
+/** On Windows `shell: true` is cmd.exe, where no template can be made safe: refused before anything runs. */
+const refuseUnsafeShellTemplates = (mission: Mission, platform: string | undefined): void => {
+  if (platform !== 'win32') return;
+  const errors: MissionError[] = unsafeShellTemplates(mission.steps, platform).map((d) => ({
+    code: d.code,
+    severity: 'error',
+    ...(mission.source_file !== undefined ? { file: mission.source_file } : {}),
+    path: formatPath(d.path),
+    message: d.message,
+    ...(d.found !== undefined ? { found: d.found } : {}),
+    ...(d.hint !== undefined ? { hint: d.hint } : {}),
+  }));
+  if (errors.length > 0) throw new MissionValidationError(errors);
+};
+
 /** The mission, or a MissionValidationError carrying every error and warning. */
 const orThrow = (parsed: Either<ReadonlyArray<MissionError>, Mission>): Mission => {
   if (isRight(parsed)) return parsed.right;
@@ -205,6 +222,7 @@ export const planMissionWith = async (
 ): Promise<PlanView> => {
   checkOptions(options);
   const mission = await loadMissionWith(host, source, options);
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, host.fs, host.cwd, host.env) : {};
   return planView(createPlan(mission, facts));
 };
@@ -220,6 +238,7 @@ export const runMissionWith = async (
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
   const mission = await loadMissionWith({ fs, cwd }, source, options);
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const env = { ...host.env, ...(options.env ?? {}) };
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {};
   const plan: MissionPlan = createPlan(mission, facts);
@@ -255,6 +274,7 @@ export const runMissionWith = async (
     env,
     variables,
     sampler,
+    platform: hostFacts?.platform,
     secrets: mission.secrets.flatMap((name) => (Object.hasOwn(variables, name) ? [variables[name]!] : [])),
     allowedPaths: mission.allowed_paths.map((p) => fs.resolve(cwd, p)),
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
