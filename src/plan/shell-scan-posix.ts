@@ -152,8 +152,10 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     const c = f.cmd;
     endWord(c);
     const first = c.words[0] ?? '';
+    // `let` evaluates each argument as arithmetic; so do the operands of -eq and its kin.
     const arithmeticTest =
-      (first === '[[' || first === '[' || first === 'test') && c.words.some((w) => ARITH_TESTS.has(w));
+      first === 'let' ||
+      ((first === '[[' || first === '[' || first === 'test') && c.words.some((w) => ARITH_TESTS.has(w)));
     for (const s of c.slots) {
       const v = verdicts.get(s.at);
       if (v?._tag !== 'reference') continue;

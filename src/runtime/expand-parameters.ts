@@ -85,12 +85,8 @@ const expandShellLines = (
       setAt(out, piece.path, text);
     }
   }
-  if (n === 0) return { _tag: 'ok', value: out };
-  const env = params['env'];
-  return {
-    _tag: 'ok',
-    value: { ...out, env: { ...(typeof env === 'object' && env !== null ? env : {}), ...values } },
-  };
+  // The values travel beside the lines, under `env` (merged over the step's own by the caller).
+  return { _tag: 'ok', value: { ...out, env: values } };
 };
 
 /**
@@ -116,7 +112,7 @@ export const expandStepParameters = (
   const merged: Record<string, unknown> = { ...(rest.value as Record<string, unknown>) };
   for (const key of ['command', 'args', 'platform_commands', 'fallback_command'])
     if (Object.hasOwn(rendered, key)) merged[key] = rendered[key];
-  if (rendered['env'] !== undefined)
+  if (Object.keys(rendered['env'] as Record<string, string>).length > 0)
     merged['env'] = {
       ...((merged['env'] as Record<string, string> | undefined) ?? {}),
       ...(rendered['env'] as Record<string, string>),

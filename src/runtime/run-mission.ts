@@ -111,7 +111,7 @@ const looksLikePath = (s: string): boolean => !s.includes('\n') && /\.(ya?ml|jso
 
 /** Reads and validates a mission file; rejects with a `MissionValidationError` listing every problem. */
 export const loadMissionWith = async (
-  host: Pick<RuntimeHost, 'fs' | 'cwd'>,
+  host: Pick<RuntimeHost, 'fs' | 'cwd'> & { readonly facts?: Pick<HostFacts, 'platform'> | undefined },
   source: MissionSource,
   options: LoadOptions = {},
 ): Promise<Mission> => {
@@ -120,8 +120,11 @@ export const loadMissionWith = async (
     stepTypes: makeRegistry(options.stepTypes),
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
   };
-  if (typeof source === 'object' && 'mission' in source)
-    return orThrow(decodeMission(source.mission, registry));
+  if (typeof source === 'object' && 'mission' in source) {
+    const decoded = orThrow(decodeMission(source.mission, registry));
+    refuseUnsafeShellTemplates(decoded, host.facts?.platform);
+    return decoded;
+  }
   let text: string;
   let file: string | undefined;
   if (typeof source === 'string' && !looksLikePath(source)) {
@@ -160,6 +163,7 @@ export const loadMissionWith = async (
     }
   }
   const mission = orThrow(parseMission(text, { ...(file !== undefined ? { file } : {}), ...registry }));
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   return file !== undefined && mission.source_file === undefined
     ? { ...mission, source_file: file }
     : mission;
@@ -237,7 +241,7 @@ export const runMissionWith = async (
   const fs = options.fs ?? host.fs;
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
-  const mission = await loadMissionWith({ fs, cwd }, source, options);
+  const mission = await loadMissionWith({ fs, cwd, facts: host.facts }, source, options);
   refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const env = { ...host.env, ...(options.env ?? {}) };
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {};
