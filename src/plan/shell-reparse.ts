@@ -26,7 +26,7 @@ const ALL_AFTER = new Set([
   'invoke-expression',
 ]);
 /** `-c` (or `--command`) names the code for these. */
-const COMMAND_FLAG = new Set(['su', 'runuser', 'script', 'expect', 'psql']);
+const COMMAND_FLAG = new Set(['su', 'runuser', 'script', 'expect', 'psql', 'flock']);
 /** Interpreters whose code comes after a flag: the flags that take code. */
 const CODE_FLAGS: ReadonlyArray<readonly [RegExp, RegExp]> = [
   [/^python[0-9.]*$|^pypy[0-9.]*$/, /^-c$/],
@@ -75,7 +75,8 @@ const shellScript = (words: ReadonlyArray<string>, at: number): number => {
 export const reparseOf = (words: ReadonlyArray<string>, index: number): Reparse | undefined => {
   for (let j = 0; j < index && j < words.length; j++) {
     const name = programName(words[j]!);
-    if (SHELLS.has(name)) {
+    // A program named by an expansion (`$SHELL -c`, "${BASH:-bash}" -c) may be a shell.
+    if (SHELLS.has(name) || /^\$|\$[({]/.test(words[j]!)) {
       const script = shellScript(words, j);
       if (script === index) return { by: `${name} -c` };
       continue;
@@ -142,6 +143,13 @@ export const readsCodeFromStdin = (words: ReadonlyArray<string>): string | undef
   )
     j++;
   const name = programName(words[j] ?? '');
+  // xargs and parallel turn what they read into the arguments of a program: code, if it is a shell.
+  if (name === 'xargs' || name === 'parallel') {
+    const inner = words
+      .slice(j + 1)
+      .find((w) => SHELLS.has(programName(w)) || POWERSHELLS.has(programName(w)));
+    return inner === undefined ? undefined : `${name} ${programName(inner)}`;
+  }
   const interpreter =
     SHELLS.has(name) ||
     POWERSHELLS.has(name) ||
@@ -153,5 +161,6 @@ export const readsCodeFromStdin = (words: ReadonlyArray<string>): string | undef
   if (name === 'ssh' || name === 'su' || name === 'source' || name === '.') return name;
   const operands = words.slice(j + 1).filter((w) => !isOption(w));
   const dashS = words.slice(j + 1).some((w) => /^-[a-zA-Z]*s$/.test(w));
-  return operands.length === 0 || dashS || operands[0] === '-' ? name : undefined;
+  const stdin = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/self\/fd\/0)$/;
+  return operands.length === 0 || dashS || stdin.test(operands[0]!) ? name : undefined;
 };

@@ -55,6 +55,8 @@ type Frame =
       readonly k: 'param';
       phase: 'start' | 'name' | 'subscript' | 'word' | 'pattern' | 'arith';
       readonly inDq: boolean;
+      /** zsh's `${(e)…}` and kin: flags may evaluate the result as code. */
+      flagged: boolean;
       braces: number;
     }
   | { readonly k: 'arith'; parens: number; readonly close: '))' | ']' }
@@ -210,6 +212,8 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
             ? refused(`in a here-document that \`${f.doc.reparsedBy}\` runs as code`, ENV_HINT)
             : reference('heredoc');
       case 'param':
+        if (f.flagged)
+          return refused('in a `${(…)…}` expansion with zsh flags, which may evaluate it (`(e)`)', ENV_HINT);
         return f.phase === 'start' || f.phase === 'name' || f.phase === 'subscript'
           ? refused('in the name of a `${…}` expansion', `name the variable in the script and ${ENV_HINT}`)
           : f.phase === 'arith'
@@ -504,7 +508,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
       stack.push({ k: 'arith', parens: 0, close: ']' });
       return at + 2;
     }
-    stack.push({ k: 'param', phase: 'start', inDq, braces: 0 });
+    stack.push({ k: 'param', phase: 'start', inDq, braces: 0, flagged: false });
     return at + 2;
   }
 
@@ -516,6 +520,13 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     if (f.phase === 'start') {
       f.phase = 'name';
       if (ch === '#' || ch === '!') return at + 1;
+      if (ch === '(') {
+        f.flagged = true;
+        const end = text.indexOf(')', at);
+        for (let k = at; k < (end < 0 ? text.length : end); k++)
+          if (slotSet.has(k)) refuse(k, 'in the flags of a `${(…)…}` expansion', ENV_HINT);
+        return end < 0 ? text.length : end + 1;
+      }
     }
     if (f.phase === 'subscript') {
       if (ch === ']') f.phase = 'name';

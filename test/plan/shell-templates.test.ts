@@ -103,6 +103,11 @@ describe('sh and its family', () => {
     ['a here-document piped into sh', `cat <<EOF | sh -x\n${V}\nEOF`, 'here-document that `sh` runs'],
     ['a here-string fed to sh', `sh <<< ${V}`, 'standard input of `sh`'],
     ['right after a backslash', `echo \\${V}`, 'backslash'],
+    ['the code of a shell named by a variable', `$SHELL -c "echo ${V}"`, '-c`'],
+    ['flock -c', `flock /tmp/l -c "echo ${V}"`, '`flock -c`'],
+    ['a pipe into xargs sh', `echo ${V} | xargs sh -c`, '`xargs sh`'],
+    ['a pipe into sh /dev/stdin', `echo ${V} | sh /dev/stdin`, 'standard input of `sh`'],
+    ['zsh ${(e)…}', `echo \${(e)x:-${V}}`, 'zsh flags'],
     ['nested backquotes', `echo \`echo \\\`echo ${V}\\\`\``, 'nested backquotes'],
   ])('refuses a template in %s', (_name, command, where) => {
     const [verdict] = render(true, command);

@@ -80,6 +80,12 @@ const FISH_CONTEXTS: ReadonlyArray<Context> = [
   { name: 'comment', command: `printf ok # ${V}`, expect: () => 'ok' },
 ];
 
+const POWERSHELL_CONTEXTS: ReadonlyArray<Context> = [
+  { name: 'a whole argument', command: `Write-Host -NoNewline ${V}`, expect: (v) => v },
+  { name: 'inside "…"', command: `[Console]::Out.Write("<${V}>")`, expect: (v) => `<${v}>` },
+  { name: 'inside @"…"@', command: `[Console]::Out.Write(@"\n<${V}>\n"@)`, expect: (v) => `<${v}>` },
+];
+
 /** Contexts where no reference keeps a value data: refused at load. */
 const POSIX_REFUSED: ReadonlyArray<readonly [string, string]> = [
   ['here-document, quoted delimiter', `cat <<'EOF'\n${V}\nEOF`],
@@ -193,6 +199,21 @@ describe(
     }
     runMatrix('fish', FISH_CONTEXTS);
     refusedAtLoad('fish', FISH_REFUSED);
+  },
+);
+
+describe(
+  installed('pwsh') ? 'pwsh (real processes)' : 'pwsh (not installed: its rendering is tested in test/plan)',
+  () => {
+    if (!installed('pwsh')) {
+      it('is not on this machine', () => expect(installed('pwsh')).toBe(false));
+      return;
+    }
+    runMatrix('pwsh', POWERSHELL_CONTEXTS);
+    refusedAtLoad('pwsh', [
+      ["'…'", `Write-Host '${V}'`],
+      ['Invoke-Expression', `Invoke-Expression "Write-Host ${V}"`],
+    ]);
   },
 );
 
