@@ -56,9 +56,9 @@ export const unsafeShellTemplates = (
     if (step.step_type !== 'command') return;
     const shell = stepShell(step.parameters);
     if (shell === undefined) return;
-    const language = shellLanguage(shell, platform);
     const seen = new Set<string>();
-    for (const pieces of shellScripts(step.parameters)) {
+    for (const { pieces, platform: only } of shellScripts(step.parameters)) {
+      const language = shellLanguage(shell, only ?? platform);
       for (const t of shellTemplates(language, pieces)) {
         if (t.verdict._tag !== 'refused') continue;
         const path: Path = ['steps', i, 'parameters', ...pieces[t.piece]!.path];

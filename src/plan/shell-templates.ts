@@ -136,11 +136,26 @@ const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
 const strings = (v: unknown): ReadonlyArray<string> =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
+/** One command line a shell reads, and the OS it runs on when only one can run it (a platform variant). */
+export interface ScriptLine {
+  /** Node's platform name for a `platform_commands` variant (`win32` for `windows`); absent: any. */
+  readonly platform?: string;
+  readonly pieces: ReadonlyArray<ScriptPiece>;
+}
+
+const VARIANT_PLATFORM: Readonly<Record<string, string>> = {
+  windows: 'win32',
+  linux: 'linux',
+  macos: 'darwin',
+  unix: 'linux',
+};
+
 /**
  * The command lines of a `command` step that a shell reads: `command` with `args`, each variant of
- * `platform_commands`, and `fallback_command` (a string one takes the step's `args`).
+ * `platform_commands` (a `windows` one runs only where `shell: true` is cmd.exe), and
+ * `fallback_command` (a string one takes the step's `args`).
  */
-export const shellScripts = (params: unknown): ReadonlyArray<ReadonlyArray<ScriptPiece>> => {
+export const shellScripts = (params: unknown): ReadonlyArray<ScriptLine> => {
   if (!isMap(params)) return [];
   const line = (base: Path, command: unknown, args: unknown, argsPath: Path): ReadonlyArray<ScriptPiece> =>
     typeof command === 'string'
@@ -149,22 +164,34 @@ export const shellScripts = (params: unknown): ReadonlyArray<ReadonlyArray<Scrip
           ...strings(args).map((text, i) => ({ path: [...argsPath, i], text })),
         ]
       : [];
-  const out: Array<ReadonlyArray<ScriptPiece>> = [];
-  if (typeof params['command'] === 'string') out.push(line([], params['command'], params['args'], ['args']));
+  const out: ScriptLine[] = [];
+  if (typeof params['command'] === 'string')
+    out.push({ pieces: line([], params['command'], params['args'], ['args']) });
   const platforms = params['platform_commands'];
   if (isMap(platforms))
     for (const [os, v] of Object.entries(platforms))
-      if (isMap(v))
-        out.push(line(['platform_commands', os], v['command'], v['args'], ['platform_commands', os, 'args']));
+      if (isMap(v)) {
+        const pieces = line(['platform_commands', os], v['command'], v['args'], [
+          'platform_commands',
+          os,
+          'args',
+        ]);
+        const platform = Object.hasOwn(VARIANT_PLATFORM, os) ? VARIANT_PLATFORM[os] : undefined;
+        out.push(platform === undefined ? { pieces } : { platform, pieces });
+      }
   const fallback = params['fallback_command'];
   if (typeof fallback === 'string')
-    out.push([
-      { path: ['fallback_command'], text: fallback },
-      ...strings(params['args']).map((text, i) => ({ path: ['args', i], text })),
-    ]);
+    out.push({
+      pieces: [
+        { path: ['fallback_command'], text: fallback },
+        ...strings(params['args']).map((text, i) => ({ path: ['args', i], text })),
+      ],
+    });
   else if (isMap(fallback))
-    out.push(line(['fallback_command'], fallback['command'], fallback['args'], ['fallback_command', 'args']));
-  return out.filter((l) => l.length > 0);
+    out.push({
+      pieces: line(['fallback_command'], fallback['command'], fallback['args'], ['fallback_command', 'args']),
+    });
+  return out.filter((l) => l.pieces.length > 0);
 };
 
 /** The shell a `command` step's parameters ask for, or `undefined` without one. */

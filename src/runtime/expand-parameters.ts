@@ -38,6 +38,7 @@ const setAt = (
 /** The command lines of a shell step with references in place of templates, and the values' variables. */
 const expandShellLines = (
   params: Readonly<Record<string, unknown>>,
+  shell: true | string,
   language: ShellLanguage,
   resolve: Resolver,
 ): Expansion => {
@@ -45,8 +46,9 @@ const expandShellLines = (
   const values: Record<string, string> = {};
   const done = new Set<string>();
   let n = 0;
-  for (const pieces of shellScripts(params)) {
-    const found = shellTemplates(language, pieces);
+  for (const { pieces, platform } of shellScripts(params)) {
+    const lang = platform === undefined ? language : shellLanguage(shell, platform);
+    const found = shellTemplates(lang, pieces);
     let k = 0;
     for (const [index, piece] of pieces.entries()) {
       const key = formatPath(piece.path);
@@ -80,7 +82,7 @@ const expandShellLines = (
           };
         const name = `${VALUE_VARIABLE_PREFIX}${++n}`;
         values[name] = value;
-        text += renderReference(language, v.context, name);
+        text += renderReference(lang, v.context, name);
       }
       setAt(out, piece.path, text);
     }
@@ -106,7 +108,7 @@ export const expandStepParameters = (
   // Everything but the command lines is expanded as data, verbatim (the `env:` values included).
   const rest = expandTemplates(step.parameters, resolve, undefined, rustChain);
   if (rest._tag !== 'ok') return rest;
-  const lines = expandShellLines(step.parameters, shellLanguage(shell, platform), resolve);
+  const lines = expandShellLines(step.parameters, shell, shellLanguage(shell, platform), resolve);
   if (lines._tag !== 'ok') return lines;
   const rendered = lines.value as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...(rest.value as Record<string, unknown>) };

@@ -204,6 +204,21 @@ describe('cmd.exe', () => {
     ]);
   });
 
+  it('refuses at load a template in the `windows` variant of `shell: true`, which only cmd.exe runs', () => {
+    const steps = [
+      {
+        step_type: 'command',
+        parameters: {
+          platform_commands: { windows: { command: `echo ${V}` }, linux: { command: `echo ${V}` } },
+          shell: true,
+        },
+      },
+    ] as unknown as ReadonlyArray<Step>;
+    expect(unsafeShellTemplates(steps).map((d) => d.path)).toEqual([
+      ['steps', 0, 'parameters', 'platform_commands', 'windows', 'command'],
+    ]);
+  });
+
   it('rejects a `shell: true` template on Windows before anything runs', async () => {
     const yaml = `version: "1.0"
 name: windows
@@ -264,7 +279,7 @@ describe('expanding a shell step', () => {
   it('expands the platform variants and the fallback of a shell step the same way', () => {
     const r = expandStepParameters(
       step({
-        platform_commands: { linux: { command: `echo '${V}'` }, windows: { command: 'echo', args: [V] } },
+        platform_commands: { linux: { command: `echo '${V}'` }, macos: { command: 'echo', args: [V] } },
         fallback_command: `printf %s ${V}`,
         shell: true,
       }),
@@ -274,7 +289,7 @@ describe('expanding a shell step', () => {
     const value = (r as { value: Record<string, unknown> }).value;
     expect(value['platform_commands']).toEqual({
       linux: { command: `echo ''"$MISSIONKIT_VALUE_1"''` },
-      windows: { command: 'echo', args: ['"$MISSIONKIT_VALUE_2"'] },
+      macos: { command: 'echo', args: ['"$MISSIONKIT_VALUE_2"'] },
     });
     expect(value['fallback_command']).toBe('printf %s "$MISSIONKIT_VALUE_3"');
   });
@@ -299,7 +314,11 @@ describe('expanding a shell step', () => {
         args: ['b'],
         platform_commands: { unix: { command: 'c', args: ['d'] } },
         fallback_command: 'e',
-      }).map((line) => line.map((p) => p.text).join(' ')),
-    ).toEqual(['a b', 'c d', 'e b']);
+      }).map((line) => [line.platform, line.pieces.map((p) => p.text).join(' ')]),
+    ).toEqual([
+      [undefined, 'a b'],
+      ['linux', 'c d'],
+      [undefined, 'e b'],
+    ]);
   });
 });
