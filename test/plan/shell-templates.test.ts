@@ -1,6 +1,7 @@
 // The scanners that decide how a template in a shell command line is read: which reference each
 // quoting context gets, and which contexts are refused, for sh, bash, fish, PowerShell and cmd.exe.
 // (The real shells run the same cases in test/reliability/shell-injection.node.test.ts.)
+import fc from 'fast-check';
 import { MissionValidationError } from '../../src/mission/errors.js';
 import { unsafeShellTemplates } from '../../src/mission/validate-templates.js';
 import type { Step } from '../../src/mission/model.js';
@@ -320,5 +321,60 @@ describe('expanding a shell step', () => {
       ['linux', 'c d'],
       [undefined, 'e b'],
     ]);
+  });
+});
+
+describe('any text at all', () => {
+  // Unbalanced quotes, stray braces, unterminated here-documents: each template still gets one
+  // verdict, and the scanners never throw.
+  const units = fc.constantFrom(
+    ...[
+      '"',
+      "'",
+      '`',
+      '$',
+      '(',
+      ')',
+      '{',
+      '}',
+      '[',
+      ']',
+      '\\',
+      '\n',
+      ' ',
+      '|',
+      ';',
+      '&',
+      '<<',
+      '<<-',
+      "<<'E'",
+      'E',
+      '#',
+      'a',
+      '=',
+      '-c',
+      'sh',
+      'eval',
+      '@"',
+      '"@',
+      '$((',
+      '${',
+      '$(',
+      '\u2019',
+      V,
+    ],
+  );
+  it('gives every template exactly one verdict, in every language', () => {
+    fc.assert(
+      fc.property(fc.array(units, { maxLength: 40 }), (chunks) => {
+        const command = chunks.join('');
+        const count = chunks.filter((c) => c === V).length;
+        for (const shell of ['sh', 'bash', 'fish', 'pwsh', 'cmd']) {
+          const verdicts = render(shell, command);
+          expect(verdicts).toHaveLength(count);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
