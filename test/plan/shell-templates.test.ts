@@ -1,7 +1,7 @@
 // The scanners that decide how a template in a shell command line is read: which reference each
 // quoting context gets, and which contexts are refused, for sh, bash, fish, PowerShell and cmd.exe.
 // (The real shells run the same cases in test/reliability/shell-injection.node.test.ts.)
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { MissionValidationError } from '../../src/mission/errors.js';
 import { unsafeShellTemplates } from '../../src/mission/validate-templates.js';
 import type { Step } from '../../src/mission/model.js';
@@ -374,7 +374,7 @@ describe('any text at all', () => {
           expect(verdicts).toHaveLength(count);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, seed: 17 },
     );
   });
 });
