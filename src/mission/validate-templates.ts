@@ -69,7 +69,7 @@ export const unsafeShellTemplates = (
           error({
             code: 'unsafe_template',
             path,
-            message: `template ${t.ref.text} stands ${t.verdict.where}: no reference can keep its value from running as code there (${language.name})`,
+            message: `template ${t.ref.text} stands ${t.verdict.where}: its value cannot be passed there safely (${language.name})`,
             found: t.ref.text,
             hint: t.verdict.hint,
           }),
