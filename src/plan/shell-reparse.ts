@@ -39,12 +39,16 @@ const CODE_FLAGS: ReadonlyArray<readonly [RegExp, RegExp]> = [
   [/^osascript$/, /^-e$/],
   [/^(mysql|mariadb)$/, /^(-e|--execute)$/],
   [/^(sed|gsed)$/, /^(-e|--expression)$/],
+  [/^env$/, /^(-S|--split-string)$/],
   [/^(awk|gawk|mawk|nawk)$/, /^(-e|--source)$/],
 ];
 /** Programs whose first operand is code unless a script file is given (`-f`). */
 const PROGRAM_FIRST = /^(awk|gawk|mawk|nawk|sed|gsed)$/;
-/** Options of awk and sed that take the next word as their value. */
-const OPTION_WITH_VALUE = /^(-[Ffvil]|-e|--expression|--file|--source|--field-separator|--assign)$/;
+/** Options that take the next word as their value (sed's `-i` takes only an attached suffix). */
+const OPTION_WITH_VALUE = {
+  awk: /^(-[Ffvile]|--field-separator|--assign|--file|--include|--load|--source)$/,
+  sed: /^(-[efl]|--expression|--file|--line-length)$/,
+};
 
 /** The program name a word stands for: its last path segment, lower-cased, without `.exe`. */
 export const programName = (word: string): string =>
@@ -121,7 +125,7 @@ export const reparseOf = (words: ReadonlyArray<string>, index: number): Reparse 
         }
         if (/^(-e|--expression|--source|-f|--file)/.test(w)) scriptGiven = true;
         if (isOption(w)) {
-          if (OPTION_WITH_VALUE.test(w)) k++;
+          if (OPTION_WITH_VALUE[name.includes('sed') ? 'sed' : 'awk'].test(w)) k++;
           continue;
         }
         if (!scriptGiven && k === index) return { by: name };
@@ -154,7 +158,7 @@ export const readsCodeFromStdin = (words: ReadonlyArray<string>): string | undef
     SHELLS.has(name) ||
     POWERSHELLS.has(name) ||
     name === 'cmd' ||
-    /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|ssh|su|at|batch|psql|mysql|mariadb|sqlite3|source|\.)$/.test(
+    /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|ssh|su|at|batch|crontab|psql|mysql|mariadb|sqlite3|source|\.)$/.test(
       name,
     );
   if (!interpreter) return undefined;
