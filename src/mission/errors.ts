@@ -21,6 +21,7 @@ export const MISSION_ERROR_CODES = [
   'shell_syntax',
   'conflicting_fields',
   'invalid_reference',
+  'unsafe_template',
   'unsupported_on_platform',
   'io_error',
 ] as const;

@@ -2,6 +2,7 @@
 // to a step this one does not (transitively) depend on, is an error — at run time its value might
 // not exist yet. An unknown mission variable is a warning (the host may pass it with `variables`).
 import { dependencyIds } from '../plan/graph.js';
+import { shellLanguage, shellScripts, shellTemplates, stepShell } from '../plan/shell-templates.js';
 import { parseTemplate, type TemplateRef } from '../plan/templates.js';
 import { error, warning, type Draft } from './draft.js';
 import type { Mission, Step, StepId } from './model.js';
@@ -41,11 +42,49 @@ const ancestors = (start: Step, byId: ReadonlyMap<string, Step>): ReadonlySet<St
   return seen;
 };
 
+/**
+ * Templates in a shell step's command line that no reference can keep data (the code of `sh -c`,
+ * a quoted here-document, arithmetic, cmd.exe…), each with where it stands and the rewrite.
+ * `platform` decides what `shell: true` means; without it, sh.
+ */
+export const unsafeShellTemplates = (
+  steps: ReadonlyArray<Pick<Step, 'step_type' | 'parameters'>>,
+  platform?: string,
+): ReadonlyArray<Draft> => {
+  const drafts: Draft[] = [];
+  steps.forEach((step, i) => {
+    if (step.step_type !== 'command') return;
+    const shell = stepShell(step.parameters);
+    if (shell === undefined) return;
+    const seen = new Set<string>();
+    for (const { pieces, platform: only } of shellScripts(step.parameters)) {
+      const language = shellLanguage(shell, only ?? platform);
+      for (const t of shellTemplates(language, pieces)) {
+        if (t.verdict._tag !== 'refused') continue;
+        const path: Path = ['steps', i, 'parameters', ...pieces[t.piece]!.path];
+        const key = `${JSON.stringify(path)} ${t.ref.text} ${t.verdict.where}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        drafts.push(
+          error({
+            code: 'unsafe_template',
+            path,
+            message: `template ${t.ref.text} stands ${t.verdict.where}: its value cannot be passed there safely (${language.name})`,
+            found: t.ref.text,
+            hint: t.verdict.hint,
+          }),
+        );
+      }
+    }
+  });
+  return drafts;
+};
+
 /** Checks the templates of a decoded mission's steps. */
 export const validateTemplates = (
   mission: Pick<Mission, 'steps'> & { readonly variables: Readonly<Record<string, unknown>> },
 ): ReadonlyArray<Draft> => {
-  const drafts: Draft[] = [];
+  const drafts: Draft[] = [...unsafeShellTemplates(mission.steps)];
   const byId = new Map<string, Step>(mission.steps.map((s) => [s.id, s]));
   mission.steps.forEach((step, i) => {
     const found: Found[] = [];

@@ -1,6 +1,7 @@
 // Templates in step parameters: `{{ steps.<id>.stdout }}`, `{{ steps.<id>.output.<field> }}`,
 // `{{ variables.<name> }}`, `{{ env.<NAME> }}`. A substituted value is data: it is inserted once,
-// never re-expanded, and (for a shell) quoted. Text in `{{ }}` that names none of these
+// never re-expanded; in a shell's command line it is not inserted at all, but read from an
+// environment variable (shell-templates.ts). Text in `{{ }}` that names none of these
 // namespaces is left exactly as written (RustChain missions carry `{{ timestamp }}`, which
 // RustChain never expanded either).
 
@@ -150,11 +151,19 @@ export type Resolver = (ref: TemplateRef) => string | MissingValue;
 /** The result of expanding a value. */
 export type Expansion =
   | { readonly _tag: 'ok'; readonly value: unknown }
-  | { readonly _tag: 'missing'; readonly ref: string; readonly path: string; readonly why: string };
+  | { readonly _tag: 'missing'; readonly ref: string; readonly path: string; readonly why: string }
+  | {
+      readonly _tag: 'refused';
+      readonly ref: string;
+      readonly path: string;
+      /** Where the template stands, in words. */
+      readonly where: string;
+      readonly hint: string;
+    };
 
 /**
  * Replaces every reference in a value's strings, in one pass (a substituted value is never
- * expanded again). `quote` wraps each substituted value, for strings a shell will read.
+ * expanded again). `quote` wraps each substituted value (the identity unless given).
  */
 export const expandTemplates = (
   value: unknown,
@@ -212,23 +221,3 @@ export const expandTemplates = (
   const out = walk(value, '');
   return failure ?? { _tag: 'ok', value: out };
 };
-
-/** Quotes a value for a POSIX shell: one word, nothing in it interpreted. */
-export const quotePosix = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Quotes a value for cmd.exe: one argument, metacharacters escaped. */
-export const quoteCmd = (s: string): string => `"${s.replace(/(["^&|<>%!])/g, '^$1')}"`;
-
-/**
- * Quotes a value for PowerShell: a single-quoted string, in which PowerShell takes the typographic
- * quotes ‘ ’ ‚ ‛ for `'` too, so each of them is doubled as well (as PowerShell's own
- * `EscapeSingleQuotedStringContent` does); doubling only `'` would let a ’ end the string.
- */
-export const quotePowerShell = (s: string): string =>
-  `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
-
-/**
- * Quotes a value for fish, whose single quotes (unlike POSIX sh's) treat `\\` and `\'` as escapes:
- * a POSIX-quoted value ending in a backslash would close no quote there, and what follows would run.
- */
-export const quoteFish = (s: string): string => `'${s.replace(/[\\']/g, '\\$&')}'`;

@@ -45,6 +45,8 @@ export interface InterpreterOptions {
   readonly secrets: ReadonlyArray<string>;
   /** Measures running steps' process trees. */
   readonly sampler: ResourceSampler;
+  /** The host's platform (`process.platform`): decides what `shell: true` means for templates (cmd.exe on win32). */
+  readonly platform?: string | undefined;
 }
 
 const reasonText = (signal: AbortSignal): string => {
@@ -190,7 +192,18 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
                 env: o.env,
               },
               rustChain,
+              o.platform,
             );
+      if (expanded._tag === 'refused') {
+        finished(attempt, {
+          status: 'failed',
+          failure_kind: 'invalid_input',
+          message: `template ${expanded.ref} in parameters.${expanded.path} stands ${expanded.where}`,
+          hint: expanded.hint,
+          retryable: false,
+        });
+        return;
+      }
       if (expanded._tag === 'missing') {
         finished(attempt, {
           status: 'failed',

@@ -4,6 +4,8 @@ import { isRight, type Either } from 'fp-ts/lib/Either.js';
 import { MissionValidationError, type MissionError } from '../mission/errors.js';
 import type { Mission, Step } from '../mission/model.js';
 import { decodeMission, parseMission } from '../mission/parse.js';
+import { formatPath } from '../mission/path.js';
+import { unsafeShellTemplates } from '../mission/validate-templates.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
 import {
   commandParamsOf,
@@ -109,7 +111,7 @@ const looksLikePath = (s: string): boolean => !s.includes('\n') && /\.(ya?ml|jso
 
 /** Reads and validates a mission file; rejects with a `MissionValidationError` listing every problem. */
 export const loadMissionWith = async (
-  host: Pick<RuntimeHost, 'fs' | 'cwd'>,
+  host: Pick<RuntimeHost, 'fs' | 'cwd'> & { readonly facts?: Pick<HostFacts, 'platform'> | undefined },
   source: MissionSource,
   options: LoadOptions = {},
 ): Promise<Mission> => {
@@ -118,8 +120,11 @@ export const loadMissionWith = async (
     stepTypes: makeRegistry(options.stepTypes),
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
   };
-  if (typeof source === 'object' && 'mission' in source)
-    return orThrow(decodeMission(source.mission, registry));
+  if (typeof source === 'object' && 'mission' in source) {
+    const decoded = orThrow(decodeMission(source.mission, registry));
+    refuseUnsafeShellTemplates(decoded, host.facts?.platform);
+    return decoded;
+  }
   let text: string;
   let file: string | undefined;
   if (typeof source === 'string' && !looksLikePath(source)) {
@@ -158,6 +163,7 @@ export const loadMissionWith = async (
     }
   }
   const mission = orThrow(parseMission(text, { ...(file !== undefined ? { file } : {}), ...registry }));
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   return file !== undefined && mission.source_file === undefined
     ? { ...mission, source_file: file }
     : mission;
@@ -188,6 +194,21 @@ const refuseUnmeasurableLimits = (plan: MissionPlan, sampler: ResourceSampler): 
   if (errors.length > 0) throw new MissionValidationError(errors);
 };
 
+/** On Windows `shell: true` is cmd.exe, where no template can be made safe: refused before anything runs. */
+const refuseUnsafeShellTemplates = (mission: Mission, platform: string | undefined): void => {
+  if (platform !== 'win32') return;
+  const errors: MissionError[] = unsafeShellTemplates(mission.steps, platform).map((d) => ({
+    code: d.code,
+    severity: 'error',
+    ...(mission.source_file !== undefined ? { file: mission.source_file } : {}),
+    path: formatPath(d.path),
+    message: d.message,
+    ...(d.found !== undefined ? { found: d.found } : {}),
+    ...(d.hint !== undefined ? { hint: d.hint } : {}),
+  }));
+  if (errors.length > 0) throw new MissionValidationError(errors);
+};
+
 /** The mission, or a MissionValidationError carrying every error and warning. */
 const orThrow = (parsed: Either<ReadonlyArray<MissionError>, Mission>): Mission => {
   if (isRight(parsed)) return parsed.right;
@@ -205,6 +226,7 @@ export const planMissionWith = async (
 ): Promise<PlanView> => {
   checkOptions(options);
   const mission = await loadMissionWith(host, source, options);
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, host.fs, host.cwd, host.env) : {};
   return planView(createPlan(mission, facts));
 };
@@ -219,7 +241,8 @@ export const runMissionWith = async (
   const fs = options.fs ?? host.fs;
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
-  const mission = await loadMissionWith({ fs, cwd }, source, options);
+  const mission = await loadMissionWith({ fs, cwd, facts: host.facts }, source, options);
+  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const env = { ...host.env, ...(options.env ?? {}) };
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {};
   const plan: MissionPlan = createPlan(mission, facts);
@@ -255,6 +278,7 @@ export const runMissionWith = async (
     env,
     variables,
     sampler,
+    platform: hostFacts?.platform,
     secrets: mission.secrets.flatMap((name) => (Object.hasOwn(variables, name) ? [variables[name]!] : [])),
     allowedPaths: mission.allowed_paths.map((p) => fs.resolve(cwd, p)),
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,

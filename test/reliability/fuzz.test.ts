@@ -632,101 +632,12 @@ const evil = fc.string({ unit: fc.constantFrom(...EVIL_UNITS), maxLength: 12 });
 /** Removes the one trailing newline `{{ steps.<id>.stdout }}` drops. */
 const stdoutValue = (s: string): string => s.replace(/\r?\n$/, '');
 
-const SAFE_UNQUOTED = /[A-Za-z0-9_%/.,:@+-]/;
-
-/**
- * A quoted piece of a command line that starts at `i`: its text and where it ends; undefined when it
- * is never closed; null when `line[i]` starts no quoted piece.
- */
-type QuotedAt = (
-  line: string,
-  i: number,
-) => { readonly text: string; readonly end: number } | undefined | null;
-
-/**
- * An independent reading of a command line made of words only, with a shell's own quoting: words
- * are separated by spaces; any unquoted character that could expand, redirect, glob or start
- * another command makes it undefined (so the property fails, showing the line).
- */
-const wordsWith =
-  (quoted: QuotedAt) =>
-  (line: string): string[] | undefined => {
-    const words: string[] = [];
-    let word = '';
-    let inWord = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      const piece = quoted(line, i);
-      if (piece === undefined) return undefined;
-      if (piece !== null) {
-        word += piece.text;
-        i = piece.end;
-        inWord = true;
-      } else if (c === ' ') {
-        if (inWord) words.push(word);
-        word = '';
-        inWord = false;
-      } else if (SAFE_UNQUOTED.test(c)) {
-        word += c;
-        inWord = true;
-      } else return undefined;
-    }
-    if (inWord) words.push(word);
-    return words;
-  };
-
-/** POSIX `sh`: single quotes, double quotes (refusing `$` and backquotes inside) and backslashes. */
-const shWords = wordsWith((line, i) => {
-  const c = line[i];
-  if (c === "'") {
-    const end = line.indexOf("'", i + 1);
-    return end < 0 ? undefined : { text: line.slice(i + 1, end), end };
-  }
-  if (c === '\\') return i + 1 >= line.length ? undefined : { text: line[i + 1]!, end: i + 1 };
-  if (c !== '"') return null;
-  let text = '';
-  let j = i + 1;
-  for (; j < line.length && line[j] !== '"'; j++) {
-    const d = line[j]!;
-    if (d === '$' || d === '`') return undefined;
-    if (d === '\\' && '$`"\\\n'.includes(line[j + 1] ?? '')) {
-      text += line[j + 1];
-      j += 1;
-    } else text += d;
-  }
-  return j >= line.length ? undefined : { text, end: j };
-});
-
-/**
- * fish, whose single quotes differ from sh's: inside them `\\` and `\'` are escapes (so a value
- * ending in a backslash, quoted the POSIX way, would swallow the closing quote).
- */
-const fishWords = wordsWith((line, i) => {
-  if (line[i] !== "'") return null;
-  let text = '';
-  let j = i + 1;
-  for (; j < line.length && line[j] !== "'"; j++) {
-    if (line[j] === '\\' && (line[j + 1] === '\\' || line[j + 1] === "'")) j += 1;
-    text += line[j];
-  }
-  return j >= line.length ? undefined : { text, end: j };
-});
-
-/** PowerShell's single quotes: any of ' ‘ ’ ‚ ‛ ends the string, and two in a row stand for one. */
-const PS_QUOTES = "'\u2018\u2019\u201a\u201b";
-const powerShellWords = wordsWith((line, i) => {
-  if (!PS_QUOTES.includes(line[i]!)) return null;
-  let text = '';
-  let j = i + 1;
-  for (; j < line.length; j++) {
-    if (PS_QUOTES.includes(line[j]!)) {
-      if (j + 1 >= line.length || !PS_QUOTES.includes(line[j + 1]!)) break;
-      j += 1;
-    }
-    text += line[j];
-  }
-  return j >= line.length ? undefined : { text, end: j };
-});
+/** The values a shell step's command line reads, in the order of its references. */
+const shellValues = (env: Readonly<Record<string, string>>): string[] =>
+  Object.keys(env)
+    .filter((k) => k.startsWith('MISSIONKIT_VALUE_'))
+    .sort((x, y) => Number(x.slice(17)) - Number(y.slice(17)))
+    .map((k) => env[k]!);
 
 const INJECTION_MISSION = `version: "1.0"
 name: injection
@@ -777,12 +688,17 @@ describe('template and argument injection', () => {
         const argv = requests.find((r) => r.command === 'consume')!;
         expect(argv.args).toEqual([v, e, stdoutValue(out), `<${v}|${e}>`]);
         expect(argv.shell).toBe(false);
+        // A shell's command line never holds a value: only references to the child's environment.
+        const refs = (r: (n: number) => string): string => `printf %s ${[1, 2, 3].map(r).join(' ')}`;
         const shelled = requests.find((r) => r.shell === true)!;
-        expect(shWords(shelled.command)).toEqual(['printf', '%s', v, e, stdoutValue(out)]);
+        expect(shelled.command).toBe(refs((n) => `"$MISSIONKIT_VALUE_${n}"`));
+        expect(shellValues(shelled.env)).toEqual([v, e, stdoutValue(out)]);
         const fished = requests.find((r) => r.shell === 'fish')!;
-        expect(fishWords(fished.command)).toEqual(['printf', '%s', v, e, stdoutValue(out)]);
+        expect(fished.command).toBe(refs((n) => `"$MISSIONKIT_VALUE_${n}"`));
+        expect(shellValues(fished.env)).toEqual([v, e, stdoutValue(out)]);
         const powershell = requests.find((r) => r.shell === 'pwsh')!;
-        expect(powerShellWords(powershell.command)).toEqual(['printf', '%s', v, e, stdoutValue(out)]);
+        expect(powershell.command).toBe(refs((n) => `"\${env:MISSIONKIT_VALUE_${n}}"`));
+        expect(shellValues(powershell.env)).toEqual([v, e, stdoutValue(out)]);
         expect((mem as MemoryFileSystem).text('/mission/out.txt')).toBe(`${v}|${v}|${stdoutValue(out)}|${e}`);
       }),
       runs(400),

@@ -48,7 +48,7 @@ steps:
     ]);
   });
 
-  it('keeps a substituted value inert: one argv element, never re-expanded, quoted for a shell', async () => {
+  it('keeps a substituted value inert: one argv element, never re-expanded, never in a shell script', async () => {
     const yaml = `version: "1.0"
 name: injection
 steps:
@@ -64,7 +64,9 @@ steps:
     const plain = requests.find((r) => r.command === 'consume')!;
     expect(plain.args).toEqual([evil]);
     const shelled = requests.find((r) => r.command.startsWith('echo'))!;
-    expect(shelled.command).toBe(`echo '; rm -rf ~ $(whoami) \`id\` {{ variables.x }}'\\'''`);
+    // The script reads the value from the child's environment; the value never enters the script.
+    expect(shelled.command).toBe('echo "$MISSIONKIT_VALUE_1"');
+    expect(shelled.env['MISSIONKIT_VALUE_1']).toBe(evil);
   });
 
   it('expands RustChain {name} and {{ }} templates in one pass, so neither re-expands what the other inserted', async () => {
