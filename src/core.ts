@@ -19,6 +19,7 @@ export {
 export {
   formatMissionError,
   MissionValidationError,
+  isMissionValidationError,
   MISSION_ERROR_CODES,
   type MissionError,
   type MissionErrorCode,

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { Terminal } from '../node/terminal.js';
 import { loadMissionWith } from '../runtime/run-mission.js';
+import { docsPage } from './docs-pages.js';
 import type { ProblemSource } from './problems.js';
 import type { Style } from './style.js';
 
@@ -19,7 +20,15 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string>>;
   readonly fs: FileSystem;
   readonly clock: Clock;
+  /** The docs/ directory installed with the package, when this copy has one. @default the published docs */
+  readonly docs?: string;
 }
+
+/** Where a page of docs/ can be read: in the installed package, or at its published address. */
+export const docsFor =
+  (cli: CliContext) =>
+  (page: string): string =>
+    docsPage(cli.docs, page, (dir, file) => cli.fs.resolve(dir, file));
 
 /** Writes one line to standard output. */
 export const out = (cli: CliContext, line: string): void => cli.stdout.write(`${line}\n`);

@@ -8,7 +8,10 @@ const EXIT_CODES = `Exit codes:
   1  the mission failed, timed out or was cancelled
   2  an invalid mission, or a mistake on the command line`;
 
-const OVERVIEW = `missionkit ${VERSION} — run missions: YAML graphs of commands, HTTP calls and file steps
+/** The overview; `docs` names a documentation page where this copy of missionkit can read it. */
+const overview = (
+  docs: (page: string) => string,
+): string => `missionkit ${VERSION} — run missions: YAML graphs of commands, HTTP calls and file steps
 
 Usage:
   missionkit run <mission.yaml> [options]     run a mission, with live progress
@@ -24,7 +27,12 @@ Examples:
   missionkit run deploy.yaml --var env=staging --report report.json --junit junit.xml
   missionkit validate missions/*.yaml
 
-Colour follows NO_COLOR and FORCE_COLOR. Docs: docs/cli.md
+Colour follows NO_COLOR and FORCE_COLOR.
+
+Docs:
+  the command line       ${docs('cli.md')}
+  every mission field    ${docs('mission-format.md')}
+  the Node API           ${docs('api.md')}
 
 ${EXIT_CODES}`;
 
@@ -119,9 +127,12 @@ Examples:
 
 Exit codes: 0 written, 2 the file exists (use --force) or cannot be written.`;
 
-/** The help page for a command, or the overview. */
-export const helpText = (topic: CommandName | undefined): string => {
-  if (topic === undefined) return OVERVIEW;
+/**
+ * The help page for a command, or the overview. `docs` turns a page of docs/ into where it can be
+ * read: its path in the installed package, or its published address.
+ */
+export const helpText = (topic: CommandName | undefined, docs: (page: string) => string): string => {
+  if (topic === undefined) return overview(docs);
   switch (topic) {
     case 'run':
       return RUN;

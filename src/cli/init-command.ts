@@ -5,6 +5,7 @@ import { starterMission } from './starter-mission.js';
 
 const MISSION_FILE = /\.(ya?ml|json)$/i;
 const SCHEMA_IN_PACKAGE = 'node_modules/missionkit/schema/mission.schema.json';
+const FORMAT_PAGE_IN_PACKAGE = 'node_modules/missionkit/docs/mission-format.md';
 
 /** The file `init` writes for a name: the name itself when it ends in .yaml/.yml/.json. */
 export const initFileName = (name: string | undefined): string =>
@@ -30,14 +31,18 @@ export const initCommand = async (args: InitArgs, cli: CliContext): Promise<numb
     );
     return 2;
   }
-  // Point editors at the schema the installed package ships, when there is one.
-  const schema = cli.fs.resolve(cli.cwd, SCHEMA_IN_PACKAGE);
-  const schemaPath =
-    (await cli.fs.stat(schema)) !== undefined
-      ? cli.fs.relative(cli.fs.dirname(file), schema).split('\\').join('/')
+  // Point editors at the schema, and readers at the docs, that the project's installed package
+  // ships, when there is one (a copy run by npx from its cache would leave a path that vanishes).
+  const installed = async (inPackage: string): Promise<string | undefined> => {
+    const target = cli.fs.resolve(cli.cwd, inPackage);
+    return (await cli.fs.stat(target)) !== undefined
+      ? cli.fs.relative(cli.fs.dirname(file), target).split('\\').join('/')
       : undefined;
+  };
+  const schemaPath = await installed(SCHEMA_IN_PACKAGE);
+  const formatPage = await installed(FORMAT_PAGE_IN_PACKAGE);
   try {
-    await cli.fs.writeFileAtomic(file, starterMission(missionName(file), schemaPath));
+    await cli.fs.writeFileAtomic(file, starterMission(missionName(file), schemaPath, formatPage));
   } catch (e) {
     err(cli, cli.errStyle.red(`missionkit: cannot write ${shown}: ${(e as Error).message}`));
     return 2;

@@ -5,6 +5,7 @@
 // signals) to the commands, which are plain functions of what they are given.
 import { MissionValidationError } from '../mission/errors.js';
 import { onCliInterrupt } from '../node/cli-signals.js';
+import { installedDocs } from '../node/installed-docs.js';
 import { createNodeExecutor } from '../node/node-executor.js';
 import { nodeHost } from '../node/node-host.js';
 import { systemClock } from '../node/system-clock.js';
@@ -12,7 +13,7 @@ import { stderrTerminal, stdoutTerminal } from '../node/terminal.js';
 import { unreachable } from '../unreachable.js';
 import { VERSION } from '../version.js';
 import { type Invocation, parseArgs, UsageError } from './args.js';
-import { type CliContext, err, loadMissionFile, out, problemSource } from './cli-context.js';
+import { type CliContext, docsFor, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { helpText } from './help.js';
 import { initCommand } from './init-command.js';
 import { printPlan } from './plan-command.js';
@@ -28,6 +29,7 @@ const context = (): CliContext => {
   const stdout = stdoutTerminal();
   const stderr = stderrTerminal();
   const host = nodeHost();
+  const docs = installedDocs();
   return {
     stdout,
     stderr,
@@ -37,6 +39,7 @@ const context = (): CliContext => {
     env,
     fs: host.fs,
     clock: systemClock,
+    ...(docs !== undefined ? { docs } : {}),
   };
 };
 
@@ -46,7 +49,7 @@ const clockTime = (at: number): string => new Date(at).toTimeString().slice(0, 8
 const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
   switch (inv.command) {
     case 'help':
-      out(cli, helpText(inv.topic));
+      out(cli, helpText(inv.topic, docsFor(cli)));
       return 0;
     case 'version':
       out(cli, VERSION);

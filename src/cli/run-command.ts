@@ -72,20 +72,23 @@ interface Written {
 
 /** Writes the requested report files; a file that cannot be written is a problem, not an exception. */
 const writeReports = async (cli: CliContext, args: RunArgs, report: MissionReport): Promise<Written> => {
-  const wanted: ReadonlyArray<readonly [string, string | undefined, () => string]> = [
-    ['report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
-    ['JUnit report', args.junit, () => junitXml(report)],
+  const wanted: ReadonlyArray<readonly [string, string, string | undefined, () => string]> = [
+    ['report', '--report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
+    ['JUnit report', '--junit', args.junit, () => junitXml(report)],
   ];
   const files: (readonly [string, string])[] = [];
   const problems: string[] = [];
-  for (const [what, file, content] of wanted) {
+  for (const [what, option, file, content] of wanted) {
     if (file === undefined) continue;
     const path = cli.fs.resolve(cli.cwd, file);
     try {
       await cli.fs.writeFileAtomic(path, content());
       files.push([what, displayPath(cli, path)]);
     } catch (e) {
-      problems.push(`cannot write the ${what} to ${displayPath(cli, path)}: ${(e as Error).message}`);
+      problems.push(
+        `cannot write the ${what} to ${displayPath(cli, path)}: ${(e as Error).message}\n` +
+          `  hint: give ${option} a path in a directory you can write to`,
+      );
     }
   }
   return { files, problems };

@@ -1,9 +1,15 @@
 // The mission `missionkit init` writes: short, commented, and runnable as written on any machine
 // that runs missionkit (it needs only Node), so a first run succeeds before anything is edited.
+import { PUBLISHED_DOCS } from './docs-pages.js';
 
-/** The starter mission's text, named `name`; `schemaPath` (relative to the mission) enables editor checks. */
-export const starterMission = (name: string, schemaPath: string | undefined): string => {
+/**
+ * The starter mission's text, named `name`; `schemaPath` (relative to the mission) enables editor
+ * checks; `formatPage` (relative to the mission) is the installed page describing every field.
+ */
+export const starterMission = (name: string, schemaPath: string | undefined, formatPage?: string): string => {
   const quoted = JSON.stringify(name);
+  const published = `${PUBLISHED_DOCS}/mission-format.md`;
+  const fieldsPage = formatPage !== undefined ? `${formatPage}\n# (online: ${published})` : published;
   const schemaLine =
     schemaPath !== undefined
       ? `# yaml-language-server: $schema=${schemaPath}\n`
@@ -15,7 +21,7 @@ export const starterMission = (name: string, schemaPath: string | undefined): st
 #
 # then change the steps to your own. \`npx missionkit validate <this file>\` checks it,
 # \`npx missionkit plan <this file>\` shows what a run would do. Every field is described in
-# docs/mission-format.md.
+# ${fieldsPage}.
 version: "1.0"
 name: ${quoted}
 description: "What this mission is for"

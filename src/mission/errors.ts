@@ -1,4 +1,5 @@
 // Every problem the parser finds, as a value a person can act on: where, what, and what to do.
+import { brandedInstanceOf, hasBrand, markPrototype } from '../error-brand.js';
 
 /** Every kind of problem a mission can have, as a list tools and tests can iterate. */
 export const MISSION_ERROR_CODES = [
@@ -71,8 +72,21 @@ export const formatMissionError = (e: MissionError): string => {
   return `${where}: ${e.severity}:${at} ${e.message}${found}${hint}`;
 };
 
-/** Thrown (rejected) by `runMission`/`loadMission` for an invalid mission; carries every error at once. */
+const MISSION_VALIDATION_ERROR = Symbol.for('missionkit.MissionValidationError');
+
+/**
+ * Thrown (rejected) by `runMission`/`loadMission` for an invalid mission; carries every error at once.
+ * `instanceof` holds across the CommonJS and ES module builds loaded in one process.
+ */
 export class MissionValidationError extends Error {
+  static override [Symbol.hasInstance](value: unknown): value is MissionValidationError {
+    return brandedInstanceOf(this, MissionValidationError, MISSION_VALIDATION_ERROR, value);
+  }
+
+  static {
+    markPrototype(this, MISSION_VALIDATION_ERROR);
+  }
+
   override readonly name = 'MissionValidationError';
   constructor(
     readonly errors: ReadonlyArray<MissionError>,
@@ -84,3 +98,12 @@ export class MissionValidationError extends Error {
     );
   }
 }
+
+/**
+ * Whether `value` is a `MissionValidationError` from any copy of missionkit in the process (the
+ * CommonJS or the ES module build); the same answer as `instanceof`, as a function.
+ * @example
+ * try { await runMission(file); } catch (e) { if (isMissionValidationError(e)) console.error(e.errors); }
+ */
+export const isMissionValidationError = (value: unknown): value is MissionValidationError =>
+  hasBrand(value, MISSION_VALIDATION_ERROR);

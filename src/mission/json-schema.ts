@@ -252,7 +252,7 @@ export const missionJsonSchema = (
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'missionkit mission',
     description:
-      "A mission: a graph of steps (RustChain format plus extensions). Generated from missionkit's codecs; see docs/mission-format.md. Unknown keys are allowed here but reported by missionkit as warnings.",
+      "A mission: a graph of steps (RustChain format plus extensions). Generated from missionkit's codecs; see https://github.com/missionkit/missionkit/blob/main/docs/mission-format.md. Unknown keys are allowed here but reported by missionkit as warnings.",
     ...mission,
     properties: {
       ...mission.properties,

@@ -3,6 +3,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FileInfo, FileSystem } from '../ports/filesystem.js';
+import { makeDirectory } from './make-directory.js';
 
 const missing = (e: unknown): boolean => {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
@@ -25,7 +26,7 @@ const modeOf = async (p: string): Promise<number | undefined> => {
 
 /** Fills a temporary file with `fill`, then renames it over `p`; on any failure the temporary file is removed. */
 const replaceAtomically = async (p: string, fill: (tmp: string) => Promise<void>): Promise<void> => {
-  await fs.mkdir(path.dirname(p), { recursive: true });
+  await makeDirectory(path.dirname(p));
   const tmp = temporaryBeside(p);
   try {
     await fill(tmp);
@@ -78,7 +79,7 @@ export const nodeFileSystem: FileSystem = {
     } else await fs.unlink(p);
   },
   rename: async (from, to) => {
-    await fs.mkdir(path.dirname(to), { recursive: true });
+    await makeDirectory(path.dirname(to));
     await fs.rename(from, to);
   },
   // COPYFILE_EXCL: the temporary name is fresh, so an existing file there would mean a collision.

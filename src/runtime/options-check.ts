@@ -26,11 +26,11 @@ const KNOWN = [
   'strict',
 ] as const;
 
-const isStringMap = (v: unknown): boolean =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  Object.values(v).every((x) => typeof x === 'string');
+const isObjectMap = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first key of a map whose value is not a string, so the error can name it. */
+const nonStringKey = (v: object): string | undefined =>
+  Object.entries(v).find(([, x]) => typeof x !== 'string')?.[0];
 
 /** Throws a TypeError for an option of the wrong type or an unknown option name. */
 export const checkOptions = (options: unknown): void => {
@@ -58,8 +58,21 @@ export const checkOptions = (options: unknown): void => {
     fail('signal', 'an AbortSignal');
   if (has('onEvent') && typeof o.onEvent !== 'function') fail('onEvent', 'a function');
   if (has('cwd') && typeof o.cwd !== 'string') fail('cwd', 'a string');
-  if (has('env') && !isStringMap(o.env)) fail('env', 'an object of strings');
-  if (has('variables') && !isStringMap(o.variables)) fail('variables', 'an object of strings');
+  for (const name of ['env', 'variables'] as const) {
+    if (!has(name)) continue;
+    const map = o[name];
+    if (!isObjectMap(map)) fail(name, 'an object of strings');
+    const key = nonStringKey(map as object);
+    if (key !== undefined) {
+      const value = (map as Record<string, unknown>)[key];
+      throw new TypeError(
+        `option ${name}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`} must be a string, got ${describe(value)}` +
+          (typeof value === 'number' || typeof value === 'boolean'
+            ? `; write it as a string: ${JSON.stringify(String(value))}`
+            : ''),
+      );
+    }
+  }
   if (has('maxOutputBytes') && !(Number.isInteger(o.maxOutputBytes) && (o.maxOutputBytes as number) > 0))
     fail('maxOutputBytes', 'a positive whole number');
   if (has('seed') && !Number.isInteger(o.seed)) fail('seed', 'a whole number');

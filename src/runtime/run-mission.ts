@@ -30,6 +30,7 @@ import { makeRegistry } from '../steps/registry.js';
 import { interpret } from './interpreter.js';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
+import { checkSource } from './source-check.js';
 import { planView, type PlanView } from './plan-view.js';
 
 /**
@@ -115,6 +116,7 @@ export const loadMissionWith = async (
   source: MissionSource,
   options: LoadOptions = {},
 ): Promise<Mission> => {
+  checkSource(source);
   if (isMission(source)) return source;
   const registry = {
     stepTypes: makeRegistry(options.stepTypes),

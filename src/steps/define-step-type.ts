@@ -1,6 +1,7 @@
 // defineStepType: a host's own step type, typed from its parameter codec, with the same
 // validation, timeouts, retries, cancellation and progress as the built-ins.
 import type * as t from 'io-ts';
+import { brandedInstanceOf, markPrototype } from '../error-brand.js';
 import type { FailureKind, StepContext, StepOutcome, StepType } from '../ports/step-type.js';
 
 /** A step type that keeps its name and codec in its type, so a typed mission can check its steps' parameters. */
@@ -47,8 +48,22 @@ export interface StepErrorOptions {
   readonly cause?: unknown;
 }
 
-/** An error a step type throws to fail its step with more than a message. */
+const STEP_ERROR = Symbol.for('missionkit.StepError');
+const NON_RETRYABLE_ERROR = Symbol.for('missionkit.NonRetryableError');
+
+/**
+ * An error a step type throws to fail its step with more than a message. Recognised (and
+ * `instanceof` holds) across the CommonJS and ES module builds loaded in one process.
+ */
 export class StepError extends Error {
+  static override [Symbol.hasInstance](value: unknown): value is StepError {
+    return brandedInstanceOf(this, StepError, STEP_ERROR, value);
+  }
+
+  static {
+    markPrototype(this, STEP_ERROR);
+  }
+
   override readonly name: string = 'StepError';
   readonly hint: string | undefined;
   readonly retryable: boolean;
@@ -68,6 +83,14 @@ export class StepError extends Error {
 
 /** An error a step type throws to fail its step without further retries. */
 export class NonRetryableError extends StepError {
+  static override [Symbol.hasInstance](value: unknown): value is NonRetryableError {
+    return brandedInstanceOf(this, NonRetryableError, NON_RETRYABLE_ERROR, value);
+  }
+
+  static {
+    markPrototype(this, NON_RETRYABLE_ERROR);
+  }
+
   override readonly name: string = 'NonRetryableError';
   override readonly retryable = false;
   constructor(message: string, options: Omit<StepErrorOptions, 'retryable'> = {}) {
