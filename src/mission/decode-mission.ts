@@ -77,8 +77,12 @@ export const decodeValue = (
   const nodes: StepNode[] = [];
   if (shape.stepsOk) {
     const rawSteps = root['steps'] as ReadonlyArray<unknown>;
+    const stepCtx =
+      config.default_dependency_strategy !== undefined
+        ? { ...ctx, defaultStrategy: config.default_dependency_strategy }
+        : ctx;
     rawSteps.forEach((raw, i) => {
-      const r = decodeStep(raw, i, ctx, drafts);
+      const r = decodeStep(raw, i, stepCtx, drafts);
       nodes.push(r.node);
       if (r.step !== undefined) steps.push(r.step);
     });
