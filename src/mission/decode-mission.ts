@@ -13,6 +13,9 @@ import type { Mission, Step } from './model.js';
 import { checkDocumentShape, missingHint, unknownKeyDraft } from './rustchain-hints.js';
 import { rangeChecks, validateGraph, type StepNode } from './validate.js';
 import { validateTemplates } from './validate-templates.js';
+import { dollarBraceWarnings } from './dollar-brace-hints.js';
+import { nameClashWarnings } from './name-clashes.js';
+import { literalPathWarnings } from './literal-paths.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -108,6 +111,9 @@ export const decodeValue = (
         >,
       }),
     );
+    drafts.push(...dollarBraceWarnings(steps, header?.variables ?? {}, ctx.registry));
+    drafts.push(...nameClashWarnings(steps, header?.variables ?? {}));
+    drafts.push(...literalPathWarnings(steps, header?.allowed_paths ?? [], ctx.workingDirectory));
   }
 
   if (drafts.some((d) => d.severity === 'error') || header === undefined || steps.length !== nodes.length)

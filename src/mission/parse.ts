@@ -8,6 +8,7 @@ import { makeRegistry } from '../steps/registry.js';
 import { decodeValue, sortedByPosition } from './decode-mission.js';
 import { error, type Draft } from './draft.js';
 import type { MissionError } from './errors.js';
+import type { WorkingDirectory } from './literal-paths.js';
 import type { Mission } from './model.js';
 import { formatPath } from './path.js';
 import { checkPlainDataLimits } from './plain-data-limits.js';
@@ -41,6 +42,13 @@ export interface ParseOptions {
    * @default 'auto'
    */
   readonly format?: 'yaml' | 'json' | 'auto';
+  /**
+   * Where the mission will run, with that host's path arithmetic: a file step whose path is a
+   * literal absolute path outside it (and outside `allowed_paths`) is then reported at load, since
+   * the step would be refused when run. `loadMission`, `planMission`, `runMission` and the CLI pass it.
+   * @default undefined (no such check)
+   */
+  readonly workingDirectory?: WorkingDirectory;
 }
 
 /** The default `maxBytes`: 4 MiB. */
@@ -118,7 +126,12 @@ const run = (
     if (source.hasValue && readable) {
       const decoded = decodeValue(
         source.value,
-        { registry, strict: options.strict === true, finalise },
+        {
+          registry,
+          strict: options.strict === true,
+          finalise,
+          ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}),
+        },
         file,
       );
       drafts.push(...decoded.drafts);
