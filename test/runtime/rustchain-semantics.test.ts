@@ -3,7 +3,6 @@
 // dependency strategy for RustChain's "dependents still run" under `fail_fast: false`, and
 // `${name}` left whole when the step runs.
 import { MemoryFileSystem, runTestMission } from '../../src/testing/index.js';
-
 import type { FileSystem } from '../../src/ports/filesystem.js';
 
 const textOf = (fs: FileSystem, file: string): string | undefined =>
