@@ -60,6 +60,7 @@ export const dollarBraceWarnings = (
             path,
             message: `\`\${${name}}\` is not substituted (a \`{name}\` right after \`$\` is a shell's variable, and RustChain left it as written too), but \`${name}\` is a ${Object.hasOwn(variables, name) ? 'mission variable' : 'step result'}`,
             found: JSON.stringify(m[0]),
+            pointAt: m[0],
             hint: rewrite(name, step, substitutes),
           }),
         );

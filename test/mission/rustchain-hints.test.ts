@@ -57,7 +57,7 @@ describe('`${name}`: the shape of shimmy_basic_validation.yaml', () => {
     const w = at(problems(text), 'steps[0].parameters.path');
     expect(w).toMatchObject({
       severity: 'warning',
-      position: { line: 10, column: 13 },
+      position: { line: 10, column: 14 },
       found: '"${shimmy_path}"',
     });
     expect(w.message).toMatch(/`\$\{shimmy_path\}` is not substituted/);
