@@ -107,13 +107,27 @@ export const chooseModel = (
     : undefined;
 };
 
+/** The providers RustChain's engine registers (`create_default_llm_manager`); any other name fails there when run. */
+export const RUSTCHAIN_PROVIDERS: ReadonlyArray<string> = [
+  'shimmy',
+  'ollama',
+  'openai',
+  'anthropic',
+  'google-gemini',
+  'aws-bedrock',
+  'azure-openai',
+];
+
 /** How to reach a provider missionkit does not call itself. */
 const uncallableHint = (provider: string): string => {
+  const rustChain = RUSTCHAIN_PROVIDERS.includes(provider)
+    ? ''
+    : ` (RustChain has no provider named \`${provider}\` either${provider === 'claude' ? '; its Claude provider is `anthropic`' : ''})`;
   const openAiCompatible =
     provider === 'shimmy'
       ? 'shimmy serves an OpenAI-compatible API: write `provider: openai` and `base_url: http://localhost:11435/v1` (its address)'
       : `if it serves an OpenAI-compatible API (directly or through a gateway such as LiteLLM), write \`provider: openai\` and \`base_url:\` its address, usually ending in /v1`;
-  return `${openAiCompatible}; otherwise provide the call as a custom step type with \`defineStepType\` and use it in place of \`llm\``;
+  return `${openAiCompatible}; otherwise provide the call as a custom step type with \`defineStepType\` and use it in place of \`llm\`${rustChain}`;
 };
 
 /** Where the request goes, and why there (for the error when nothing answers). */

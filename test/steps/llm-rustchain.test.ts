@@ -111,4 +111,8 @@ config:
   expect(shimmy!.hint).toMatch(/`provider: openai` and `base_url: http:\/\/localhost:11435\/v1`/);
   expect(claude!.message).toMatch(/cannot call the provider `claude`/);
   expect(claude!.hint).toMatch(/OpenAI-compatible API .*`base_url:`.*custom step type with `defineStepType`/);
+  expect(claude!.hint).toMatch(
+    /RustChain has no provider named `claude` either; its Claude provider is `anthropic`/,
+  );
+  expect(shimmy!.hint).not.toMatch(/RustChain has no provider/);
 });
