@@ -9,6 +9,15 @@ import type { Path } from './path.js';
 
 const DOLLAR_BRACE = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
+// A plain scan first: most steps hold no `${`, and then no path is built.
+const hasDollarBrace = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.includes('${');
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasDollarBrace);
+  for (const k in value) if (hasDollarBrace((value as Record<string, unknown>)[k])) return true;
+  return false;
+};
+
 const strings = (value: unknown, path: Path, out: Array<{ path: Path; text: string }>): void => {
   if (typeof value === 'string') {
     if (value.includes('${')) out.push({ path, text: value });
@@ -45,6 +54,7 @@ export const dollarBraceWarnings = (
   const drafts: Draft[] = [];
   let names: ReadonlySet<string> | undefined;
   steps.forEach((step, i) => {
+    if (!hasDollarBrace(step.parameters)) return;
     const found: Array<{ path: Path; text: string }> = [];
     strings(step.parameters, ['steps', i, 'parameters'], found);
     if (found.length === 0) return;

@@ -41,14 +41,29 @@ const listElement = (codec: t.Any): t.Any | undefined => {
  * `null`; the same object when there is none (the common case costs one walk and no copy).
  * @example withoutNullOptionals(StepCodec, { id: 'a', depends_on: null }) // { id: 'a' }
  */
-export const withoutNullOptionals = (codec: t.Any, value: unknown, depth = 0): unknown => {
+export const withoutNullOptionals = (codec: t.Any, value: unknown): unknown =>
+  // Most missions hold no `null`: one plain scan settles it, without looking at the codec.
+  containsNull(value, 0) ? dropNulls(codec, value, 0) : value;
+
+const containsNull = (value: unknown, depth: number): boolean => {
+  if (value === null) return true;
+  if (typeof value !== 'object' || depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (containsNull(v, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) if (containsNull((value as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+};
+
+const dropNulls = (codec: t.Any, value: unknown, depth: number): unknown => {
   if (depth > 32) return value;
   if (Array.isArray(value)) {
     const element = listElement(codec);
     if (element === undefined) return value;
     let changed = false;
     const out = value.map((item) => {
-      const next = withoutNullOptionals(element, item, depth + 1);
+      const next = dropNulls(element, item, depth + 1);
       if (next !== item) changed = true;
       return next;
     });
@@ -74,7 +89,7 @@ export const withoutNullOptionals = (codec: t.Any, value: unknown, depth = 0): u
     }
     if (typeof item !== 'object' || item === null) continue;
     for (const c of codecs) {
-      const next = withoutNullOptionals(c, item, depth + 1);
+      const next = dropNulls(c, item, depth + 1);
       if (next !== item) {
         out ??= { ...value };
         out[k] = next;
