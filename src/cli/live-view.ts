@@ -249,6 +249,9 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
         running.clear();
         schedule();
         return;
+      case 'mission_warnings':
+        // Printed with their source lines before the run starts (run-command.ts).
+        return;
       default:
         unreachable(e);
     }

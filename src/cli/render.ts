@@ -118,6 +118,9 @@ export const plainRenderer =
       case 'mission_end':
         // The summary comes after the run, below the table, where the command prints it.
         return;
+      case 'mission_warnings':
+        // Printed with their source lines before the run starts (run-command.ts).
+        return;
       default:
         unreachable(e);
     }

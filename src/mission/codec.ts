@@ -162,6 +162,13 @@ export const ConfigCodec = t.partial(
     stall_timeout_seconds: Positive,
     resource_limits: ResourceLimitsCodec,
     monitoring: MonitoringCodec,
+    /** The model of `llm` steps without `model:`: one name, or a name per provider. */
+    llm_model: t.union([NonEmptyString, t.record(t.string, NonEmptyString)], 'LlmModel'),
+    /** The strategy of steps that set none; `best_effort` is RustChain's behaviour under `fail_fast: false`. */
+    default_dependency_strategy: t.keyof(
+      { all_required: null, any_required: null, best_effort: null },
+      'DefaultDependencyStrategy',
+    ),
   },
   'Config',
 );

@@ -8,6 +8,7 @@ import { membersOf, tagOf, unwrap } from './codec-shape.js';
 import { error, type Draft } from './draft.js';
 import type { Path, PathSegment } from './path.js';
 import { kindOf, renderValue } from './render-value.js';
+import { withoutNullOptionals } from './null-as-absent.js';
 
 interface UnionChoice {
   /** Data-path length at the union. */
@@ -195,14 +196,17 @@ export const draftsFromValidation = (errors: t.Errors, base: Path): ReadonlyArra
   });
 };
 
-/** Decodes `value`, pushing one draft per problem (below `base`) and returning the value when it decoded. */
+/**
+ * Decodes `value`, pushing one draft per problem (below `base`) and returning the value when it
+ * decoded. An optional field written `null` reads as absent, as in RustChain.
+ */
 export const decodeWith = <A>(
   codec: t.Type<A, unknown, unknown>,
   value: unknown,
   base: Path,
   drafts: Draft[],
 ): A | undefined => {
-  const r = codec.decode(value);
+  const r = codec.decode(withoutNullOptionals(codec, value));
   if (either.isRight(r)) return r.right;
   drafts.push(...draftsFromValidation(r.left, base));
   return undefined;

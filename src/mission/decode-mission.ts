@@ -13,6 +13,9 @@ import type { Mission, Step } from './model.js';
 import { checkDocumentShape, missingHint, unknownKeyDraft } from './rustchain-hints.js';
 import { rangeChecks, validateGraph, type StepNode } from './validate.js';
 import { validateTemplates } from './validate-templates.js';
+import { dollarBraceWarnings } from './dollar-brace-hints.js';
+import { nameClashWarnings } from './name-clashes.js';
+import { literalPathWarnings } from './literal-paths.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,8 +80,12 @@ export const decodeValue = (
   const nodes: StepNode[] = [];
   if (shape.stepsOk) {
     const rawSteps = root['steps'] as ReadonlyArray<unknown>;
+    const stepCtx =
+      config.default_dependency_strategy !== undefined
+        ? { ...ctx, defaultStrategy: config.default_dependency_strategy }
+        : ctx;
     rawSteps.forEach((raw, i) => {
-      const r = decodeStep(raw, i, ctx, drafts);
+      const r = decodeStep(raw, i, stepCtx, drafts);
       nodes.push(r.node);
       if (r.step !== undefined) steps.push(r.step);
     });
@@ -104,6 +111,9 @@ export const decodeValue = (
         >,
       }),
     );
+    drafts.push(...dollarBraceWarnings(steps, header?.variables ?? {}, ctx.registry));
+    drafts.push(...nameClashWarnings(steps, header?.variables ?? {}));
+    drafts.push(...literalPathWarnings(steps, header?.allowed_paths ?? [], ctx.workingDirectory));
   }
 
   if (drafts.some((d) => d.severity === 'error') || header === undefined || steps.length !== nodes.length)

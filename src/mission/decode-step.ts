@@ -9,6 +9,7 @@ import { error, warning, type Draft } from './draft.js';
 import type { MissionError } from './errors.js';
 import { declaredKeys, findUnknownKeys } from './known-keys.js';
 import { liftParameters } from './lift.js';
+import type { WorkingDirectory } from './literal-paths.js';
 import {
   stepId,
   type ConditionalDependency,
@@ -36,6 +37,10 @@ export interface StepContext {
   readonly strict: boolean;
   /** Places a draft in the text (for `parameter_errors`, which the Mission carries). */
   readonly finalise: (d: Draft) => MissionError;
+  /** Where the mission will run: file steps with literal paths outside it are reported at load. */
+  readonly workingDirectory?: WorkingDirectory;
+  /** `config.default_dependency_strategy`: the strategy of a step that names none. @default 'all_required' */
+  readonly defaultStrategy?: 'all_required' | 'any_required' | 'best_effort';
 }
 
 /** A decoded step (when it decoded) and what the graph check needs of it (always). */
@@ -177,7 +182,9 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
 
   // The dependency strategy and its list must agree.
   const deps = decoded?.dependencies;
-  const strategyName = decoded?.dependency_strategy ?? (deps !== undefined ? 'conditional' : 'all_required');
+  const strategyName =
+    decoded?.dependency_strategy ??
+    (deps !== undefined ? 'conditional' : (ctx.defaultStrategy ?? 'all_required'));
   if (decoded !== undefined) {
     if (
       deps !== undefined &&

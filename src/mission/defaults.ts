@@ -52,6 +52,10 @@ export const toConfig = (c: t.TypeOf<typeof ConfigCodec> | null | undefined): Mi
     ...(k.stall_warning_seconds !== undefined ? { stall_warning_seconds: k.stall_warning_seconds } : {}),
     ...(k.stall_timeout_seconds !== undefined ? { stall_timeout_seconds: k.stall_timeout_seconds } : {}),
     ...(k.resource_limits !== undefined ? { resource_limits: k.resource_limits } : {}),
+    ...(k.llm_model !== undefined ? { llm_model: k.llm_model } : {}),
+    ...(k.default_dependency_strategy !== undefined
+      ? { default_dependency_strategy: k.default_dependency_strategy }
+      : {}),
     monitoring: {
       check_interval_seconds: k.monitoring?.check_interval_seconds ?? 5,
       warn_threshold_percent: k.monitoring?.warn_threshold_percent ?? 80,

@@ -10,6 +10,8 @@ import type { Path } from './path.js';
 export type Draft = Omit<MissionError, 'file' | 'path'> & {
   readonly path: Path;
   readonly at?: 'key' | 'value';
+  /** Text inside the value to put the column on (`${name}` in a long path), when it is on the value's first line. */
+  readonly pointAt?: string;
 };
 
 /** An error-severity draft. */

@@ -58,12 +58,26 @@ const isObjectCodec = (codec: t.Any): boolean => {
   return tag === 'IntersectionType' && membersOf(c).every(isObjectCodec);
 };
 
+const orNull = (schema: JsonSchema): JsonSchema => {
+  if (typeof schema !== 'object') return schema;
+  const type = schema['type'];
+  const keys = Object.keys(schema);
+  if (keys.length === 0) return schema;
+  if (typeof type === 'string' && !('enum' in schema) && !('const' in schema))
+    return { ...schema, type: [type, 'null'] };
+  if (typeof type === 'string' && Array.isArray(schema['enum']))
+    return { ...schema, type: [type, 'null'], enum: [...(schema['enum'] as unknown[]), null] };
+  return { anyOf: [schema, { type: 'null' }] };
+};
+
 const objectSchema = (codec: t.Any, depth: number): { [key: string]: unknown } => {
   const shape = objectShape(codec)!;
   const properties: Record<string, JsonSchema> = {};
   for (const [k, codecs] of shape.props) {
     const schemas = codecs.map((c) => codecSchema(c, depth + 1));
-    properties[k] = schemas.length === 1 ? schemas[0]! : { allOf: schemas };
+    const schema = schemas.length === 1 ? schemas[0]! : { allOf: schemas };
+    // An optional field written `null` reads as absent (RustChain's `Option`), so the schema takes it.
+    properties[k] = shape.required.has(k) ? schema : orNull(schema);
   }
   return {
     type: 'object',

@@ -151,6 +151,19 @@ export interface MissionConfig {
   readonly stall_timeout_seconds?: number;
   readonly resource_limits?: ResourceLimits;
   readonly monitoring: Monitoring;
+  /**
+   * The model an `llm` step without `model:` asks for: one name for every provider, or a name per
+   * provider (`{ ollama: "llama3.2:1b", openai: "gpt-4o-mini" }`). The MISSIONKIT_LLM_MODEL
+   * environment variable overrides it; without either, RustChain's default for the provider.
+   */
+  readonly llm_model?: string | Readonly<Record<string, string>>;
+  /**
+   * The dependency strategy of every step that sets none (`dependency_strategy:` or
+   * `dependencies:`). `best_effort` runs the dependents of a failed step, as RustChain does under
+   * `fail_fast: false`. Applied when the mission is parsed: each step's `dependency_strategy`
+   * already holds the result. @default 'all_required'
+   */
+  readonly default_dependency_strategy?: 'all_required' | 'any_required' | 'best_effort';
 }
 
 /** A decoded, validated mission. */

@@ -7,7 +7,8 @@ import type { StepTypeRegistry } from '../ports/step-type.js';
 import { makeRegistry } from '../steps/registry.js';
 import { decodeValue, sortedByPosition } from './decode-mission.js';
 import { error, type Draft } from './draft.js';
-import type { MissionError } from './errors.js';
+import type { MissionError, SourcePosition } from './errors.js';
+import type { WorkingDirectory } from './literal-paths.js';
 import type { Mission } from './model.js';
 import { formatPath } from './path.js';
 import { checkPlainDataLimits } from './plain-data-limits.js';
@@ -41,6 +42,13 @@ export interface ParseOptions {
    * @default 'auto'
    */
   readonly format?: 'yaml' | 'json' | 'auto';
+  /**
+   * Where the mission will run, with that host's path arithmetic: a file step whose path is a
+   * literal absolute path outside it (and outside `allowed_paths`) is then reported at load, since
+   * the step would be refused when run. `loadMission`, `planMission`, `runMission` and the CLI pass it.
+   * @default undefined (no such check)
+   */
+  readonly workingDirectory?: WorkingDirectory;
 }
 
 /** The default `maxBytes`: 4 MiB. */
@@ -67,9 +75,23 @@ const bounded = (text: string): string => {
   return `${text.slice(0, head)}… [${text.length - head - tail} characters omitted] …${text.slice(text.length - tail)}`;
 };
 
+// The column of `d.pointAt` inside the value as written, when it is on the value's first line.
+const within = (
+  d: Draft,
+  where: Where | undefined,
+  position: SourcePosition | undefined,
+): SourcePosition | undefined => {
+  if (d.pointAt === undefined || position === undefined) return position;
+  const written = where?.scalarText(d.path);
+  const i = written?.indexOf(d.pointAt) ?? -1;
+  return i > 0 && !written!.slice(0, i).includes('\n')
+    ? { ...position, column: position.column + i }
+    : position;
+};
+
 // Each draft becomes a MissionError: file, position (from the draft, or found by path), and the rendered path.
 const place = (d: Draft, where: Where | undefined, file: string | undefined): MissionError => {
-  const position = d.position ?? where?.locate(d.path, d.at ?? 'value');
+  const position = within(d, where, d.position ?? where?.locate(d.path, d.at ?? 'value'));
   // "quote it" shows the value as written: `version: 1.0` was read as the number 1.
   const written = d.hint?.startsWith('quote it: ') === true ? where?.scalarText(d.path) : undefined;
   const hint = written !== undefined ? `quote it: "${written}"` : d.hint;
@@ -118,7 +140,12 @@ const run = (
     if (source.hasValue && readable) {
       const decoded = decodeValue(
         source.value,
-        { registry, strict: options.strict === true, finalise },
+        {
+          registry,
+          strict: options.strict === true,
+          finalise,
+          ...(options.workingDirectory !== undefined ? { workingDirectory: options.workingDirectory } : {}),
+        },
         file,
       );
       drafts.push(...decoded.drafts);

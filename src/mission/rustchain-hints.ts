@@ -158,7 +158,10 @@ export const checkDocumentShape = (
           path: ['steps'],
           message: 'missing required field `steps`',
           expected: 'a list of steps',
-          hint: `add the steps to run, for example:${indent(STEP_EXAMPLE)}`,
+          hint:
+            'missions' in root
+              ? missionStackRewrite(root['missions'])
+              : `add the steps to run, for example:${indent(STEP_EXAMPLE)}`,
         }),
       ],
       stepsOk: false,
@@ -208,6 +211,43 @@ const ALIASES: Readonly<Record<string, string>> = {
   vars: 'variables',
 };
 
+/** A top-level `dependencies: [{from, to}]` (RustChain's examples) as `depends_on:` lines, one per target step. */
+const dependsOnRewrite = (value: unknown): string | undefined => {
+  if (!Array.isArray(value)) return undefined;
+  const byTarget = new Map<string, string[]>();
+  for (const edge of value) {
+    if (!isMap(edge) || typeof edge['from'] !== 'string' || typeof edge['to'] !== 'string') return undefined;
+    byTarget.set(edge['to'], [...(byTarget.get(edge['to']) ?? []), edge['from']]);
+  }
+  if (byTarget.size === 0) return undefined;
+  const lines = [...byTarget].map(
+    ([to, from]) => `on step "${to}": depends_on: [${from.map((f) => JSON.stringify(f)).join(', ')}]`,
+  );
+  return `RustChain's loader does not read a top-level \`dependencies:\` either, so these steps ran in file order; write each edge on its target step instead:${indent(lines)}`;
+};
+
+/** The first entry of a mission stack's `missions:`, as the file it becomes. */
+const missionStackRewrite = (value: unknown): string => {
+  const first = Array.isArray(value) ? (value[0] as unknown) : undefined;
+  const id = isMap(first) && typeof first['id'] === 'string' ? first['id'] : 'first_mission';
+  const name = isMap(first) && typeof first['name'] === 'string' ? first['name'] : id;
+  return `a mission stack is not a mission (RustChain's loader does not read \`missions:\` either): give each entry its own file and run them in order, for example \`${id}.yaml\`:${indent(['version: "1.0"', `name: ${JSON.stringify(name)}`, 'steps:', `  # the steps of "${id}"`])}\n      then \`missionkit run ${id}.yaml && missionkit run <next>.yaml\`; or merge every mission's steps into one \`steps:\` list, ordered with \`depends_on\``;
+};
+
+/** The concrete rewrite of a key RustChain missions carry but no loader reads, when there is one. */
+const rustChainRewrite = (key: string, value: unknown, place: KeyPlace): string | undefined => {
+  if (key === 'on_error' && (place === 'parameters' || place === 'step')) {
+    const where = place === 'parameters' ? 'on the step (beside `parameters:`, not inside it)' : 'instead';
+    return value === 'continue' || value === 'ignore' || value === 'skip'
+      ? `RustChain ignored \`on_error\` too, so a failure here stopped the mission; to go on when this step fails, write \`continue_on_error: true\` ${where} and remove \`on_error\``
+      : 'RustChain ignored `on_error` too: remove it (a failed step fails the mission by default; `continue_on_error: true` on the step lets the mission go on)';
+  }
+  if (place !== 'top') return undefined;
+  if (key === 'dependencies') return dependsOnRewrite(value);
+  if (key === 'missions') return missionStackRewrite(value);
+  return undefined;
+};
+
 /** Where an unknown key is, for the wording of its message. */
 export type KeyPlace = 'top' | 'step' | 'config' | 'parameters' | 'nested';
 
@@ -226,8 +266,10 @@ export const unknownKeyDraft = (
       ? alias
       : suggest(key, known);
   const planning = place === 'top' && PLANNING_KEYS.has(key);
+  const rewrite = rustChainRewrite(key, value, place);
   let hint: string | undefined;
-  if (planning)
+  if (rewrite !== undefined) hint = rewrite;
+  else if (planning)
     hint =
       'this key belongs to a planning document; missionkit does not read it (remove it, or keep it as documentation knowing it has no effect)';
   else if (key === '<<')

@@ -74,10 +74,51 @@ export const splitShellWords = (
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const argWarnings = (args: unknown, path: Path): Draft[] => {
+// Programs that are shells, and which of their arguments they run as a command line.
+const POSIX_SHELLS = /^(sh|bash|dash|zsh|ksh|ash|fish)$/;
+const POWERSHELLS = /^(pwsh|powershell)$/;
+
+const programName = (command: unknown): string | undefined =>
+  typeof command === 'string'
+    ? command
+        .trim()
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.exe$/i, '')
+        .toLowerCase()
+    : undefined;
+
+/**
+ * The indexes of `args` a shell program reads as its command line: the one after `-c` (sh, bash,
+ * dash, zsh, fish; also `-lc`, `-ec`…), everything after `-Command` (pwsh, powershell) or `/c`
+ * (cmd). A `$(` there is the shell's own substitution, so adding `shell: true` would be wrong.
+ */
+export const shellScriptArgs = (command: unknown, args: ReadonlyArray<unknown>): ReadonlySet<number> => {
+  const program = programName(command);
+  const at = new Set<number>();
+  if (program === undefined) return at;
+  const flag = args.findIndex((a) =>
+    typeof a !== 'string'
+      ? false
+      : POSIX_SHELLS.test(program)
+        ? /^-[a-z]*c[a-z]*$/i.test(a) && !a.startsWith('--')
+        : POWERSHELLS.test(program)
+          ? /^-(c|command|encodedcommand)$/i.test(a)
+          : program === 'cmd'
+            ? /^\/[ck]$/i.test(a)
+            : false,
+  );
+  if (flag < 0) return at;
+  const last = POSIX_SHELLS.test(program) ? flag + 1 : args.length - 1;
+  for (let i = flag + 1; i <= last && i < args.length; i++) at.add(i);
+  return at;
+};
+
+const argWarnings = (args: unknown, path: Path, command?: unknown): Draft[] => {
   if (!Array.isArray(args)) return [];
   const out: Draft[] = [];
   let afterExec = false;
+  const scripts = shellScriptArgs(command, args);
   args.forEach((a, i) => {
     if (typeof a !== 'string') return;
     if (FIND_EXEC.has(a)) afterExec = true;
@@ -95,7 +136,7 @@ const argWarnings = (args: unknown, path: Path): Draft[] => {
           hint: `add \`shell: true\` under \`parameters:\` and write the whole command line in \`command\`, or split the work into two steps`,
         }),
       );
-    } else if (a.includes('$(')) {
+    } else if (a.includes('$(') && !scripts.has(i)) {
       out.push(
         warning({
           code: 'shell_syntax',
@@ -142,17 +183,20 @@ export const commandShellWarnings = (params: unknown, path: Path): ReadonlyArray
   if (shell === true || (typeof shell === 'string' && shell !== '')) return [];
   const out: Draft[] = [
     ...commandWarnings(params['command'], [...path, 'command']),
-    ...argWarnings(params['args'], [...path, 'args']),
+    ...argWarnings(params['args'], [...path, 'args'], params['command']),
   ];
   const platforms = params['platform_commands'];
   if (isMap(platforms)) {
     for (const [os, variant] of Object.entries(platforms)) {
       if (!isMap(variant)) continue;
       out.push(...commandWarnings(variant['command'], [...path, 'platform_commands', os, 'command']));
-      out.push(...argWarnings(variant['args'], [...path, 'platform_commands', os, 'args']));
+      out.push(
+        ...argWarnings(variant['args'], [...path, 'platform_commands', os, 'args'], variant['command']),
+      );
     }
   }
   const fallback = params['fallback_command'];
-  if (isMap(fallback)) out.push(...argWarnings(fallback['args'], [...path, 'fallback_command', 'args']));
+  if (isMap(fallback))
+    out.push(...argWarnings(fallback['args'], [...path, 'fallback_command', 'args'], fallback['command']));
   return out;
 };

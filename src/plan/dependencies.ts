@@ -82,7 +82,13 @@ export const resolveDependencies = (
             reason: `dependency ${d.step_id} ${ended(d)} (listed in depends_on, so required)`,
           };
         if (!rule.required) {
-          warnings.push(`optional dependency ${d.step_id} ${ended(d)}`);
+          // An optional dependency never stops the step; a default written for it still stands in for its outputs.
+          if (rule.on_failure._tag === 'use_default_value') {
+            warnings.push(
+              `optional dependency ${d.step_id} ${ended(d)}; its outputs read as the default value (required: false, use_default_value)`,
+            );
+            defaults.push({ step_id: d.step_id, value: rule.on_failure.value });
+          } else warnings.push(`optional dependency ${d.step_id} ${ended(d)}`);
           continue;
         }
         const action = rule.on_failure;

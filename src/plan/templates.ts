@@ -26,8 +26,9 @@ export type TemplatePart =
 
 const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 // RustChain's own form: `{name}` for a variable or an earlier result (`{<id>_result}`). It is only
-// replaced when the name is known, so braces in JSON or code are left exactly as written.
-const TEMPLATE_OR_RUSTCHAIN = /\{\{\s*([^{}]*?)\s*\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+// replaced when the name is known, so braces in JSON or code are left exactly as written. Right
+// after `$` it is a shell's `${name}`, which RustChain never substituted either: left whole.
+const TEMPLATE_OR_RUSTCHAIN = /\{\{\s*([^{}]*?)\s*\}\}|(?<!\$)\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const FIELDS: ReadonlyArray<StepField> = ['stdout', 'stderr', 'exit_code', 'status', 'output'];
 

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { Executor, ProcessExit } from './executor.js';
 import type { FileSystem } from './filesystem.js';
 import type { HttpClient } from './http.js';
-import type { StepId } from '../mission/model.js';
+import type { MissionConfig, StepId } from '../mission/model.js';
 
 /** Output kept from one stream: all of it, or its first and last halves when it was too long. */
 export interface CapturedText {
@@ -89,6 +89,8 @@ export interface StepContext {
   readonly variables: Readonly<Record<string, string>>;
   /** Paths outside the working directory that file steps may touch (absolute). */
   readonly allowedPaths: ReadonlyArray<string>;
+  /** The mission's `config:`, defaults filled in (the `llm` step reads `llm_model` there). Absent in hand-made contexts. */
+  readonly config?: MissionConfig;
   readonly clock: Clock;
   readonly fs: FileSystem;
   /** Sends HTTP requests (the `http` and `llm` step types use it). */

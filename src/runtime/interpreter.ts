@@ -116,6 +116,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       workingDirectory: o.workingDirectory,
       env: o.env,
       allowedPaths: o.allowedPaths,
+      config: o.plan.mission.config,
       clock: o.clock,
       fs: o.fs,
       http: o.http,

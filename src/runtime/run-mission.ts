@@ -121,6 +121,11 @@ export const loadMissionWith = async (
   const registry = {
     stepTypes: makeRegistry(options.stepTypes),
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
+    workingDirectory: {
+      path: host.cwd,
+      resolve: (base: string, p: string) => host.fs.resolve(base, p),
+      relative: (from: string, to: string) => host.fs.relative(from, to),
+    },
   };
   if (typeof source === 'object' && 'mission' in source) {
     const decoded = orThrow(decodeMission(source.mission, registry));

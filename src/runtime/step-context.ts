@@ -1,6 +1,6 @@
 // The context one attempt of one step runs with. Its AbortSignal is created only when a step asks
 // for it, so a mission of 100,000 no-op steps does not pay for 100,000 AbortControllers.
-import type { StepId } from '../mission/model.js';
+import type { MissionConfig, StepId } from '../mission/model.js';
 import type { DefaultValue } from '../plan/dependencies.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor, SpawnedProcess } from '../ports/executor.js';
@@ -16,6 +16,7 @@ export interface StepContextHost {
   readonly workingDirectory: string;
   readonly env: Readonly<Record<string, string>>;
   readonly allowedPaths: ReadonlyArray<string>;
+  readonly config: MissionConfig;
   readonly clock: Clock;
   readonly fs: FileSystem;
   readonly http: HttpClient;
@@ -79,6 +80,9 @@ export class LiveAttempt implements StepContext {
   }
   get allowedPaths(): ReadonlyArray<string> {
     return this.host.allowedPaths;
+  }
+  get config(): MissionConfig {
+    return this.host.config;
   }
   get clock(): Clock {
     return this.host.clock;

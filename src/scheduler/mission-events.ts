@@ -1,4 +1,5 @@
 // The typed event stream a host receives through `onEvent`.
+import type { MissionError } from '../mission/errors.js';
 import type { StepId } from '../mission/model.js';
 import type { OutputStream } from '../ports/executor.js';
 import type { MissionReport, KillReason, StepResult } from './report.js';
@@ -6,6 +7,12 @@ import type { MissionReport, KillReason, StepResult } from './report.js';
 /** Everything that happens during a run, in order. Every event carries `at`, epoch ms on the run's clock. */
 export type MissionEvent =
   | { readonly type: 'mission_start'; readonly at: number; readonly name: string; readonly steps: number }
+  /** Right after `mission_start`, when the mission loaded with warnings: each with file, line and column. */
+  | {
+      readonly type: 'mission_warnings';
+      readonly at: number;
+      readonly warnings: ReadonlyArray<MissionError>;
+    }
   | {
       readonly type: 'step_start';
       readonly at: number;

@@ -1,4 +1,5 @@
 // The MissionReport: plain, JSON-serialisable data, documented as a stable format (docs/report.md).
+import type { MissionError } from '../mission/errors.js';
 import type { StepId } from '../mission/model.js';
 import type { TimeoutSource } from '../plan/timeouts.js';
 import type { CapturedText, FailureKind } from '../ports/step-type.js';
@@ -83,7 +84,13 @@ export interface MissionReport {
   readonly counts: StepCounts;
   /** Steps whose conclusion is a success, over all steps (0–1; 1 for an empty mission). */
   readonly success_rate: number;
+  /**
+   * Mission-level warnings: first those found when the mission was loaded, one line each in the
+   * CLI's form (`file:line:col: warning: path: message` and the hint), then those of the run.
+   */
   readonly warnings: ReadonlyArray<string>;
+  /** The warnings found when the mission was loaded, as data: code, file, position, path, message, hint. */
+  readonly load_warnings: ReadonlyArray<MissionError>;
   /** Set when the mission was cancelled. */
   readonly cancel_reason?: string;
 }

@@ -1,4 +1,5 @@
 // Builds step results and the mission report from the scheduler's bookkeeping.
+import { formatMissionError } from '../mission/errors.js';
 import type { PlannedStep } from '../plan/plan.js';
 import type { CapturedText, StepOutcome } from '../ports/step-type.js';
 import type { AttemptResult, MissionReport, StepCounts, StepResult } from './report.js';
@@ -206,7 +207,11 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
     steps: results,
     counts,
     success_rate: results.length === 0 ? 1 : successes / results.length,
-    warnings: s.warnings,
+    warnings:
+      mission.warnings.length === 0
+        ? s.warnings
+        : [...mission.warnings.map(formatMissionError), ...s.warnings],
+    load_warnings: mission.warnings,
     ...(s.stopping?.kind === 'cancel' ? { cancel_reason: s.stopping.reason } : {}),
   };
 };

@@ -553,6 +553,12 @@ export const transition = (
               steps: s.plan.steps.length,
             },
           });
+        // What the parser found but let load (an unknown key, a lone `|`…), for hosts that only see events.
+        if (x.s.events && s.plan.mission.warnings.length > 0)
+          x.commands.push({
+            _tag: 'emit',
+            event: { type: 'mission_warnings', at: event.at, warnings: s.plan.mission.warnings },
+          });
         if (s.plan.mission_timeout_ms !== undefined) {
           s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
           s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);

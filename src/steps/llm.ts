@@ -5,7 +5,7 @@
 // to a server. An API key is read from the environment variable the mission names, and never
 // appears in a message, an event or the report.
 import * as t from 'io-ts';
-import { NonNegative, PositiveInt } from '../mission/scalars.js';
+import { NonEmptyString, NonNegative, PositiveInt } from '../mission/scalars.js';
 import type { HttpResult } from '../ports/http.js';
 import type { StepContext, StepOutcome, StepType } from '../ports/step-type.js';
 import { unreachable } from '../unreachable.js';
@@ -20,16 +20,41 @@ export const DEFAULT_OPENAI_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENAI_KEY_ENV = 'OPENAI_API_KEY';
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+/** The environment variable that names the model of `llm` steps without `model:` (over `config.llm_model`). */
+export const LLM_MODEL_ENV = 'MISSIONKIT_LLM_MODEL';
+
+/**
+ * RustChain's default model per provider (its providers' `new()`), used when neither the step,
+ * MISSIONKIT_LLM_MODEL nor `config.llm_model` names one, so a RustChain mission asks for the same model.
+ */
+export const RUSTCHAIN_DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  ollama: 'llama2',
+  openai: 'gpt-4',
+  shimmy: 'phi3-mini',
+  anthropic: 'claude-3-sonnet-20240229',
+  claude: 'claude-3-sonnet-20240229',
+};
+
+/** The providers missionkit calls itself; any other name loads (as in RustChain) and fails when run, saying how to reach it. */
+export const CALLABLE_PROVIDERS = ['ollama', 'openai'] as const;
+
 export const llmParameters = t.intersection([
   t.type({
     /** The prompt; `{name}` is replaced by the variable `name` (such as `{analysis_result}`). */
     prompt: t.string,
-    /** The model, as the provider names it (`llama3.2:1b`, `gpt-4o-mini`). */
-    model: t.string,
   }),
   t.partial({
-    /** `ollama`, or `openai` for any OpenAI-compatible endpoint (vLLM, llama.cpp, LM Studio…). @default 'ollama' */
-    provider: t.keyof({ ollama: null, openai: null }),
+    /**
+     * The model, as the provider names it (`llama3.2:1b`, `gpt-4o-mini`).
+     * @default MISSIONKIT_LLM_MODEL, then `config.llm_model`, then RustChain's default for the provider (ollama: llama2, openai: gpt-4)
+     */
+    model: t.string,
+    /**
+     * `ollama`, or `openai` for any OpenAI-compatible endpoint (vLLM, llama.cpp, LM Studio, shimmy…).
+     * Other names RustChain knows (`shimmy`, `anthropic`, `claude`…) load, and fail when run with how to reach them.
+     * @default 'ollama'
+     */
+    provider: NonEmptyString,
     /** The provider's address. @default OLLAMA_HOST or http://localhost:11434 (ollama); OPENAI_BASE_URL or https://api.openai.com/v1 (openai) */
     base_url: t.string,
     /** A system prompt; `{name}` substitution too. */
@@ -42,7 +67,68 @@ export const llmParameters = t.intersection([
   }),
 ]);
 export type LlmParameters = t.TypeOf<typeof llmParameters>;
-type Provider = NonNullable<LlmParameters['provider']>;
+type Provider = (typeof CALLABLE_PROVIDERS)[number];
+/** The parameters once the model is chosen. */
+type Asked = LlmParameters & { readonly model: string };
+
+const isCallable = (name: string): name is Provider =>
+  (CALLABLE_PROVIDERS as ReadonlyArray<string>).includes(name);
+
+/** The model a step asks for, and where that name came from (for the report). */
+export interface ChosenModel {
+  readonly model: string;
+  /** `parameters.model`, `MISSIONKIT_LLM_MODEL`, `config.llm_model`, or `RustChain's default for <provider>`. */
+  readonly source: string;
+}
+
+/**
+ * The model of an `llm` step: its own `model`, else MISSIONKIT_LLM_MODEL, else `config.llm_model`
+ * (one name, or the provider's entry), else RustChain's default for the provider.
+ * @example chooseModel({ prompt: 'hi' }, 'ollama', {}, undefined) // { model: 'llama2', source: "RustChain's default for ollama" }
+ */
+export const chooseModel = (
+  p: Pick<LlmParameters, 'model'>,
+  provider: string,
+  env: Readonly<Record<string, string>>,
+  configured: string | Readonly<Record<string, string>> | undefined,
+): ChosenModel | undefined => {
+  if (p.model !== undefined && p.model !== '') return { model: p.model, source: 'parameters.model' };
+  const fromEnv = env[LLM_MODEL_ENV]?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') return { model: fromEnv, source: LLM_MODEL_ENV };
+  if (typeof configured === 'string') return { model: configured, source: 'config.llm_model' };
+  const perProvider =
+    configured !== undefined && Object.hasOwn(configured, provider) ? configured[provider] : undefined;
+  if (perProvider !== undefined) return { model: perProvider, source: `config.llm_model.${provider}` };
+  const fallback = Object.hasOwn(RUSTCHAIN_DEFAULT_MODELS, provider)
+    ? RUSTCHAIN_DEFAULT_MODELS[provider]
+    : undefined;
+  return fallback !== undefined
+    ? { model: fallback, source: `RustChain's default for ${provider}` }
+    : undefined;
+};
+
+/** The providers RustChain's engine registers (`create_default_llm_manager`); any other name fails there when run. */
+export const RUSTCHAIN_PROVIDERS: ReadonlyArray<string> = [
+  'shimmy',
+  'ollama',
+  'openai',
+  'anthropic',
+  'google-gemini',
+  'aws-bedrock',
+  'azure-openai',
+];
+
+/** How to reach a provider missionkit does not call itself. */
+const uncallableHint = (provider: string): string => {
+  const rustChain = RUSTCHAIN_PROVIDERS.includes(provider)
+    ? ''
+    : ` (RustChain has no provider named \`${provider}\` either${provider === 'claude' ? '; its Claude provider is `anthropic`' : ''})`;
+  const openAiCompatible =
+    provider === 'shimmy'
+      ? 'shimmy serves an OpenAI-compatible API: write `provider: openai` and `base_url: http://localhost:11435/v1` (its address)'
+      : `if it serves an OpenAI-compatible API (directly or through a gateway such as LiteLLM), write \`provider: openai\` and \`base_url:\` its address, usually ending in /v1`;
+  return `${openAiCompatible}; otherwise provide the call as a custom step type with \`defineStepType\` and use it in place of \`llm\`${rustChain}`;
+};
 
 /** Where the request goes, and why there (for the error when nothing answers). */
 export interface LlmEndpoint {
@@ -115,12 +201,7 @@ interface Question {
   readonly body: unknown;
 }
 
-const question = (
-  provider: Provider,
-  p: LlmParameters,
-  prompt: string,
-  system: string | undefined,
-): Question => {
+const question = (provider: Provider, p: Asked, prompt: string, system: string | undefined): Question => {
   switch (provider) {
     case 'ollama': {
       const options = {
@@ -222,7 +303,7 @@ const parseJson = (text: string): unknown => {
 
 const statusFailure = (
   provider: Provider,
-  p: LlmParameters,
+  p: Asked,
   endpoint: LlmEndpoint,
   status: number,
   said: string,
@@ -269,7 +350,7 @@ const NETWORK_CODES_UNREACHABLE: ReadonlySet<string> = new Set([
 
 const networkFailure = (
   provider: Provider,
-  p: LlmParameters,
+  p: Asked,
   endpoint: LlmEndpoint,
   result: Extract<HttpResult, { _tag: 'failed' }>,
 ): StepOutcome => {
@@ -295,8 +376,7 @@ const apiKeyOf = (
   ctx: StepContext,
   p: LlmParameters,
 ): { readonly keyEnv: string | undefined; readonly key: string | undefined } => {
-  const keyEnv =
-    p.api_key_env ?? ((p.provider ?? 'ollama') === 'openai' ? DEFAULT_OPENAI_KEY_ENV : undefined);
+  const keyEnv = p.api_key_env ?? (p.provider === 'openai' ? DEFAULT_OPENAI_KEY_ENV : undefined);
   return { keyEnv, key: keyEnv !== undefined ? ctx.env[keyEnv] : undefined };
 };
 
@@ -319,8 +399,18 @@ export const runLlm = async (ctx: StepContext, p: LlmParameters): Promise<StepOu
   return key === undefined || key.length < 4 ? outcome : (scrub(outcome, key) as StepOutcome);
 };
 
-const askModel = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome> => {
-  const provider = p.provider ?? 'ollama';
+const askModel = async (ctx: StepContext, given: LlmParameters): Promise<StepOutcome> => {
+  const provider = given.provider ?? 'ollama';
+  if (!isCallable(provider))
+    return {
+      status: 'failed',
+      failure_kind: 'invalid_input',
+      message: `missionkit cannot call the provider \`${provider}\` itself (it calls ${CALLABLE_PROVIDERS.map((c) => `\`${c}\``).join(' and ')})`,
+      hint: uncallableHint(provider),
+      retryable: false,
+    };
+  const chosen = chooseModel(given, provider, ctx.env, ctx.config?.llm_model)!;
+  const p: Asked = { ...given, model: chosen.model };
   const endpoint = llmEndpoint(provider, p.base_url, ctx.env);
   const { keyEnv, key } = apiKeyOf(ctx, p);
   if (p.api_key_env !== undefined && (key === undefined || key === ''))
@@ -339,7 +429,9 @@ const askModel = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome
   };
   const prompt = p.prompt;
   const system = p.system;
-  ctx.progress(`asking ${p.model} (${provider})`);
+  ctx.progress(
+    `asking ${p.model} (${provider}${chosen.source === 'parameters.model' ? '' : `; model from ${chosen.source}`})`,
+  );
   const result = await ctx.http.request(
     {
       url: endpoint.url,
@@ -357,7 +449,8 @@ const askModel = async (ctx: StepContext, p: LlmParameters): Promise<StepOutcome
   const json = parseJson(text);
   if (result.status < 200 || result.status > 299)
     return statusFailure(provider, p, endpoint, result.status, providerError(json, text), keyEnv);
-  const answer = answerOf(provider, json, p.model);
+  const found = answerOf(provider, json, p.model);
+  const answer = found === undefined ? undefined : { ...found, model_source: chosen.source };
   if (answer === undefined)
     return {
       status: 'failed',

@@ -272,6 +272,9 @@ export const RUSTCHAIN_STEP_TYPES: ReadonlyArray<RustChainStepType> = [
   },
 ];
 
+// Spellings RustChain's loader still accepts for compatibility with its old JSON missions.
+const LEGACY_ALIASES: Readonly<Record<string, string>> = { Tool: 'tool' };
+
 const byName: ReadonlyMap<string, RustChainStepType> = new Map(RUSTCHAIN_STEP_TYPES.map((s) => [s.name, s]));
 
 /** The RustChain step type of that name, if RustChain has one. */
@@ -333,6 +336,16 @@ export const rustChainStepTypeHint = (
   name: string,
   parameters?: Readonly<Record<string, unknown>>,
 ): RustChainStepTypeHint | undefined => {
+  const alias = Object.hasOwn(LEGACY_ALIASES, name) ? LEGACY_ALIASES[name] : undefined;
+  if (alias !== undefined) {
+    const of = rustChainStepTypeHint(alias, parameters);
+    return of === undefined
+      ? undefined
+      : {
+          message: `\`${name}\` is RustChain's legacy spelling of \`${alias}\` (its old JSON missions write it); ${of.message.replace(/^`[^`]*` is /, 'that is ')}`,
+          hint: `write \`step_type: "${alias}"\`, then ${of.hint}`,
+        };
+  }
   const entry = byName.get(name);
   if (entry === undefined) return undefined;
   const provide = `to keep \`step_type: "${name}"\`, provide it as a custom step type:\n${customStepTypeSnippet(name, parameters)}`;

@@ -48,6 +48,7 @@ describe('llm step: ollama', () => {
         finish_reason: 'stop',
         prompt_tokens: 12,
         completion_tokens: 34,
+        model_source: 'parameters.model',
       },
     });
     const sent = JSON.parse(server.requests.at(-1)!.body) as unknown;
