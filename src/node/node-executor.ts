@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import type { Executor, ProcessExit, SpawnedProcess, SpawnRequest } from '../ports/executor.js';
 import { unreachable } from '../unreachable.js';
 import type { KillTreeOptions } from './kill-tree.js';
-import { processTreeControl } from './kill-tree.js';
+import type { ContainmentChoice } from './containment/choose-containment.js';
+import { chooseContainment, containmentChoice, CONTAINMENT_VARIABLE } from './containment/choose-containment.js';
+import type { Containment, StepContainer } from './containment/containment.js';
 import type { HostPlatform } from './platform.js';
 import { invocation, treeSignalling, tracksEnvironmentMarker, windowsCommandCandidates } from './platform.js';
 import { markerValue, TREE_MARKER_VARIABLE } from './process-tree.js';
@@ -36,6 +38,15 @@ export interface NodeExecutorOptions {
    * @default 250
    */
   readonly outputDrainMs?: number;
+  /**
+   * How each process and everything it starts are held together and killed: `auto` picks the
+   * best the host allows (a Linux control group where it may create one, else the process group
+   * and an environment marker); the others force one (a cgroup kind the host lacks falls back to
+   * `process-group`). See docs/processes.md.
+   * @default the `MISSIONKIT_CONTAINMENT` environment variable, else 'auto'
+   * @example createNodeExecutor({ containment: 'process-group' })
+   */
+  readonly containment?: ContainmentChoice;
 }
 
 const spawnFailed = (failure: SpawnFailure): SpawnedProcess => ({
@@ -72,6 +83,7 @@ export class NodeExecutor implements Executor {
   private spawned = 0;
   // What is still running, so a host that must exit now can take every tree down with it.
   private readonly running = new Set<SpawnedProcess>();
+  private readonly containment: Containment;
 
   /** Creates an executor; see `NodeExecutorOptions` for the tuning. */
   constructor(options: NodeExecutorOptions = {}) {
@@ -80,6 +92,16 @@ export class NodeExecutor implements Executor {
       sweepTimeoutMs: options.killSweepTimeoutMs ?? 30_000,
     };
     this.outputDrainMs = options.outputDrainMs ?? 250;
+    this.containment = chooseContainment(
+      this.platform,
+      containmentChoice(options.containment, process.env[CONTAINMENT_VARIABLE]),
+      this.tree,
+    );
+  }
+
+  /** How this executor contains the processes it starts (the report names it per step). */
+  get containmentKind(): SpawnedProcess['containment'] {
+    return this.containment.kind;
   }
 
   /** Starts one process; never throws for a failure to start (that is `exited`'s `spawn_failed`). */
@@ -103,9 +125,16 @@ export class NodeExecutor implements Executor {
         ? request.env
         : { ...request.env, [TREE_MARKER_VARIABLE]: markerValue(request.env[TREE_MARKER_VARIABLE], marker) };
 
+    const container = this.containment.contain({
+      file: how.file,
+      args: how.args,
+      env,
+      cwd: request.cwd,
+      label: request.stepId,
+    });
     let child: ChildProcess;
     try {
-      child = spawnChild(how.file, how.args, {
+      child = spawnChild(container.file, container.args, {
         cwd: request.cwd,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,10 +144,12 @@ export class NodeExecutor implements Executor {
         windowsVerbatimArguments: how.windowsVerbatimArguments,
       });
     } catch (error) {
+      container.dispose();
       return spawnFailed(explain(error));
     }
     const pid = child.pid;
     if (pid === undefined) {
+      container.dispose();
       // Node reports ENOENT, EACCES and resource exhaustion on the next tick, as an event.
       return {
         pid: undefined,
@@ -126,7 +157,7 @@ export class NodeExecutor implements Executor {
         kill: () => undefined,
       };
     }
-    const supervised = this.supervise(child, pid, marker, request);
+    const supervised = this.supervise(child, pid, marker, request, container);
     this.running.add(supervised);
     void supervised.exited.then(() => this.running.delete(supervised));
     return supervised;
@@ -151,12 +182,9 @@ export class NodeExecutor implements Executor {
     pid: number,
     marker: string | undefined,
     request: SpawnRequest,
+    container: StepContainer,
   ): SpawnedProcess {
-    const tree = processTreeControl(
-      this.platform,
-      { pid, marker, signal: (signal) => child.kill(signal) },
-      this.tree,
-    );
+    const tree = container.control({ pid, marker, signal: (signal) => child.kill(signal) });
     // Errors after a successful start (a failed kill of an exited child) carry no news.
     child.on('error', () => undefined);
     child.stdout?.on('data', (chunk: Buffer) => request.onOutput('stdout', chunk));
@@ -182,7 +210,7 @@ export class NodeExecutor implements Executor {
 
     // Descendants left behind by a normal exit get the same ladder as a kill, with the step's grace.
     const removeLeftovers = async (): Promise<void> => {
-      if ((await tree.leftovers()).length === 0) return;
+      if ((await tree.leftovers()) === 0) return;
       if (!terminated) await tree.terminate();
       if (await tree.waitGone(request.killGraceMs)) return;
       await tree.forceKill();
@@ -214,6 +242,7 @@ export class NodeExecutor implements Executor {
       } catch {
         // The outcome is known; a failure to tidy up must not hide it (exited never rejects).
       }
+      container.dispose();
       settled = true;
       return outcome;
     };
@@ -226,6 +255,7 @@ export class NodeExecutor implements Executor {
 
     return {
       pid,
+      containment: container.kind,
       exited,
       kill: (mode) => {
         if (settled) return;
