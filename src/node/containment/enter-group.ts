@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasPathSeparator, searchPath } from '../platform.js';
+import { missingInterpreterOf } from '../spawn-failure.js';
 
 /** The shell the wrapper runs in: POSIX requires one here. */
 export const WRAPPER_SHELL = '/bin/sh';
@@ -30,14 +31,14 @@ const executable = (file: string): boolean => {
   try {
     if (!fs.statSync(file).isFile()) return false;
     fs.accessSync(file, fs.constants.X_OK);
-    return true;
+    return missingInterpreterOf(file) === undefined;
   } catch {
     return false;
   }
 };
 
 /**
- * Whether `file` would start (found, a file, executable), looked up as the executor does. When it
+ * Whether `file` would start (found, a file, executable, its #! interpreter there), looked up as the executor does. When it
  * would not, the program is started without the wrapper, so Node reports the failure as it
  * always did (spawn-failure.ts explains it) instead of the wrapper's shell printing it.
  */
