@@ -39,7 +39,14 @@ export const parseCgroupMounts = (mountinfo: string): ReadonlyArray<CgroupMount>
     const mountPoint = before[4];
     if (root === undefined || mountPoint === undefined) return [];
     if (fsType === 'cgroup2')
-      return [{ mountPoint: unescapeMountPath(mountPoint), root: unescapeMountPath(root), version: 2, controllers: [] }];
+      return [
+        {
+          mountPoint: unescapeMountPath(mountPoint),
+          root: unescapeMountPath(root),
+          version: 2,
+          controllers: [],
+        },
+      ];
     if (fsType !== 'cgroup') return [];
     return [
       {

@@ -111,8 +111,7 @@ export const cgroupTree = (ops: GroupOps, root: TreeRoot, options: KillTreeOptio
     rootExited: () => {
       rootAlive = false;
     },
-    leftovers: () =>
-      Promise.resolve(ops.members().filter((pid) => !(rootAlive && pid === root.pid)).length),
+    leftovers: () => Promise.resolve(ops.members().filter((pid) => !(rootAlive && pid === root.pid)).length),
     terminate: () => signalFrozen('SIGTERM'),
     forceKill,
     waitGone,

@@ -6,7 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KillTreeOptions } from '../kill-tree.js';
-import { groupName, groupPids, readCgroupFile, releaseMembers, removeGroup, removeStaleGroups, writeCgroupFile } from './cgroup-files.js';
+import {
+  groupName,
+  groupPids,
+  readCgroupFile,
+  releaseMembers,
+  removeGroup,
+  removeStaleGroups,
+  writeCgroupFile,
+} from './cgroup-files.js';
 import { cgroupTree, type GroupOps } from './cgroup-tree.js';
 import { canEnter, keyedValue } from './cgroup-v2.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
@@ -31,7 +39,9 @@ export interface CgroupV1Host {
 }
 
 /** Finds whether the host may contain steps in cgroup v1 groups; `ownGroup` names its group per controller. */
-export const probeCgroupV1 = (ownGroup: (controller: string) => string | undefined): CgroupV1Host | undefined => {
+export const probeCgroupV1 = (
+  ownGroup: (controller: string) => string | undefined,
+): CgroupV1Host | undefined => {
   const hierarchies: Hierarchy[] = [];
   for (const controller of CONTROLLERS) {
     const home = ownGroup(controller);

@@ -6,7 +6,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KillTreeOptions } from '../kill-tree.js';
-import { groupName, groupPids, readCgroupFile, releaseMembers, removeGroup, removeStaleGroups, writeCgroupFile } from './cgroup-files.js';
+import {
+  groupName,
+  groupPids,
+  readCgroupFile,
+  releaseMembers,
+  removeGroup,
+  removeStaleGroups,
+  writeCgroupFile,
+} from './cgroup-files.js';
 import { cgroupTree, type GroupOps } from './cgroup-tree.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
 import { enterGroup, runnable } from './enter-group.js';

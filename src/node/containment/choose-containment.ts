@@ -24,7 +24,10 @@ export type ContainmentChoice = 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'process-gr
 const CHOICES: ReadonlyArray<ContainmentChoice> = ['auto', 'cgroup-v2', 'cgroup-v1', 'process-group'];
 
 /** Reads the choice from the option or the environment variable; a TypeError says what is wrong. */
-export const containmentChoice = (option: string | undefined, variable: string | undefined): ContainmentChoice => {
+export const containmentChoice = (
+  option: string | undefined,
+  variable: string | undefined,
+): ContainmentChoice => {
   const [value, where] =
     option !== undefined ? [option, 'the `containment` option'] : [variable ?? '', `${CONTAINMENT_VARIABLE}`];
   if (value === '') return 'auto';
@@ -51,9 +54,18 @@ const v1Host = (): CgroupV1Host | undefined => {
   return v1 ?? undefined;
 };
 
-/** Whether this host can contain steps in cgroup v2 / v1 groups (probed once), for tests and diagnostics. */
-export const cgroupSupport = (): { readonly v2: boolean; readonly v1: boolean } =>
-  process.platform === 'linux' ? { v2: v2Host() !== undefined, v1: v1Host() !== undefined } : { v2: false, v1: false };
+/** Whether this host can contain steps in cgroup v2 / v1 groups (probed once), and why not, for tests and diagnostics. */
+export const cgroupSupport = (): { readonly v2: boolean; readonly v1: boolean; readonly why: string } => {
+  if (process.platform !== 'linux')
+    return { v2: false, v1: false, why: `control groups are a Linux feature, this is ${process.platform}` };
+  const v2 = v2Host() !== undefined;
+  const v1 = v1Host() !== undefined;
+  const why =
+    v2 || v1
+      ? `cgroup ${[v2 ? 'v2' : '', v1 ? 'v1' : ''].filter((v) => v !== '').join(' and ')} writable`
+      : 'no writable cgroup2 hierarchy (root or a delegated subtree) and no writable v1 freezer and pids hierarchies';
+  return { v2, v1, why };
+};
 
 /**
  * The containment for `choice` on this host. A forced cgroup kind the host cannot provide falls
