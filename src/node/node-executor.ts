@@ -10,7 +10,11 @@ import type { Executor, ProcessExit, SpawnedProcess, SpawnRequest } from '../por
 import { unreachable } from '../unreachable.js';
 import type { KillTreeOptions } from './kill-tree.js';
 import type { ContainmentChoice } from './containment/choose-containment.js';
-import { chooseContainment, containmentChoice, CONTAINMENT_VARIABLE } from './containment/choose-containment.js';
+import {
+  chooseContainment,
+  containmentChoice,
+  CONTAINMENT_VARIABLE,
+} from './containment/choose-containment.js';
 import type { Containment, StepContainer } from './containment/containment.js';
 import type { HostPlatform } from './platform.js';
 import { invocation, treeSignalling, tracksEnvironmentMarker, windowsCommandCandidates } from './platform.js';
