@@ -202,6 +202,41 @@ describe.each(cgroupKinds)('%s containment', (kind: ContainmentKind & Containmen
     );
   });
 
+  it('a fork at the first instruction is already inside: 20 starts, each forking a daemon at once, then exiting or killed at once', async () => {
+    const tag = `escape-race-${process.pid}-${kind}`;
+    const tagged = (): number[] =>
+      fs
+        .readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(tag) && isAlive(pid);
+          } catch {
+            return false;
+          }
+        });
+    const executor = new NodeExecutor({ containment: kind });
+    try {
+      const runs = Array.from({ length: 20 }, (_, i) => {
+        const started = start(executor, 'escape', [], {
+          command: `(setsid env -i /bin/sh -c 'sleep 623' ${tag} </dev/null >/dev/null 2>&1 &)`,
+          args: [],
+          shell: true,
+        });
+        // Half are killed before the wrapper can have entered the group.
+        if (i % 2 === 1) started.process.kill('force');
+        expect(started.process.containment).toBe(kind);
+        return started.process.exited;
+      });
+      await Promise.all(runs);
+      expect(await survivors(tagged(), 2000)).toEqual([]);
+      expect(ownStepGroups()).toEqual([]);
+    } finally {
+      for (const pid of tagged()) killQuietly(pid);
+    }
+  });
+
   it('a daemon of a step with detach: true keeps running, moved out of the removed group', async () => {
     const file = pidFile();
     const command = `${ESCAPES[1]!.line(file)}\n${waitForPid(file)}`;
