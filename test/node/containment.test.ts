@@ -7,7 +7,7 @@ import {
   parseCgroupMounts,
 } from '../../src/node/containment/cgroup-mounts.js';
 import { containmentChoice } from '../../src/node/containment/choose-containment.js';
-import { keyedValue } from '../../src/node/containment/cgroup-v2.js';
+import { keyedValue } from '../../src/node/containment/cgroup-files.js';
 
 const MOUNTINFO = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
 32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct

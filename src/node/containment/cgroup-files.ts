@@ -91,3 +91,9 @@ export const groupName = (label: string | undefined): string => {
   const safe = (label ?? '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
   return `${process.pid}.${made}${safe === '' ? '' : `-${safe}`}`;
 };
+
+/** A field of a flat keyed file (`cpu.stat`, `memory.stat`, `cgroup.events`). */
+export const keyedValue = (text: string, key: string): number | undefined => {
+  const m = new RegExp(`(?:^|\\n)${key} (\\d+)`).exec(text);
+  return m === null ? undefined : Number(m[1]);
+};

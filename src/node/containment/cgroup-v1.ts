@@ -9,6 +9,7 @@ import type { KillTreeOptions } from '../kill-tree.js';
 import {
   groupName,
   groupPids,
+  keyedValue,
   readCgroupFile,
   releaseMembers,
   removeGroup,
@@ -16,9 +17,8 @@ import {
   writeCgroupFile,
 } from './cgroup-files.js';
 import { cgroupTree, type GroupOps } from './cgroup-tree.js';
-import { canEnter, keyedValue } from './cgroup-v2.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { enterGroup, runnable } from './enter-group.js';
+import { canEnter, enterGroup, runnable } from './enter-group.js';
 import { forgetGroup, registerGroup } from './group-registry.js';
 
 /** The controllers used, the first required. */

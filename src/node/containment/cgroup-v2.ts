@@ -2,13 +2,13 @@
 // (`<own group>/missionkit/<host pid>.<n>-<step>`). Needs a cgroup2 hierarchy the host may write
 // to: root, or a subtree delegated to its user (systemd `Delegate=yes`). Kills with `cgroup.kill`
 // (Linux 5.14+), else by freezing (`cgroup.freeze`, 5.2+) and signalling every member.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KillTreeOptions } from '../kill-tree.js';
 import {
   groupName,
   groupPids,
+  keyedValue,
   readCgroupFile,
   releaseMembers,
   removeGroup,
@@ -17,7 +17,7 @@ import {
 } from './cgroup-files.js';
 import { cgroupTree, type GroupOps } from './cgroup-tree.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { enterGroup, runnable } from './enter-group.js';
+import { canEnter, enterGroup, runnable } from './enter-group.js';
 import { forgetGroup, registerGroup } from './group-registry.js';
 
 /** What the probe found: where groups go, and what the kernel offers. */
@@ -31,36 +31,6 @@ export interface CgroupV2Host {
   readonly canKill: boolean;
   readonly canFreeze: boolean;
 }
-
-/** A field of a flat keyed file (`cpu.stat`, `memory.stat`, `cgroup.events`). */
-export const keyedValue = (text: string, key: string): number | undefined => {
-  const m = new RegExp(`(?:^|\\n)${key} (\\d+)`).exec(text);
-  return m === null ? undefined : Number(m[1]);
-};
-
-/** Whether a process started inside a new group under each of `bases` can write itself into them. */
-export const canEnter = (bases: ReadonlyArray<string>): boolean => {
-  const name = groupName('probe');
-  const made: string[] = [];
-  try {
-    for (const base of bases) {
-      const dir = path.join(base, name);
-      fs.mkdirSync(dir);
-      made.push(dir);
-    }
-    const how = enterGroup(
-      made.map((dir) => path.join(dir, 'cgroup.procs')),
-      '/bin/sh',
-      ['-c', 'exit 0'],
-    );
-    const run = spawnSync(how.file, how.args, { stdio: 'ignore', timeout: 5000 });
-    return run.status === 0;
-  } catch {
-    return false;
-  } finally {
-    for (const dir of made) removeGroup(dir);
-  }
-};
 
 /** Finds whether the host may contain steps in cgroup v2 groups; undefined when not. */
 export const probeCgroupV2 = (home: string | undefined): CgroupV2Host | undefined => {

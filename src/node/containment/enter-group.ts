@@ -4,10 +4,12 @@
 // POSIX shell that writes its own pid into the group's `cgroup.procs` files and then execs the
 // program in its place (same pid, same pipes, same environment). Whatever the program forks,
 // it forks from inside.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasPathSeparator, searchPath } from '../platform.js';
 import { missingInterpreterOf } from '../spawn-failure.js';
+import { groupName, removeGroup } from './cgroup-files.js';
 
 /** The shell the wrapper runs in: POSIX requires one here. */
 export const WRAPPER_SHELL = '/bin/sh';
@@ -46,4 +48,28 @@ export const runnable = (file: string, env: Readonly<Record<string, string>>, cw
   if (file === '') return false;
   if (hasPathSeparator('linux', file)) return executable(path.resolve(cwd, file));
   return searchPath('linux', env).some((dir) => executable(path.join(path.resolve(cwd, dir), file)));
+};
+
+/** Whether a process started inside a new group under each of `bases` can write itself into them. */
+export const canEnter = (bases: ReadonlyArray<string>): boolean => {
+  const name = groupName('probe');
+  const made: string[] = [];
+  try {
+    for (const base of bases) {
+      const dir = path.join(base, name);
+      fs.mkdirSync(dir);
+      made.push(dir);
+    }
+    const how = enterGroup(
+      made.map((dir) => path.join(dir, 'cgroup.procs')),
+      '/bin/sh',
+      ['-c', 'exit 0'],
+    );
+    const run = spawnSync(how.file, how.args, { stdio: 'ignore', timeout: 5000 });
+    return run.status === 0;
+  } catch {
+    return false;
+  } finally {
+    for (const dir of made) removeGroup(dir);
+  }
 };
