@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import type { Executor, ProcessExit, SpawnedProcess, SpawnRequest } from '../ports/executor.js';
 import { unreachable } from '../unreachable.js';
 import type { KillTreeOptions } from './kill-tree.js';
-import type { ContainmentChoice } from './containment/choose-containment.js';
+import type { ChoiceReading, ContainmentChoice } from './containment/choose-containment.js';
 import {
   chooseContainment,
-  containmentChoice,
+  readContainmentChoice,
   CONTAINMENT_VARIABLE,
 } from './containment/choose-containment.js';
 import type { Containment, StepContainer } from './containment/containment.js';
@@ -87,7 +87,8 @@ export class NodeExecutor implements Executor {
   private spawned = 0;
   // What is still running, so a host that must exit now can take every tree down with it.
   private readonly running = new Set<SpawnedProcess>();
-  private readonly containment: Containment;
+  private readonly choice: ChoiceReading;
+  private chosen: Containment | undefined;
 
   /** Creates an executor; see `NodeExecutorOptions` for the tuning. */
   constructor(options: NodeExecutorOptions = {}) {
@@ -96,16 +97,24 @@ export class NodeExecutor implements Executor {
       sweepTimeoutMs: options.killSweepTimeoutMs ?? 30_000,
     };
     this.outputDrainMs = options.outputDrainMs ?? 250;
-    this.containment = chooseContainment(
-      this.platform,
-      containmentChoice(options.containment, process.env[CONTAINMENT_VARIABLE]),
-      this.tree,
-    );
+    this.choice = readContainmentChoice(options.containment, process.env[CONTAINMENT_VARIABLE]);
+    // A wrong option is the host program's mistake; a wrong variable fails each spawn, saying so.
+    if (options.containment !== undefined && this.choice._tag === 'invalid')
+      throw new TypeError(`${this.choice.message}; ${this.choice.hint}`);
+  }
+
+  /** The containment, probed on first use: an executor that never spawns never probes. */
+  private containment(): Containment | SpawnFailure {
+    if (this.choice._tag === 'invalid')
+      return { _tag: 'spawn_failed', code: 'OTHER', message: this.choice.message, hint: this.choice.hint };
+    this.chosen ??= chooseContainment(this.platform, this.choice.choice, this.tree);
+    return this.chosen;
   }
 
   /** How this executor contains the processes it starts (the report names it per step). */
   get containmentKind(): SpawnedProcess['containment'] {
-    return this.containment.kind;
+    const c = this.containment();
+    return 'kind' in c ? c.kind : undefined;
   }
 
   /** Starts one process; never throws for a failure to start (that is `exited`'s `spawn_failed`). */
@@ -129,7 +138,9 @@ export class NodeExecutor implements Executor {
         ? request.env
         : { ...request.env, [TREE_MARKER_VARIABLE]: markerValue(request.env[TREE_MARKER_VARIABLE], marker) };
 
-    const container = this.containment.contain({
+    const containment = this.containment();
+    if ('_tag' in containment) return spawnFailed(containment);
+    const container = containment.contain({
       file: how.file,
       args: how.args,
       env,

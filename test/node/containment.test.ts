@@ -6,7 +6,8 @@ import {
   parseCgroupMembership,
   parseCgroupMounts,
 } from '../../src/node/containment/cgroup-mounts.js';
-import { containmentChoice } from '../../src/node/containment/choose-containment.js';
+import { readContainmentChoice } from '../../src/node/containment/choose-containment.js';
+import { NodeExecutor } from '../../src/node/node-executor.js';
 import { keyedValue } from '../../src/node/containment/cgroup-files.js';
 
 const MOUNTINFO = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
@@ -57,16 +58,49 @@ describe('where the host’s control groups are', () => {
 });
 
 describe('forcing a containment', () => {
+  const chosen = (option: string | undefined, variable: string | undefined): unknown => {
+    const r = readContainmentChoice(option, variable);
+    return r._tag === 'chosen' ? r.choice : r.message;
+  };
+
   it('takes the option first, then MISSIONKIT_CONTAINMENT, else auto', () => {
-    expect(containmentChoice('process-group', 'cgroup-v1')).toBe('process-group');
-    expect(containmentChoice(undefined, 'cgroup-v1')).toBe('cgroup-v1');
-    expect(containmentChoice(undefined, undefined)).toBe('auto');
-    expect(containmentChoice(undefined, '')).toBe('auto');
+    expect(chosen('process-group', 'cgroup-v1')).toBe('process-group');
+    expect(chosen(undefined, 'cgroup-v1')).toBe('cgroup-v1');
+    expect(chosen(undefined, undefined)).toBe('auto');
+    expect(chosen(undefined, '')).toBe('auto');
   });
 
-  it('refuses an unknown value, saying where it came from and what is accepted', () => {
-    expect(() => containmentChoice(undefined, 'cgroups')).toThrow(
-      'MISSIONKIT_CONTAINMENT is "cgroups"; expected one of auto, cgroup-v2, cgroup-v1, process-group',
+  it('an unknown option is refused at once, saying what is accepted', () => {
+    expect(() => new NodeExecutor({ containment: 'cgroups' as never })).toThrow(
+      'the `containment` option is "cgroups"; expected one of auto, cgroup-v2, cgroup-v1, process-group',
     );
+  });
+
+  it('an unknown MISSIONKIT_CONTAINMENT fails each spawn as a value, with where, what and a hint', async () => {
+    const saved = process.env.MISSIONKIT_CONTAINMENT;
+    process.env.MISSIONKIT_CONTAINMENT = 'cgroups';
+    try {
+      const spawned = new NodeExecutor().spawn({
+        command: 'true',
+        args: [],
+        cwd: process.cwd(),
+        env: {},
+        shell: false,
+        detach: false,
+        killGraceMs: 100,
+        onOutput: () => undefined,
+      });
+      expect(spawned.pid).toBeUndefined();
+      expect(await spawned.exited).toEqual({
+        _tag: 'spawn_failed',
+        code: 'OTHER',
+        message:
+          'MISSIONKIT_CONTAINMENT is "cgroups"; expected one of auto, cgroup-v2, cgroup-v1, process-group',
+        hint: 'remove it to let missionkit choose, or set it to process-group to turn control groups off',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.MISSIONKIT_CONTAINMENT;
+      else process.env.MISSIONKIT_CONTAINMENT = saved;
+    }
   });
 });

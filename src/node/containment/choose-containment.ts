@@ -23,19 +23,26 @@ export type ContainmentChoice = 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'process-gr
 
 const CHOICES: ReadonlyArray<ContainmentChoice> = ['auto', 'cgroup-v2', 'cgroup-v1', 'process-group'];
 
-/** Reads the choice from the option or the environment variable; a TypeError says what is wrong. */
-export const containmentChoice = (
+/** The choice read from the option or the environment variable, or why it cannot be read. */
+export type ChoiceReading =
+  | { readonly _tag: 'chosen'; readonly choice: ContainmentChoice }
+  | { readonly _tag: 'invalid'; readonly message: string; readonly hint: string };
+
+/** Reads the choice: the option first, then the environment variable, else `auto`. */
+export const readContainmentChoice = (
   option: string | undefined,
   variable: string | undefined,
-): ContainmentChoice => {
+): ChoiceReading => {
   const [value, where] =
-    option !== undefined ? [option, 'the `containment` option'] : [variable ?? '', `${CONTAINMENT_VARIABLE}`];
-  if (value === '') return 'auto';
+    option !== undefined ? [option, 'the `containment` option'] : [variable ?? '', CONTAINMENT_VARIABLE];
+  if (value === '') return { _tag: 'chosen', choice: 'auto' };
   const found = CHOICES.find((c) => c === value);
-  if (found !== undefined) return found;
-  throw new TypeError(
-    `${where} is "${value}"; expected one of ${CHOICES.join(', ')} (use process-group to turn control groups off)`,
-  );
+  if (found !== undefined) return { _tag: 'chosen', choice: found };
+  return {
+    _tag: 'invalid',
+    message: `${where} is "${value}"; expected one of ${CHOICES.join(', ')}`,
+    hint: 'remove it to let missionkit choose, or set it to process-group to turn control groups off',
+  };
 };
 
 let v2: CgroupV2Host | null | undefined;
