@@ -83,7 +83,6 @@ afterEach(async () => {
     }
   }
   await sleep(50);
-  for (const group of ownStepGroups()) fs.rmSync(group, { recursive: false, force: true });
   for (const group of ownStepGroups())
     try {
       fs.rmdirSync(group);
