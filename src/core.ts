@@ -94,6 +94,7 @@ export type {
   ProcessExit,
   SpawnErrorCode,
   OutputStream,
+  ContainmentKind,
 } from './ports/executor.js';
 export type { FileSystem, FileInfo } from './ports/filesystem.js';
 export type { HttpClient, HttpRequest, HttpResult, HttpFailureCode } from './ports/http.js';

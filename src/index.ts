@@ -17,6 +17,7 @@ export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/ru
 export type { PlanView, PlannedStepView, PlannedCommandView } from './runtime/plan-view.js';
 export { nodeHostFacts } from './node/node-host-facts.js';
 export { createNodeExecutor, NodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
+export type { ContainmentChoice } from './node/containment/choose-containment.js';
 export { onHostTermination, type HostSignal } from './node/host-signals.js';
 export {
   createResourceSampler,

@@ -155,6 +155,7 @@ export const junitXml = (report: MissionReport, options: JUnitOptions = {}): str
       property(`${s.id}.outcome`, s.outcome),
       ...(s.exit_code !== null ? [property(`${s.id}.exit_code`, String(s.exit_code))] : []),
       ...(s.kill_reason !== undefined ? [property(`${s.id}.kill_reason`, s.kill_reason)] : []),
+      ...(s.containment !== undefined ? [property(`${s.id}.containment`, s.containment)] : []),
       ...(s.failure_kind !== undefined ? [property(`${s.id}.failure_kind`, s.failure_kind)] : []),
     ]),
   ];

@@ -14,7 +14,7 @@ import { createLiveView, type LiveView } from './live-view.js';
 import { printPlan } from './plan-command.js';
 import { problemLines } from './problems.js';
 import { plainRenderer } from './render.js';
-import { failureSection, summaryLine, summaryTable } from './summary.js';
+import { containmentLine, failureSection, summaryLine, summaryTable } from './summary.js';
 import { unreachable } from '../unreachable.js';
 
 /** What a run needs beyond the context: the ports, and the process-level controls main.ts owns. */
@@ -179,6 +179,10 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
     case 'plain':
       out(cli, '');
       for (const line of summaryTable(report, style)) out(cli, line);
+      {
+        const contained = containmentLine(report, style);
+        if (contained !== undefined) out(cli, contained);
+      }
       for (const line of failureSection(report, style)) out(cli, line);
       out(cli, '');
       out(cli, summaryLine(report, style));

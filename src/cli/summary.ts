@@ -68,6 +68,28 @@ export const summaryTable = (report: MissionReport, style: Style): string[] => {
   ];
 };
 
+/**
+ * How the steps' processes were contained, in one line under the table: a cgroup holds everything
+ * a step starts, a process group can be left by a daemon (docs/processes.md). Undefined when no
+ * step started a process.
+ */
+export const containmentLine = (report: MissionReport, style: Style): string | undefined => {
+  const byKind = new Map<string, string[]>();
+  for (const s of report.steps) {
+    if (s.containment === undefined) continue;
+    const ids = byKind.get(s.containment);
+    if (ids === undefined) byKind.set(s.containment, [plainText(s.id)]);
+    else ids.push(plainText(s.id));
+  }
+  if (byKind.size === 0) return undefined;
+  const kinds = [...byKind.entries()];
+  const text =
+    kinds.length === 1
+      ? `processes contained by ${kinds[0]![0]}`
+      : `processes contained by ${kinds.map(([kind, ids]) => `${kind} (${ids.join(', ')})`).join(', ')}`;
+  return style.dim(`  ${text}`);
+};
+
 const tail = (text: string, lines: number): string[] =>
   text
     .replace(/\r?\n$/, '')

@@ -142,9 +142,12 @@ const processGroupTree = (
   };
 
   const signalAll = async (signal: NodeJS.Signals): Promise<void> => {
+    // The table is read before the root is signalled: a root that dies at once would otherwise
+    // leave its children re-parented before the read, and a child without the marker unfound.
+    const members = await scan({ _tag: 'all' });
     if (rootAlive) root.signal(signal);
     signalGroup(signal);
-    for (const m of await scan({ _tag: 'all' })) {
+    for (const m of members) {
       // Group members already got it; a second SIGTERM would reach a handler twice.
       if (groupAlive && m.pgid === root.pid) continue;
       if (send(m.pid, signal) === 'denied') denied.add(m.pid);

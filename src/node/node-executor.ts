@@ -9,7 +9,13 @@ import * as fs from 'node:fs';
 import type { Executor, ProcessExit, SpawnedProcess, SpawnRequest } from '../ports/executor.js';
 import { unreachable } from '../unreachable.js';
 import type { KillTreeOptions } from './kill-tree.js';
-import { processTreeControl } from './kill-tree.js';
+import type { ChoiceReading, ContainmentChoice } from './containment/choose-containment.js';
+import {
+  chooseContainment,
+  readContainmentChoice,
+  CONTAINMENT_VARIABLE,
+} from './containment/choose-containment.js';
+import type { Containment, StepContainer } from './containment/containment.js';
 import type { HostPlatform } from './platform.js';
 import { invocation, treeSignalling, tracksEnvironmentMarker, windowsCommandCandidates } from './platform.js';
 import { markerValue, TREE_MARKER_VARIABLE } from './process-tree.js';
@@ -36,6 +42,15 @@ export interface NodeExecutorOptions {
    * @default 250
    */
   readonly outputDrainMs?: number;
+  /**
+   * How each process and everything it starts are held together and killed: `auto` picks the
+   * best the host allows (a Linux control group where it may create one, else the process group
+   * and an environment marker); the others force one (a cgroup kind the host lacks falls back to
+   * `process-group`). See docs/processes.md.
+   * @default the `MISSIONKIT_CONTAINMENT` environment variable, else 'auto'
+   * @example createNodeExecutor({ containment: 'process-group' })
+   */
+  readonly containment?: ContainmentChoice;
 }
 
 const spawnFailed = (failure: SpawnFailure): SpawnedProcess => ({
@@ -72,6 +87,8 @@ export class NodeExecutor implements Executor {
   private spawned = 0;
   // What is still running, so a host that must exit now can take every tree down with it.
   private readonly running = new Set<SpawnedProcess>();
+  private readonly choice: ChoiceReading;
+  private chosen: Containment | undefined;
 
   /** Creates an executor; see `NodeExecutorOptions` for the tuning. */
   constructor(options: NodeExecutorOptions = {}) {
@@ -80,6 +97,24 @@ export class NodeExecutor implements Executor {
       sweepTimeoutMs: options.killSweepTimeoutMs ?? 30_000,
     };
     this.outputDrainMs = options.outputDrainMs ?? 250;
+    this.choice = readContainmentChoice(options.containment, process.env[CONTAINMENT_VARIABLE]);
+    // A wrong option is the host program's mistake; a wrong variable fails each spawn, saying so.
+    if (options.containment !== undefined && this.choice._tag === 'invalid')
+      throw new TypeError(`${this.choice.message}; ${this.choice.hint}`);
+  }
+
+  /** The containment, probed on first use: an executor that never spawns never probes. */
+  private containment(): Containment | SpawnFailure {
+    if (this.choice._tag === 'invalid')
+      return { _tag: 'spawn_failed', code: 'OTHER', message: this.choice.message, hint: this.choice.hint };
+    this.chosen ??= chooseContainment(this.platform, this.choice.choice, this.tree);
+    return this.chosen;
+  }
+
+  /** How this executor contains the processes it starts (the report names it per step). */
+  get containmentKind(): SpawnedProcess['containment'] {
+    const c = this.containment();
+    return 'kind' in c ? c.kind : undefined;
   }
 
   /** Starts one process; never throws for a failure to start (that is `exited`'s `spawn_failed`). */
@@ -103,9 +138,18 @@ export class NodeExecutor implements Executor {
         ? request.env
         : { ...request.env, [TREE_MARKER_VARIABLE]: markerValue(request.env[TREE_MARKER_VARIABLE], marker) };
 
+    const containment = this.containment();
+    if ('_tag' in containment) return spawnFailed(containment);
+    const container = containment.contain({
+      file: how.file,
+      args: how.args,
+      env,
+      cwd: request.cwd,
+      label: request.stepId,
+    });
     let child: ChildProcess;
     try {
-      child = spawnChild(how.file, how.args, {
+      child = spawnChild(container.file, container.args, {
         cwd: request.cwd,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,10 +159,12 @@ export class NodeExecutor implements Executor {
         windowsVerbatimArguments: how.windowsVerbatimArguments,
       });
     } catch (error) {
+      container.dispose();
       return spawnFailed(explain(error));
     }
     const pid = child.pid;
     if (pid === undefined) {
+      container.dispose();
       // Node reports ENOENT, EACCES and resource exhaustion on the next tick, as an event.
       return {
         pid: undefined,
@@ -126,7 +172,7 @@ export class NodeExecutor implements Executor {
         kill: () => undefined,
       };
     }
-    const supervised = this.supervise(child, pid, marker, request);
+    const supervised = this.supervise(child, pid, marker, request, container);
     this.running.add(supervised);
     void supervised.exited.then(() => this.running.delete(supervised));
     return supervised;
@@ -151,12 +197,9 @@ export class NodeExecutor implements Executor {
     pid: number,
     marker: string | undefined,
     request: SpawnRequest,
+    container: StepContainer,
   ): SpawnedProcess {
-    const tree = processTreeControl(
-      this.platform,
-      { pid, marker, signal: (signal) => child.kill(signal) },
-      this.tree,
-    );
+    const tree = container.control({ pid, marker, signal: (signal) => child.kill(signal) });
     // Errors after a successful start (a failed kill of an exited child) carry no news.
     child.on('error', () => undefined);
     child.stdout?.on('data', (chunk: Buffer) => request.onOutput('stdout', chunk));
@@ -182,7 +225,7 @@ export class NodeExecutor implements Executor {
 
     // Descendants left behind by a normal exit get the same ladder as a kill, with the step's grace.
     const removeLeftovers = async (): Promise<void> => {
-      if ((await tree.leftovers()).length === 0) return;
+      if ((await tree.leftovers()) === 0) return;
       if (!terminated) await tree.terminate();
       if (await tree.waitGone(request.killGraceMs)) return;
       await tree.forceKill();
@@ -214,6 +257,7 @@ export class NodeExecutor implements Executor {
       } catch {
         // The outcome is known; a failure to tidy up must not hide it (exited never rejects).
       }
+      container.dispose();
       settled = true;
       return outcome;
     };
@@ -226,6 +270,7 @@ export class NodeExecutor implements Executor {
 
     return {
       pid,
+      containment: container.kind,
       exited,
       kill: (mode) => {
         if (settled) return;

@@ -5,6 +5,8 @@
 // call per process).
 import * as fs from 'node:fs';
 import type { ResourceSampler, TreeUsage } from '../ports/sampler.js';
+import type { GroupUsage } from './containment/containment.js';
+import { groupUsageOf } from './containment/group-registry.js';
 import { kernelUnits } from './kernel-units.js';
 import type { HostPlatform } from './platform.js';
 import type { ProcessEntry } from './process-tree.js';
@@ -102,6 +104,42 @@ const measure = (live: ReadonlyArray<ProcessEntry>, zombies: ReadonlyArray<Proce
 };
 
 /**
+ * The usage of steps held in control groups: the group lists the members exactly (no walk of the
+ * process table), and its own counters give the CPU time of everything that ever ran in it and
+ * the memory it holds, each shared page once. Disk I/O, and a counter a hierarchy lacks, still
+ * come from the members' /proc files.
+ */
+const measureGroups = (groups: ReadonlyArray<GroupUsage>): TreeUsage => {
+  const { ticksPerSecond, pageBytes } = kernelUnits();
+  let processes = 0;
+  let cpuMs = 0;
+  let memory = 0;
+  let read = 0;
+  let write = 0;
+  for (const g of groups) {
+    let ticks = 0;
+    let pages = 0;
+    for (const pid of g.pids) {
+      const text = readSmall(`/proc/${pid}/stat`);
+      const stat = text === undefined ? undefined : parseStatUsage(text);
+      if (stat === undefined) continue;
+      processes += 1;
+      ticks += stat.ticks;
+      pages += stat.rssPages;
+      const io = readSmall(`/proc/${pid}/io`);
+      if (io === undefined) continue;
+      const bytes = parseIoBytes(io);
+      read += bytes.read;
+      write += bytes.write;
+    }
+    cpuMs += g.cpuMs ?? (ticks * 1000) / ticksPerSecond;
+    memory += g.memoryBytes ?? pages * pageBytes;
+  }
+  if (processes === 0) return NOTHING;
+  return { processes, rss_bytes: memory, cpu_ms: cpuMs, read_bytes: read, write_bytes: write };
+};
+
+/**
  * The `/proc` sampler (Linux). CPU time includes what members' collected children used, and
  * `/proc/<pid>/io` includes their I/O, so short-lived processes (a `make` running compilers)
  * still count after they exit; exited members not yet collected are counted until they are.
@@ -112,6 +150,8 @@ export const createProcSampler = (platform: HostPlatform = 'linux'): ResourceSam
     measuresDiskIo: true,
     sample: async (rootPids) => {
       try {
+        const groups = groupUsageOf(rootPids);
+        if (groups !== undefined) return measureGroups(groups);
         const { live, zombies } = await trees.members(rootPids);
         return measure(live, zombies);
       } catch {

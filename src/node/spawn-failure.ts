@@ -151,7 +151,7 @@ export const describeSpawnFailure = (facts: SpawnFacts): SpawnFailure => {
 
 // The program on a script's #! line when it does not exist (the usual hidden cause of ENOENT for
 // a script that plainly exists). `#!/usr/bin/env prog` starts fine: env reports a missing prog.
-const missingInterpreterOf = (file: string): string | undefined => {
+export const missingInterpreterOf = (file: string): string | undefined => {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');

@@ -40,10 +40,21 @@ export type ProcessExit =
       readonly hint?: string;
     };
 
+/**
+ * How a started process and everything it starts are held together, so that all of it can be
+ * found and killed: `cgroup-v2` and `cgroup-v1` (Linux control groups: nothing inside can leave),
+ * `process-group` (the POSIX process group plus an inherited environment marker: a daemon that
+ * changes its session and clears or overwrites its environment can escape it) or `taskkill`
+ * (Windows: the tree as `taskkill /T` sees it while its root runs). See docs/processes.md.
+ */
+export type ContainmentKind = 'cgroup-v2' | 'cgroup-v1' | 'process-group' | 'taskkill';
+
 /** A started process. */
 export interface SpawnedProcess {
   /** The OS process id, when the process started. */
   readonly pid: number | undefined;
+  /** How its tree is contained (absent where the executor has no such notion, as in the FakeExecutor). */
+  readonly containment?: ContainmentKind;
   /**
    * Settles once the process has exited, all its output has been delivered to `onOutput`, and
    * (unless `detach`) no descendant is left. Never rejects.

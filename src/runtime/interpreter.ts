@@ -158,7 +158,15 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const finished = (attempt: LiveAttempt, outcome: StepOutcome): void => {
       const step = attempt.stepIndex;
       if (live[step] === attempt) live[step] = undefined;
-      enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt: attempt.attempt, outcome });
+      const containment = attempt.containment();
+      enqueue({
+        _tag: 'step_finished',
+        at: o.clock.now(),
+        step,
+        attempt: attempt.attempt,
+        outcome,
+        ...(containment !== undefined ? { containment } : {}),
+      });
     };
 
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {

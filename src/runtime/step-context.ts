@@ -3,7 +3,7 @@
 import type { MissionConfig, StepId } from '../mission/model.js';
 import type { DefaultValue } from '../plan/dependencies.js';
 import type { Clock } from '../ports/clock.js';
-import type { Executor, SpawnedProcess } from '../ports/executor.js';
+import type { ContainmentKind, Executor, SpawnedProcess } from '../ports/executor.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { HttpClient } from '../ports/http.js';
 import type { ExecRequest, ExecResult, StepContext } from '../ports/step-type.js';
@@ -36,6 +36,12 @@ export interface StepContextHost {
   readonly variablesFor: (defaults: ReadonlyArray<DefaultValue>) => Readonly<Record<string, string>>;
 }
 
+// A process-group or taskkill tree can be left by a daemon; a cgroup cannot. One process of an
+// attempt contained the weaker way makes the whole attempt's containment the weaker one.
+const isCgroup = (kind: ContainmentKind): boolean => kind === 'cgroup-v2' || kind === 'cgroup-v1';
+const weaker = (seen: ContainmentKind | undefined, next: ContainmentKind): ContainmentKind =>
+  seen === undefined || (isCgroup(seen) && !isCgroup(next)) ? next : seen;
+
 /** Why the step's signal fired, as `signal.reason`. */
 export class StepStopped extends Error {
   override readonly name = 'StepStopped';
@@ -49,6 +55,7 @@ export class LiveAttempt implements StepContext {
   private controller: AbortController | undefined;
   private stopped: { reason: KillReason; mode: 'graceful' | 'force' } | undefined;
   private processes: Set<SpawnedProcess> | undefined;
+  private contained: ContainmentKind | undefined;
 
   constructor(
     private readonly host: StepContextHost,
@@ -129,6 +136,11 @@ export class LiveAttempt implements StepContext {
     return pids;
   }
 
+  /** How the attempt's processes were contained: the weakest kind any of them had, if it started any. */
+  containment(): ContainmentKind | undefined {
+    return this.contained;
+  }
+
   /** How the attempt was stopped, if it was (a method, so each read sees the current value). */
   private stopState(): { reason: KillReason; mode: 'graceful' | 'force' } | undefined {
     return this.stopped;
@@ -180,6 +192,8 @@ export class LiveAttempt implements StepContext {
       },
     });
     (this.processes ??= new Set()).add(proc);
+    if (proc.pid !== undefined && proc.containment !== undefined)
+      this.contained = weaker(this.contained, proc.containment);
     // A kill that raced with the spawn still reaches the new process.
     const raced = this.stopState();
     if (raced !== undefined) proc.kill(raced.mode);

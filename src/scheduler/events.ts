@@ -1,6 +1,7 @@
 // What the scheduler is told: every input carries the time it happened, so the core never reads a clock.
 import type { StepOutcome } from '../ports/step-type.js';
 import type { TreeUsage } from '../ports/sampler.js';
+import type { ContainmentKind } from '../ports/executor.js';
 
 /** An input to `transition`. Steps are named by index (declaration order) and attempt number. */
 export type SchedulerEvent =
@@ -11,6 +12,8 @@ export type SchedulerEvent =
       readonly step: number;
       readonly attempt: number;
       readonly outcome: StepOutcome;
+      /** How the attempt's processes were contained, when it started any. */
+      readonly containment?: ContainmentKind;
     }
   | {
       readonly _tag: 'step_output';

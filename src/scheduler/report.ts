@@ -3,6 +3,7 @@ import type { MissionError } from '../mission/errors.js';
 import type { StepId } from '../mission/model.js';
 import type { TimeoutSource } from '../plan/timeouts.js';
 import type { CapturedText, FailureKind } from '../ports/step-type.js';
+import type { ContainmentKind } from '../ports/executor.js';
 import type { MissionStatus, StepStatus } from './step-status.js';
 import type { ResourceUsage } from './resource-watch.js';
 
@@ -58,6 +59,11 @@ export interface StepResult {
   readonly skip_reason?: string;
   /** What the last attempt's process tree used, when it was sampled (see docs/resources.md). */
   readonly resources?: ResourceUsage;
+  /**
+   * How the last attempt's processes were held and killed, when it started any: `cgroup-v2` or
+   * `cgroup-v1` (nothing it started could leave), `process-group` or `taskkill` (see docs/processes.md).
+   */
+  readonly containment?: ContainmentKind;
 }
 
 /** Counts of steps by conclusion. */

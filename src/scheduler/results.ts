@@ -132,6 +132,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   if (outcome?.failure_kind !== undefined && raw !== 'succeeded') result.failure_kind = outcome.failure_kind;
   if (st.killReason !== undefined) result.kill_reason = st.killReason;
   if (st.resources !== undefined && st.resources.samples > 0) result.resources = usageOf(st.resources);
+  if (st.containment !== undefined) result.containment = st.containment;
   return result;
 };
 

@@ -12,6 +12,7 @@ export interface Substitute {
 import type { MissionPlan, PlannedStep } from '../plan/plan.js';
 import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
+import type { ContainmentKind } from '../ports/executor.js';
 import { MinHeap } from './min-heap.js';
 import type { ResourceWatch } from './resource-watch.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
@@ -80,6 +81,8 @@ export interface StepState {
   /** When the next resource sample is due (Infinity while one is being taken). */
   nextSampleAt: number;
   resources: ResourceWatch | undefined;
+  /** How the last finished attempt's processes were contained, if it started any. */
+  containment: ContainmentKind | undefined;
   /** Why a resource limit stopped the step, in words. */
   limitMessage: string | undefined;
   nextProgressAt: number;
@@ -204,6 +207,7 @@ const newStepState = (planned: PlannedStep): StepState => ({
   deadlineAt: Infinity,
   nextSampleAt: Infinity,
   resources: undefined,
+  containment: undefined,
   limitMessage: undefined,
   nextProgressAt: Infinity,
   stallCheckAt: Infinity,

@@ -5,6 +5,7 @@ import { retryDelayMs, shouldRetry } from '../plan/retry.js';
 import { attemptTimeout, capByDeadline } from '../plan/timeouts.js';
 import type { StepId } from '../mission/model.js';
 import type { StepOutcome } from '../ports/step-type.js';
+import type { ContainmentKind } from '../ports/executor.js';
 import { unreachable } from '../unreachable.js';
 import type { SchedulerCommand } from './commands.js';
 import type { SchedulerEvent } from './events.js';
@@ -373,13 +374,19 @@ const forceKill = (x: Step, i: number): void => {
   st.graceTimer = x.arm(i * 4 + TIMER_ABANDON, Math.max(1000, x.s.plan.kill_grace_ms));
 };
 
-const finishAttempt = (x: Step, i: number, outcome: StepOutcome): void => {
+const finishAttempt = (
+  x: Step,
+  i: number,
+  outcome: StepOutcome,
+  containment: ContainmentKind | undefined,
+): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.states[i]!;
   clearAttemptTimers(x, i);
   s.running -= 1;
   st.lastOutcome = outcome;
+  st.containment = containment;
   const raw = rawOutcome(st, outcome, planned);
   recordAttempt(st, raw, outcome, at, planned);
   const stoppedByEngine =
@@ -449,7 +456,12 @@ const onTimer = (x: Step, timer: number, purpose: number): void => {
     st,
     `the step did not stop after it was forced to; abandoned after ${s.plan.steps[i]!.step.step_type === 'command' ? 'SIGKILL' : 'its AbortSignal fired'}`,
   );
-  finishAttempt(x, i, { status: 'failed', failure_kind: 'error', message: 'did not stop when asked' });
+  finishAttempt(
+    x,
+    i,
+    { status: 'failed', failure_kind: 'error', message: 'did not stop when asked' },
+    undefined,
+  );
 };
 
 /** A running attempt's watch timer fired: enforce its deadline, tick its progress, check for a stall. */
@@ -572,7 +584,8 @@ export const transition = (
         break;
       }
       case 'step_finished':
-        if (current(s, event.step, event.attempt)) finishAttempt(x, event.step, event.outcome);
+        if (current(s, event.step, event.attempt))
+          finishAttempt(x, event.step, event.outcome, event.containment);
         break;
       case 'step_output': {
         if (!current(s, event.step, event.attempt)) break;

@@ -241,6 +241,8 @@ describe('run', () => {
     expect(r.stdout).toMatch(
       / {2}step {3}status {7}duration {2}attempts(?: {2}peak memory)?\n {2}hello {2}✔ succeeded +\d+ ms +1(?: +[\d.]+ [KMG]?i?B| +—)?\n/,
     );
+    // Under the table: how the steps' processes were held (a cgroup where the host allows one).
+    expect(r.stdout).toMatch(/^ {2}processes contained by (cgroup-v2|cgroup-v1|process-group)$/m);
     expect(lines.filter((l) => l !== '').at(-1)).toMatch(/^✔ mission succeeded in \d+ ms: 2 succeeded$/);
     expect(fs.readFileSync(path.join(ws.dir, 'out', 'note.txt'), 'utf8')).toBe('Hello, world!');
   });
