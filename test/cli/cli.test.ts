@@ -302,10 +302,10 @@ describe('run', () => {
     };
     expect(report.status).toBe('failed');
     const junit = path.join(ws.dir, 'reports', 'junit.xml');
-    expectValidJUnit(junit);
-    expect(xpath(junit, 'count(//testcase)')).toBe('3');
-    expect(xpath(junit, 'string(/testsuites/testsuite/@failures)')).toBe('1');
-    expect(xpath(junit, 'string(//testcase[starts-with(@name, "broken")]/failure)')).toContain('err 3');
+    await expectValidJUnit(junit);
+    expect(await xpath(junit, 'count(//testcase)')).toBe('3');
+    expect(await xpath(junit, 'string(/testsuites/testsuite/@failures)')).toBe('1');
+    expect(await xpath(junit, 'string(//testcase[starts-with(@name, "broken")]/failure)')).toContain('err 3');
   });
 
   it('exits 1 and says so when a report cannot be written', async () => {

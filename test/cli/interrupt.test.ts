@@ -83,8 +83,8 @@ describe('interrupting missionkit run', () => {
       ['later', 'cancelled'],
     ]);
     expect(pidsIn(written.steps[0]!.stdout.text).sort()).toEqual([...tree].sort());
-    expectValidJUnit(junit);
-    expect(xpath(junit, 'string(/testsuites/testsuite/@errors)')).toBe('1');
+    await expectValidJUnit(junit);
+    expect(await xpath(junit, 'string(/testsuites/testsuite/@errors)')).toBe('1');
     expect(r.stdout).toMatch(/✖ mission cancelled in .* \(interrupted \(SIGINT\)\)/);
   });
 

@@ -18,10 +18,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;
 /** Writes the XML to a file and validates it against junit-10.xsd. */
-const validate = (xml: string): string => {
+const validate = async (xml: string): Promise<string> => {
   const file = path.join(dir, `report-${++counter}.xml`);
   fs.writeFileSync(file, xml);
-  expectValidJUnit(file);
+  await expectValidJUnit(file);
   return file;
 };
 
@@ -79,57 +79,59 @@ describe('junitXml', () => {
   let file: string;
   beforeAll(async () => {
     report = await runReport();
-    file = validate(junitXml(report));
+    file = await validate(junitXml(report));
   });
 
-  it('is valid against junit-10.xsd, with one test case per step', () => {
-    expect(xpath(file, 'count(//testsuite/testcase)')).toBe(String(report.steps.length));
-    expect(xpath(file, 'string(/testsuites/testsuite/@tests)')).toBe(String(report.steps.length));
+  it('is valid against junit-10.xsd, with one test case per step', async () => {
+    expect(await xpath(file, 'count(//testsuite/testcase)')).toBe(String(report.steps.length));
+    expect(await xpath(file, 'string(/testsuites/testsuite/@tests)')).toBe(String(report.steps.length));
   });
 
-  it('counts failures (failed and timed out) and skips as CI systems read them', () => {
+  it('counts failures (failed and timed out) and skips as CI systems read them', async () => {
     expect(step(report, 'test').status).toBe('failed');
     expect(step(report, 'slow').status).toBe('timed_out');
     expect(step(report, 'deploy').status).toBe('skipped');
-    expect(xpath(file, 'string(/testsuites/testsuite/@failures)')).toBe('2');
-    expect(xpath(file, 'string(/testsuites/testsuite/@skipped)')).toBe('1');
-    expect(xpath(file, 'string(/testsuites/testsuite/@errors)')).toBe('0');
-    expect(xpath(file, 'string(//testcase[@name="slow: Slow"]/failure/@type)')).toBe('timed_out');
-    expect(xpath(file, 'string(//testcase[@name="deploy: Deploy"]/skipped/@message)')).toBe(
+    expect(await xpath(file, 'string(/testsuites/testsuite/@failures)')).toBe('2');
+    expect(await xpath(file, 'string(/testsuites/testsuite/@skipped)')).toBe('1');
+    expect(await xpath(file, 'string(/testsuites/testsuite/@errors)')).toBe('0');
+    expect(await xpath(file, 'string(//testcase[@name="slow: Slow"]/failure/@type)')).toBe('timed_out');
+    expect(await xpath(file, 'string(//testcase[@name="deploy: Deploy"]/skipped/@message)')).toBe(
       'dependency test failed (all_required)',
     );
   });
 
-  it('writes times in seconds', () => {
-    expect(xpath(file, 'string(//testcase[@name="build: Build"]/@time)')).toBe('1.500');
+  it('writes times in seconds', async () => {
+    expect(await xpath(file, 'string(//testcase[@name="build: Build"]/@time)')).toBe('1.500');
   });
 
-  it("keeps the text of a failure exactly, `]]>` included, with the step's message and output tail", () => {
-    const body = xpath(file, 'string(//testcase[starts-with(@name, "test:")]/failure)');
+  it("keeps the text of a failure exactly, `]]>` included, with the step's message and output tail", async () => {
+    const body = await xpath(file, 'string(//testcase[starts-with(@name, "test:")]/failure)');
     expect(body).toContain('exited with code 1');
     expect(body).toContain('assertion failed ]]> expected 1');
     expect(body).toContain('cdata end ]]> here ]]]]> twice');
     expect(body).toContain('<tag attr="x"> & &amp; \'quote\'');
-    expect(xpath(file, 'string(//testcase[starts-with(@name, "test:")]/@name)')).toBe('test: Test ]]> suite');
+    expect(await xpath(file, 'string(//testcase[starts-with(@name, "test:")]/@name)')).toBe(
+      'test: Test ]]> suite',
+    );
   });
 
-  it('shows control characters as escapes and drops terminal colours', () => {
-    const out = xpath(file, 'string(//testcase[starts-with(@name, "lint:")]/system-out)');
+  it('shows control characters as escapes and drops terminal colours', async () => {
+    const out = await xpath(file, 'string(//testcase[starts-with(@name, "lint:")]/system-out)');
     expect(out).toContain('red \\x00nul \\x07bell \\x0bvt \\x0cff \\x1funit');
     expect(out).not.toContain('\u001b');
     expect(out).toContain('outcome: failed (conclusion: succeeded_with_warnings)');
   });
 
-  it('records earlier failed attempts: flaky when a retry passed, reruns when all failed', () => {
-    expect(xpath(file, 'count(//testcase[starts-with(@name, "flaky:")]/flakyFailure)')).toBe('2');
-    expect(xpath(file, 'count(//testcase[starts-with(@name, "flaky:")]/failure)')).toBe('0');
-    expect(xpath(file, 'count(//testcase[starts-with(@name, "test:")]/rerunFailure)')).toBe('1');
-    expect(xpath(file, 'string(//property[@name="flaky.attempts"]/@value)')).toBe('3');
-    expect(xpath(file, 'string(//property[@name="test.attempts"]/@value)')).toBe('2');
+  it('records earlier failed attempts: flaky when a retry passed, reruns when all failed', async () => {
+    expect(await xpath(file, 'count(//testcase[starts-with(@name, "flaky:")]/flakyFailure)')).toBe('2');
+    expect(await xpath(file, 'count(//testcase[starts-with(@name, "flaky:")]/failure)')).toBe('0');
+    expect(await xpath(file, 'count(//testcase[starts-with(@name, "test:")]/rerunFailure)')).toBe('1');
+    expect(await xpath(file, 'string(//property[@name="flaky.attempts"]/@value)')).toBe('3');
+    expect(await xpath(file, 'string(//property[@name="test.attempts"]/@value)')).toBe('2');
   });
 
-  it('escapes the mission name in attributes', () => {
-    expect(xpath(file, 'string(/testsuites/testsuite/@name)')).toBe('CI <checks> & "more"');
+  it('escapes the mission name in attributes', async () => {
+    expect(await xpath(file, 'string(/testsuites/testsuite/@name)')).toBe('CI <checks> & "more"');
   });
 
   it('stays valid for a cancelled mission: a step cancelled while running is an error, one never started a skip', async () => {
@@ -141,13 +143,13 @@ describe('junitXml', () => {
     controller.abort(new Error('stop'));
     const { report: cancelled } = await run;
     expect(cancelled.status).toBe('cancelled');
-    const f = validate(junitXml(cancelled));
-    expect(xpath(f, 'string(/testsuites/testsuite/@errors)')).toBe('1');
-    expect(xpath(f, 'string(/testsuites/testsuite/@skipped)')).toBe('1');
-    expect(xpath(f, 'string(//property[@name="missionkit.cancel_reason"]/@value)')).toContain('stop');
+    const f = await validate(junitXml(cancelled));
+    expect(await xpath(f, 'string(/testsuites/testsuite/@errors)')).toBe('1');
+    expect(await xpath(f, 'string(/testsuites/testsuite/@skipped)')).toBe('1');
+    expect(await xpath(f, 'string(//property[@name="missionkit.cancel_reason"]/@value)')).toContain('stop');
   });
 
-  it('stays valid whatever characters a message holds (lone surrogates, U+FFFE, every control)', () => {
+  it('stays valid whatever characters a message holds (lone surrogates, U+FFFE, every control)', async () => {
     const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
     const hostile = `${controls}\ud800 lone \udfff \ufffe\uffff ]]> \u0085\u2028 emoji 🚀`;
     const base = step(report, 'test');
@@ -166,10 +168,24 @@ describe('junitXml', () => {
         },
       ],
     };
-    const f = validate(junitXml(edited));
-    expect(xpath(f, 'string(//failure)')).toContain(
+    const f = await validate(junitXml(edited));
+    expect(await xpath(f, 'string(//failure)')).toContain(
       '\\ud800 lone \\udfff \\ufffe\\uffff ]]> \u0085\u2028 emoji 🚀',
     );
+  });
+});
+
+describe('the junit-10.xsd check the tests above rely on', () => {
+  it('rejects what a CI system would refuse: a missing required attribute, bytes that are not UTF-8', async () => {
+    const missing = path.join(dir, 'missing-attribute.xml');
+    fs.writeFileSync(missing, '<testsuites><testsuite name="m" tests="0"></testsuite></testsuites>');
+    await expect(expectValidJUnit(missing)).rejects.toThrow(/attribute 'failures' is required/);
+    const bytes = path.join(dir, 'not-utf8.xml');
+    fs.writeFileSync(
+      bytes,
+      Buffer.concat([Buffer.from('<testsuites name="'), Buffer.from([0xff]), Buffer.from('"/>')]),
+    );
+    await expect(expectValidJUnit(bytes)).rejects.toThrow(/not valid against junit-10.xsd/);
   });
 });
 

@@ -6,8 +6,6 @@ import { parse } from 'yaml';
 import { mustFail, mustParse, onlyError, SEED_ROADMAP } from './support.js';
 
 const blocks = (): ReadonlyArray<string> => {
-  if (!fs.existsSync(SEED_ROADMAP))
-    throw new Error(`the seed roadmap is missing: expected it at ${SEED_ROADMAP}`);
   const md = fs.readFileSync(SEED_ROADMAP, 'utf8');
   return [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 };

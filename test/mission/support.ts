@@ -10,24 +10,17 @@ import { parseMission, type ParseOptions } from '../../src/mission/parse.js';
 import type { AnyStepType } from '../../src/ports/step-type.js';
 import { makeRegistry } from '../../src/steps/registry.js';
 
-export const CORPUS_DIR = path.resolve(__dirname, '../../../shared/corpus/rustchain-missions');
-export const SEED_ROADMAP = path.resolve(
-  __dirname,
-  '../../../shared/seed/rustchain-implementation-roadmap.md',
-);
+/** Real RustChain missions, copied byte for byte (origins and licences: test/fixtures/RUSTCHAIN-SOURCES.md). */
+export const CORPUS_DIR = path.resolve(__dirname, '..', 'fixtures', 'rustchain-corpus');
+/** The RustChain roadmap whose fields the mission format adds. */
+export const SEED_ROADMAP = path.resolve(__dirname, '..', 'fixtures', 'rustchain-roadmap.md');
 
-/** The corpus files, failing loudly (not skipping) when the shared corpus is not next to the repo. */
-export const corpusFiles = (): ReadonlyArray<string> => {
-  if (!fs.existsSync(CORPUS_DIR)) {
-    throw new Error(
-      `the RustChain corpus is missing: expected it at ${CORPUS_DIR} (../shared/corpus/rustchain-missions next to the repo)`,
-    );
-  }
-  return fs
+/** The corpus mission files, sorted. */
+export const corpusFiles = (): ReadonlyArray<string> =>
+  fs
     .readdirSync(CORPUS_DIR)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-};
 
 export const readCorpus = (file: string): string => fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8');
 

@@ -30,6 +30,7 @@ import { runTestMission } from '../../src/testing/run-test-mission.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { isAlive, killQuietly } from '../node/liveness.js';
 import { fixture } from '../node/run-fixture.js';
+import { HeldClock } from '../support/held-clock.js';
 import { seededRandom } from '../support/random.js';
 
 const MiB = 1024 * 1024;
@@ -243,13 +244,34 @@ steps:
   });
 
   it('a tree that ignores SIGTERM: timed out, forced after the grace period, output kept, every process gone', async () => {
-    const { step, events } = await run(`version: "1.0"
+    // Both steps start at once, and the run's clock stands still until both report every process up
+    // (each with its SIGTERM handler in place): the 0.5 s timeouts count from there, however slowly a
+    // loaded machine starts them.
+    const ready = path.join(dir, 'ready');
+    fs.mkdirSync(ready);
+    const clock = new HeldClock();
+    const up = new Set<string>();
+    const { step, events } = await run(
+      `version: "1.0"
 name: stubborn
-config: { kill_grace_seconds: 0.2, fail_fast: false }
+config: { kill_grace_seconds: 0.2, fail_fast: false, max_parallel_steps: 2 }
 steps:
-  - { id: stubborn, name: stubborn, step_type: command, timeout_seconds: 0.5, parameters: { command: ${node}, args: [${fx('tree')}, "1", "3", "ignore-term"] } }
+  - { id: stubborn, name: stubborn, step_type: command, timeout_seconds: 0.5, parameters: { command: ${node}, args: [${fx('tree')}, "1", "3", "ignore-term", ${JSON.stringify(`ready-dir=${ready}`)}] } }
   - { id: lone, name: lone, step_type: command, timeout_seconds: 0.5, allow_partial_results: true, parameters: { command: ${node}, args: [${fx('ignore-sigterm')}] } }
-`);
+`,
+      {
+        clock,
+        onEvent: (e) => {
+          if (e.type !== 'step_output') return;
+          if (
+            (e.step_id === 'stubborn' && e.line === 'tree ready') ||
+            (e.step_id === 'lone' && e.line === 'ready')
+          )
+            up.add(e.step_id);
+          if (up.size === 2) clock.release();
+        },
+      },
+    );
     expect(step('stubborn')).toMatchObject({
       status: 'timed_out',
       kill_reason: 'timeout',

@@ -4,8 +4,6 @@
 // with a FakeExecutor, files in memory. They run through `runMission` on the real clock rather
 // than `runTestMission`: a virtual clock moves on as soon as nothing *it* knows of is pending, so
 // it would fire the steps' timeouts while a real HTTP request is still on its way.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as t from 'io-ts';
 import { runMission } from '../../src/index.js';
 import { MissionValidationError } from '../../src/mission/errors.js';
@@ -19,12 +17,7 @@ import type { FakeScriptSource } from '../../src/testing/fake-script.js';
 import { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 import { offlineHttp, startHttpbin, startModelServer } from './services.js';
 import type { TestServer } from './support.js';
-
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/rustchain-missions');
-const read = (file: string): string => {
-  if (!fs.existsSync(CORPUS)) throw new Error(`the RustChain corpus is missing: expected it at ${CORPUS}`);
-  return fs.readFileSync(path.join(CORPUS, file), 'utf8');
-};
+import { readCorpus } from '../mission/support.js';
 
 let model: TestServer;
 let httpbin: TestServer;
@@ -52,7 +45,7 @@ const runCorpus = async (
 ): Promise<CorpusRun> => {
   const mem = new MemoryFileSystem();
   const report = await runMission(
-    { text: read(file), file },
+    { text: readCorpus(file), file },
     {
       fs: mem,
       cwd: '/mission',

@@ -1,7 +1,5 @@
 // The RustChain catalogue: all 51 of RustChain's step types, each with what missionkit does about
 // it, and the hint the parser gives for one the registry lacks.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { builtinStepTypes, makeRegistry } from '../../src/steps/registry.js';
 import {
   customStepTypeSnippet,
@@ -9,6 +7,7 @@ import {
   rustChainStepType,
   rustChainStepTypeHint,
 } from '../../src/steps/rustchain-catalog.js';
+import { corpusFiles, readCorpus } from '../mission/support.js';
 
 test('lists RustChain’s 51 step types once each', () => {
   const names = RUSTCHAIN_STEP_TYPES.map((s) => s.name);
@@ -23,11 +22,9 @@ test('"supported" means built in under the same name, and every built-in RustCha
 });
 
 test('every step type the corpus uses is in the catalogue', () => {
-  const dir = path.resolve(__dirname, '../../../shared/corpus/rustchain-missions');
   const used = new Set<string>();
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml')))
-    for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/step_type: "([a-z_]+)"/g))
-      used.add(m[1]!);
+  for (const f of corpusFiles())
+    for (const m of readCorpus(f).matchAll(/step_type: "([a-z_]+)"/g)) used.add(m[1]!);
   expect([...used].filter((u) => rustChainStepType(u) === undefined)).toEqual([]);
 });
 
