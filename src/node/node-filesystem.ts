@@ -187,18 +187,70 @@ export const nodeFileSystem: FileSystem = {
       : replaceWithin(options.within, p, fill);
   },
   readDirectory: (p) => fs.readdir(p),
-  remove: async (p, { recursive }) => {
-    const s = await fs.lstat(p);
-    if (s.isDirectory()) {
-      if (!recursive) await fs.rmdir(p);
-      else await fs.rm(p, { recursive: true });
-    } else await fs.unlink(p);
+  remove: async (p, { recursive, within }) => {
+    const held = within !== undefined ? await holdDirectory(within, path.dirname(p), false) : undefined;
+    try {
+      // In a held directory the entry itself is removed, never what a symlink swapped in leads to.
+      const entry = held !== undefined ? held.at(path.basename(p)) : p;
+      const s = await fs.lstat(entry);
+      if (s.isDirectory()) {
+        if (!recursive) await fs.rmdir(entry);
+        else await fs.rm(entry, { recursive: true });
+      } else await fs.unlink(entry);
+    } finally {
+      await held?.close();
+    }
   },
-  rename: async (from, to) => {
-    await fs.mkdir(path.dirname(to), { recursive: true });
-    await fs.rename(from, to);
+  rename: async (from, to, options?: ConfinedOptions) => {
+    const within = options?.within;
+    if (within === undefined) {
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      await fs.rename(from, to);
+      return;
+    }
+    const source = await holdDirectory(within, path.dirname(from), false);
+    try {
+      const target = await holdDirectory(options?.destinationWithin ?? within, path.dirname(to), true);
+      try {
+        if (target === undefined) await fs.mkdir(path.dirname(to), { recursive: true });
+        await fs.rename(source?.at(path.basename(from)) ?? from, target?.at(path.basename(to)) ?? to);
+      } finally {
+        await target?.close();
+      }
+    } finally {
+      await source?.close();
+    }
   },
   // COPYFILE_EXCL: the temporary name is fresh, so an existing file there would mean a collision.
-  copyFileAtomic: (from, to) =>
-    replaceAtomically(to, (tmp) => fs.copyFile(from, tmp, constants.COPYFILE_EXCL)),
+  copyFileAtomic: async (from, to, options?: ConfinedOptions) => {
+    const within = options?.within;
+    if (within === undefined)
+      return replaceAtomically(to, (tmp) => fs.copyFile(from, tmp, constants.COPYFILE_EXCL));
+    // The source is opened (without following a symlink) before anything is written, and copied
+    // from the open file itself, so what is copied is what was checked.
+    const source = await holdDirectory(within, path.dirname(from), false);
+    try {
+      const name = source?.at(path.basename(from)) ?? from;
+      let fh: FileHandle;
+      try {
+        fh = await fs.open(name, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw pathChanged(from, 'it became a symlink');
+        throw e;
+      }
+      try {
+        const s = await fh.stat();
+        if (s.isDirectory()) throw errorWith('EISDIR', `${from} is a directory`);
+        if (!s.isFile()) throw errorWith(NOT_A_FILE, `${from} is ${kindOf(s)}, not a regular file`);
+        const opened = source !== undefined ? `/proc/self/fd/${fh.fd}` : from;
+        await replaceWithin(options?.destinationWithin ?? within, to, (tmp) =>
+          fs.copyFile(opened, tmp, constants.COPYFILE_EXCL),
+        );
+      } finally {
+        await fh.close();
+      }
+    } finally {
+      await source?.close();
+    }
+  },
 };

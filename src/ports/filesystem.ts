@@ -49,6 +49,8 @@ export interface ConfinedOptions {
    * @default none: symlinks in the path are followed
    */
   readonly within?: string;
+  /** For a rename or a copy: the real directory the destination lies in. @default `within` */
+  readonly destinationWithin?: string;
 }
 
 /** Paths are absolute and in the platform's own form; errors are thrown as Node-style errors with `code`. */
@@ -77,15 +79,15 @@ export interface FileSystem {
    * Removes a file or a symlink (never what it points to); a directory only when `recursive`,
    * with everything in it. `ENOENT` when nothing is there.
    */
-  remove(path: string, options: { readonly recursive: boolean }): Promise<void>;
+  remove(path: string, options: { readonly recursive: boolean } & ConfinedOptions): Promise<void>;
   /**
    * Renames a file, symlink or directory in one step, creating the destination's parent
    * directories and replacing a file already there. `EXDEV` when the two are on different devices.
    */
-  rename(from: string, to: string): Promise<void>;
+  rename(from: string, to: string, options?: ConfinedOptions): Promise<void>;
   /**
    * Copies a file's bytes (following symlinks) to `to` through a temporary file beside it and a
    * rename, like `writeFileAtomic`, so `to` is never left half-written.
    */
-  copyFileAtomic(from: string, to: string): Promise<void>;
+  copyFileAtomic(from: string, to: string, options?: ConfinedOptions): Promise<void>;
 }

@@ -19,6 +19,8 @@ export type ConfinedPath =
        * operation instead of leading outside.
        */
       readonly root: string;
+      /** The real root that holds `real`: `within` for what reaches the file a symlink leads to. */
+      readonly realRoot: string;
     }
   | { readonly _tag: 'outside'; readonly message: string; readonly hint: string };
 
@@ -105,7 +107,8 @@ export const confinePath = async (
   const holder =
     realRoots.find((r) => holds(r, realDir)) ?? realRoots.find((r) => holds(r, real)) ?? realRoots[0]!;
   const entry = fs.resolve(realDir, fs.relative(fs.dirname(target), target));
-  return { _tag: 'inside', path: target, real, entry, root: holder };
+  const realRoot = realRoots.find((r) => holds(r, real)) ?? holder;
+  return { _tag: 'inside', path: target, real, entry, root: holder, realRoot };
 };
 
 /** A refused path as a step's failure: nothing was touched, and trying again cannot help. */

@@ -52,7 +52,7 @@ export const editFileStep: StepType<EditFileParameters> & {
     let before: Uint8Array | undefined;
     if (append) {
       try {
-        before = await ctx.fs.readFile(where.real, { within: where.root });
+        before = await ctx.fs.readFile(where.real, { within: where.realRoot });
       } catch (e) {
         if (errorCode(e) !== 'ENOENT') return fileFailure('read', where.path, e);
       }

@@ -49,7 +49,7 @@ export const readFileStep: StepType<ReadFileParameters> & {
       if (info?.kind === 'file' && info.size > max) return tooLarge(String(info.size));
       // Read from the root down without following a symlink, and no more than `max` + 1 bytes: a
       // file swapped for a symlink to one outside since the check fails instead of being read.
-      bytes = await ctx.fs.readFile(where.real, { maxBytes: max, within: where.root });
+      bytes = await ctx.fs.readFile(where.real, { maxBytes: max, within: where.realRoot });
     } catch (e) {
       return fileFailure('read', where.path, e);
     }

@@ -109,4 +109,48 @@ describe('a path swapped for a symlink to outside while file steps use it', () =
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(report.steps.filter((s) => s.outcome === 'succeeded').length).toBeGreaterThan(0);
   }, 120_000);
+
+  it(`copy_file: 0 of ${N} copies read the outside file, 0 write outside`, async () => {
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'OUTSIDE');
+    fs.writeFileSync(path.join(root, 'data.txt'), 'inside');
+    await swap('file', path.join(root, 'data.txt'), path.join(outside, 'secret.txt'));
+    const report = await run(
+      steps((i) => `step_type: copy_file, parameters: { source: data.txt, destination: copies/c-${i}.txt }`),
+    );
+    await stopSwapping();
+    const copies = fs.readdirSync(path.join(root, 'copies'));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const c of copies) expect(fs.readFileSync(path.join(root, 'copies', c), 'utf8')).toBe('inside');
+    expect(report.steps.filter((s) => s.outcome === 'succeeded').length).toBe(copies.length);
+  }, 120_000);
+
+  it(`copy_file and move_file into a swapped directory: nothing lands outside`, async () => {
+    fs.writeFileSync(path.join(root, 'data.txt'), 'inside');
+    for (let i = 0; i < N; i++) fs.writeFileSync(path.join(root, `m-${i}.txt`), `${i}`);
+    fs.mkdirSync(path.join(root, 'sub'));
+    await swap('dir', path.join(root, 'sub'), outside);
+    const report = await run(
+      steps((i) =>
+        i % 2 === 0
+          ? `step_type: copy_file, parameters: { source: data.txt, destination: sub/c-${i}.txt }`
+          : `step_type: move_file, parameters: { source: m-${i}.txt, destination: sub/m-${i}.txt }`,
+      ),
+    );
+    await stopSwapping();
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(report.steps.filter((s) => s.outcome === 'succeeded').length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it(`delete_file in a swapped directory: 0 of ${N} deletions remove an outside file`, async () => {
+    fs.mkdirSync(path.join(root, 'sub'));
+    for (let i = 0; i < N; i++) {
+      fs.writeFileSync(path.join(outside, `v-${i}.txt`), 'keep');
+      fs.writeFileSync(path.join(root, 'sub', `v-${i}.txt`), 'delete me');
+    }
+    await swap('dir', path.join(root, 'sub'), outside);
+    const report = await run(steps((i) => `step_type: delete_file, parameters: { path: sub/v-${i}.txt }`));
+    await stopSwapping();
+    expect(fs.readdirSync(outside)).toHaveLength(N);
+    expect(report.steps.filter((s) => s.outcome === 'succeeded').length).toBeGreaterThan(0);
+  }, 120_000);
 });
