@@ -96,7 +96,8 @@ export type {
   OutputStream,
   ContainmentKind,
 } from './ports/executor.js';
-export type { FileSystem, FileInfo } from './ports/filesystem.js';
+export type { FileSystem, FileInfo, ReadOptions, ConfinedOptions } from './ports/filesystem.js';
+export { NOT_A_FILE, PATH_CHANGED } from './ports/filesystem.js';
 export type { HttpClient, HttpRequest, HttpResult, HttpFailureCode } from './ports/http.js';
 export type {
   StepType,

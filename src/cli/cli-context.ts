@@ -2,6 +2,7 @@
 // environment, the file system and the clock. main.ts builds the real one; nothing else in the
 // CLI reaches for process globals, so the commands read as plain functions of their inputs.
 import type { Mission } from '../mission/model.js';
+import { DEFAULT_MAX_BYTES } from '../mission/parse.js';
 import type { Clock } from '../ports/clock.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { Terminal } from '../node/terminal.js';
@@ -46,7 +47,9 @@ export const displayPath = (cli: CliContext, file: string): string => {
 export const problemSource = (cli: CliContext): ProblemSource => ({
   read: async (file) => {
     try {
-      return new TextDecoder().decode(await cli.fs.readFile(file));
+      // Bounded like the mission itself: a file that is not one, or too large, shows no carets.
+      const bytes = await cli.fs.readFile(file, { maxBytes: DEFAULT_MAX_BYTES });
+      return bytes.length > DEFAULT_MAX_BYTES ? undefined : new TextDecoder().decode(bytes);
     } catch {
       return undefined;
     }

@@ -2,8 +2,16 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FileInfo, FileSystem } from '../ports/filesystem.js';
+import type { FileHandle } from 'node:fs/promises';
+import {
+  NOT_A_FILE,
+  type ConfinedOptions,
+  type FileInfo,
+  type FileSystem,
+  type ReadOptions,
+} from '../ports/filesystem.js';
 import { makeDirectory } from './make-directory.js';
+import { holdDirectory, pathChanged, type HeldDirectory } from './held-directory.js';
 
 const missing = (e: unknown): boolean => {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
@@ -39,6 +47,107 @@ const replaceAtomically = async (p: string, fill: (tmp: string) => Promise<void>
   }
 };
 
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+const kindOf = (s: import('node:fs').Stats): string =>
+  s.isCharacterDevice()
+    ? 'a character device'
+    : s.isBlockDevice()
+      ? 'a block device'
+      : s.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : s.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
+
+const errorWith = (code: string, message: string): Error => Object.assign(new Error(message), { code });
+
+/** Up to `limit` bytes of an open file, read in pieces, so a file that never ends costs only `limit`. */
+const readUpTo = async (fh: FileHandle, limit: number, sizeHint: number): Promise<Uint8Array> => {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const buf = Buffer.allocUnsafe(Math.min(limit - total, Math.max(64 * 1024, sizeHint + 1 - total)));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buf.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
+};
+
+/**
+ * A regular file's bytes, at most `maxBytes` + 1 of them. Opened without blocking (a FIFO with no
+ * writer would wait forever) and checked on the open descriptor, so what is read is what was checked.
+ */
+const readRegular = async (p: string, options: ReadOptions): Promise<Uint8Array> => {
+  const held: HeldDirectory | undefined =
+    options.within !== undefined ? await holdDirectory(options.within, path.dirname(p), false) : undefined;
+  try {
+    const target = held !== undefined ? held.at(path.basename(p)) : p;
+    const noFollow = options.within !== undefined ? O_NOFOLLOW : 0;
+    let fh: FileHandle;
+    try {
+      fh = await fs.open(target, constants.O_RDONLY | O_NONBLOCK | noFollow);
+    } catch (e) {
+      if (noFollow !== 0 && (e as NodeJS.ErrnoException).code === 'ELOOP')
+        throw pathChanged(p, 'it became a symlink');
+      throw e;
+    }
+    try {
+      const s = await fh.stat();
+      if (s.isDirectory()) throw errorWith('EISDIR', `${p} is a directory`);
+      if (!s.isFile()) throw errorWith(NOT_A_FILE, `${p} is ${kindOf(s)}, not a regular file`);
+      const limit = options.maxBytes !== undefined ? options.maxBytes + 1 : Number.MAX_SAFE_INTEGER;
+      return await readUpTo(fh, limit, s.size);
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    await held?.close();
+  }
+};
+
+/** The permission bits of the regular file `p` itself (never a symlink's target), when there is one. */
+const ownModeOf = async (p: string): Promise<number | undefined> => {
+  try {
+    const s = await fs.lstat(p);
+    return s.isFile() ? s.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * `replaceAtomically` inside `root` without following a symlink on the way: the directory is
+ * created and held from `root` down, and the temporary file and the rename happen in the held
+ * directory, so a directory swapped for a symlink meanwhile fails the write and nothing lands outside.
+ */
+const replaceWithin = async (
+  root: string,
+  p: string,
+  fill: (tmp: string) => Promise<void>,
+): Promise<void> => {
+  const held = await holdDirectory(root, path.dirname(p), true);
+  if (held === undefined) return replaceAtomically(p, fill);
+  try {
+    const tmp = held.at(path.basename(temporaryBeside(p)));
+    const dest = held.at(path.basename(p));
+    try {
+      await fill(tmp);
+      const mode = await ownModeOf(dest);
+      if (mode !== undefined) await fs.chmod(tmp, mode);
+      await fs.rename(tmp, dest);
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    await held.close();
+  }
+};
+
 /** The file system of the machine the host runs on. */
 export const nodeFileSystem: FileSystem = {
   resolve: (base, p) => path.resolve(base, p),
@@ -68,21 +177,81 @@ export const nodeFileSystem: FileSystem = {
       throw e;
     }
   },
-  readFile: (p) => fs.readFile(p),
-  writeFileAtomic: (p, data) => replaceAtomically(p, (tmp) => fs.writeFile(tmp, data, { flag: 'wx' })),
-  readDirectory: (p) => fs.readdir(p),
-  remove: async (p, { recursive }) => {
-    const s = await fs.lstat(p);
-    if (s.isDirectory()) {
-      if (!recursive) await fs.rmdir(p);
-      else await fs.rm(p, { recursive: true });
-    } else await fs.unlink(p);
+  readFile: (p, options?: ReadOptions) =>
+    options?.maxBytes === undefined && options?.within === undefined
+      ? fs.readFile(p)
+      : readRegular(p, options),
+  writeFileAtomic: (p, data, options?: ConfinedOptions) => {
+    const fill = (tmp: string): Promise<void> => fs.writeFile(tmp, data, { flag: 'wx' });
+    return options?.within === undefined
+      ? replaceAtomically(p, fill)
+      : replaceWithin(options.within, p, fill);
   },
-  rename: async (from, to) => {
-    await makeDirectory(path.dirname(to));
-    await fs.rename(from, to);
+  readDirectory: (p) => fs.readdir(p),
+  remove: async (p, { recursive, within }) => {
+    const held = within !== undefined ? await holdDirectory(within, path.dirname(p), false) : undefined;
+    try {
+      // In a held directory the entry itself is removed, never what a symlink swapped in leads to.
+      const entry = held !== undefined ? held.at(path.basename(p)) : p;
+      const s = await fs.lstat(entry);
+      if (s.isDirectory()) {
+        if (!recursive) await fs.rmdir(entry);
+        else await fs.rm(entry, { recursive: true });
+      } else await fs.unlink(entry);
+    } finally {
+      await held?.close();
+    }
+  },
+  rename: async (from, to, options?: ConfinedOptions) => {
+    const within = options?.within;
+    if (within === undefined) {
+      await makeDirectory(path.dirname(to));
+      await fs.rename(from, to);
+      return;
+    }
+    const source = await holdDirectory(within, path.dirname(from), false);
+    try {
+      const target = await holdDirectory(options?.destinationWithin ?? within, path.dirname(to), true);
+      try {
+        if (target === undefined) await makeDirectory(path.dirname(to));
+        await fs.rename(source?.at(path.basename(from)) ?? from, target?.at(path.basename(to)) ?? to);
+      } finally {
+        await target?.close();
+      }
+    } finally {
+      await source?.close();
+    }
   },
   // COPYFILE_EXCL: the temporary name is fresh, so an existing file there would mean a collision.
-  copyFileAtomic: (from, to) =>
-    replaceAtomically(to, (tmp) => fs.copyFile(from, tmp, constants.COPYFILE_EXCL)),
+  copyFileAtomic: async (from, to, options?: ConfinedOptions) => {
+    const within = options?.within;
+    if (within === undefined)
+      return replaceAtomically(to, (tmp) => fs.copyFile(from, tmp, constants.COPYFILE_EXCL));
+    // The source is opened (without following a symlink) before anything is written, and copied
+    // from the open file itself, so what is copied is what was checked.
+    const source = await holdDirectory(within, path.dirname(from), false);
+    try {
+      const name = source?.at(path.basename(from)) ?? from;
+      let fh: FileHandle;
+      try {
+        fh = await fs.open(name, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw pathChanged(from, 'it became a symlink');
+        throw e;
+      }
+      try {
+        const s = await fh.stat();
+        if (s.isDirectory()) throw errorWith('EISDIR', `${from} is a directory`);
+        if (!s.isFile()) throw errorWith(NOT_A_FILE, `${from} is ${kindOf(s)}, not a regular file`);
+        const opened = source !== undefined ? `/proc/self/fd/${fh.fd}` : from;
+        await replaceWithin(options?.destinationWithin ?? within, to, (tmp) =>
+          fs.copyFile(opened, tmp, constants.COPYFILE_EXCL),
+        );
+      } finally {
+        await fh.close();
+      }
+    } finally {
+      await source?.close();
+    }
+  },
 };

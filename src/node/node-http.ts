@@ -211,6 +211,14 @@ const send = async (req: HttpRequest, signal: AbortSignal): Promise<HttpResult> 
       } catch {
         return failed('invalid_url', `${shown(url)} redirected to "${location}", which is not a valid URL`);
       }
+      // fetch itself would refuse `file:` and the like with "not implemented… yet…"; a server must
+      // not lead a request to the local disk or another protocol anyway.
+      if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        return failed(
+          'invalid_url',
+          `${shown(url)} redirected (${res.status}) to ${shown(next)}, but only http: and https: redirects are followed`,
+          'set `follow_redirects: false` to get the redirect itself (its `location` header is in the result), or fix the server',
+        );
       if (hop >= req.maxRedirects)
         return failed(
           'too_many_redirects',

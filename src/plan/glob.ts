@@ -1,6 +1,7 @@
 // Glob patterns for file sets (`files: {include, exclude}`) and for what commands skip (grep's
-// `--include`, find's `-name`): a small matcher compiled to a RegExp, the same on every platform
-// (Node 20 has no `fs.glob`, and the pure core may not use it anyway).
+// `--include`, find's `-name`): a small matcher compiled to an automaton that runs in time
+// proportional to (path length × pattern length) whatever the pattern (a RegExp would backtrack),
+// the same on every platform (Node 20 has no `fs.glob`, and the pure core may not use it anyway).
 //
 // Syntax: `*` any run of characters but `/`; `?` one character but `/`; `[abc]`, `[a-z]`,
 // `[!a]`/`[^a]` a class; `**` as a whole path segment: any number of segments (none included);
@@ -11,16 +12,19 @@
 // grep's `--include`); a pattern with `/` matches the whole path relative to where the walk
 // starts (`src/**/*.go`). A leading `./` or `/` is dropped.
 
+import { globAutomaton, type GlobNode } from './glob-automaton.js';
+
 /** A compiled glob. */
 export interface Glob {
   readonly pattern: string;
   /** Whether it is matched against the base name (no `/` in the pattern) or the whole relative path. */
   readonly basename: boolean;
-  /** Tests a relative path written with `/` separators. */
-  readonly test: (relativePath: string) => boolean;
+  /**
+   * Tests a relative path written with `/` separators; `count.steps`, when given, grows by the
+   * automaton states visited (at most (path length + 1) × states, whatever the pattern).
+   */
+  readonly test: (relativePath: string, count?: { steps: number }) => boolean;
 }
-
-const escapeChar = (c: string): string => (/[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c);
 
 /** The index of the `]` closing a class opened at `start`, or -1. */
 const classEnd = (p: string, start: number): number => {
@@ -53,48 +57,59 @@ const braceEnd = (p: string, start: number): { end: number; commas: number[] } |
   return undefined;
 };
 
-const translate = (p: string): string => {
-  let out = '';
+const literal =
+  (x: string) =>
+  (c: string): boolean =>
+    c === x;
+const any = (): boolean => true;
+const notSlash = (c: string): boolean => c !== '/';
+
+/** The pattern as automaton pieces (see the syntax at the top of this file). */
+const parse = (p: string): GlobNode[] => {
+  const out: GlobNode[] = [];
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
     if (c === '\\') {
-      out += i + 1 < p.length ? escapeChar(p[++i]!) : '\\\\';
+      out.push({ _tag: 'char', test: literal(i + 1 < p.length ? p[++i]! : '\\') });
     } else if (c === '*') {
       if (p[i + 1] === '*' && (i === 0 || p[i - 1] === '/') && (i + 2 === p.length || p[i + 2] === '/')) {
         // `**/` is zero or more whole segments; a final `**` is everything below.
-        if (i + 2 === p.length) out += '.*';
-        else out += '(?:[^/]*/)*';
+        out.push(i + 2 === p.length ? { _tag: 'run', test: any } : { _tag: 'segments' });
         i += 2;
       } else {
         while (p[i + 1] === '*') i++;
-        out += '[^/]*';
+        out.push({ _tag: 'run', test: notSlash });
       }
     } else if (c === '?') {
-      out += '[^/]';
+      out.push({ _tag: 'char', test: notSlash });
     } else if (c === '[') {
       const end = classEnd(p, i);
       if (end < 0) {
-        out += '\\[';
+        out.push({ _tag: 'char', test: literal('[') });
         continue;
       }
       let body = p.slice(i + 1, end);
       const negate = body.startsWith('!') || body.startsWith('^');
       if (negate) body = body.slice(1);
       const inner = body.replace(/\\(.)/g, '$1').replace(/[\\\]^]/g, (m) => `\\${m}`);
-      out += negate ? `[^/${inner}]` : `[${inner}]`;
+      // One character against one class: a RegExp without any repetition, so constant time.
+      const re = new RegExp(negate ? `^[^/${inner}]$` : `^[${inner}]$`, 's');
+      out.push({ _tag: 'char', test: (x) => re.test(x) });
       i = end;
     } else if (c === '{') {
       const brace = braceEnd(p, i);
       if (brace === undefined) {
-        out += '\\{';
+        out.push({ _tag: 'char', test: literal('{') });
         continue;
       }
       const cuts = [i, ...brace.commas, brace.end];
-      const alternatives = cuts.slice(1).map((cut, k) => translate(p.slice(cuts[k]! + 1, cut)));
-      out += `(?:${alternatives.join('|')})`;
+      out.push({
+        _tag: 'either',
+        alternatives: cuts.slice(1).map((cut, k) => parse(p.slice(cuts[k]! + 1, cut))),
+      });
       i = brace.end;
     } else {
-      out += escapeChar(c);
+      out.push({ _tag: 'char', test: literal(c) });
     }
   }
   return out;
@@ -107,13 +122,13 @@ export const compileGlob = (pattern: string): Glob => {
   while (p.startsWith('/')) p = p.slice(1);
   while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   const basename = !p.includes('/');
-  const re = new RegExp(`^${translate(p)}$`, 's');
+  const automaton = globAutomaton(parse(p));
   return {
     pattern,
     basename,
     test: basename
-      ? (path) => re.test(path.slice(path.lastIndexOf('/') + 1))
-      : (path) => re.test(path.replace(/^(\.\/|\/)+/, '')),
+      ? (path, count) => automaton.test(path.slice(path.lastIndexOf('/') + 1), count)
+      : (path, count) => automaton.test(path.replace(/^(\.\/|\/)+/, ''), count),
   };
 };
 

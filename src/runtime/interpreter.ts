@@ -19,7 +19,7 @@ import { unreachable } from '../unreachable.js';
 import { LiveAttempt, type StepContextHost } from './step-context.js';
 import { TimerQueue } from './timer-queue.js';
 import { StepVariables } from './step-variables.js';
-import { makeMasker } from './secret-mask.js';
+import { makeMasker, maskedValues } from './secret-mask.js';
 import { expandStepParameters } from './expand-parameters.js';
 import type { Expansion } from '../plan/templates.js';
 import type { StepId } from '../mission/model.js';
@@ -123,7 +123,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       executor: o.executor,
       maxOutputBytes: o.maxOutputBytes,
       killGraceMs: o.plan.kill_grace_ms,
-      secrets: o.secrets,
+      // Each line of a multi-line secret is kept whole too, since each is masked on its own.
+      secrets: maskedValues(o.secrets),
       onLine: (stepId, stream, line) =>
         emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
       onActivity: (step, attempt, bytes, lastLine) =>

@@ -58,23 +58,31 @@ export class OutputCapture {
       this.tailBytes -= this.tail.shift()!.length;
   }
 
-  /** The kept text: decoded leniently (invalid bytes become U+FFFD), with a marker where bytes were dropped. */
+  /**
+   * The kept text: decoded leniently (invalid bytes become U+FFFD), with a marker where bytes were
+   * dropped. The limit is measured as the text costs in a JSON report (see `jsonCost`), so output
+   * full of NULs or other control characters, six bytes each there, cannot make a report six
+   * times its capture limit.
+   */
   result(): CapturedText {
-    const head = concat(this.head, this.headBytes);
+    let head = concat(this.head, this.headBytes);
     let tail = concat(this.tail, this.tailBytes);
     if (tail.length > this.tailMax) tail = tail.subarray(tail.length - this.tailMax);
-    const dropped = this.total - head.length - tail.length;
-    if (dropped === 0)
-      return {
-        text: decode(concat([head, tail], head.length + tail.length)),
-        total_bytes: this.total,
-        dropped_bytes: 0,
-      };
+    if (this.total === head.length + tail.length) {
+      const all = concat([head, tail], head.length + tail.length);
+      if (jsonCost(all, all.length) <= this.headMax + this.tailMax)
+        return { text: decode(all), total_bytes: this.total, dropped_bytes: 0 };
+      // Within the limit in bytes, but not as escaped: cut the middle out as if it were longer.
+      head = all;
+      tail = all;
+    }
+    head = head.subarray(0, prefixWithin(head, this.headMax));
+    tail = tail.subarray(tail.length - suffixWithin(tail, this.tailMax));
     // Cut on character boundaries so the halves do not start or end with a broken character.
     const headEnd = completeEnd(head);
     let tailStart = 0;
     while (tailStart < tail.length && tailStart < 4 && isContinuation(tail[tailStart])) tailStart += 1;
-    const droppedAll = dropped + (head.length - headEnd) + tailStart;
+    const droppedAll = this.total - headEnd - (tail.length - tailStart);
     return {
       text: `${decode(head.subarray(0, headEnd))}\n[… ${droppedAll} bytes dropped …]\n${decode(tail.subarray(tailStart))}`,
       total_bytes: this.total,
@@ -82,6 +90,44 @@ export class OutputCapture {
     };
   }
 }
+
+/**
+ * What a byte costs in a JSON report: a control character other than tab, newline, carriage
+ * return, backspace and form feed is written `\u00XX` (six bytes); everything else at most two
+ * (`\n`, `\"`), counted as one so ordinary text keeps all of its limit. (An invalid UTF-8 byte
+ * becomes U+FFFD, three bytes: the report stays within three times the limit whatever the bytes.)
+ */
+const cost = (b: number): number =>
+  b < 0x20 && b !== 0x08 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d ? 6 : 1;
+
+/** The cost of the first `n` bytes of `b`. */
+const jsonCost = (b: Uint8Array, n: number): number => {
+  let c = 0;
+  for (let i = 0; i < n; i++) c += cost(b[i]!);
+  return c;
+};
+
+/** How many bytes from the start of `b` fit in `budget`. */
+const prefixWithin = (b: Uint8Array, budget: number): number => {
+  let c = 0;
+  let i = 0;
+  for (; i < b.length; i++) {
+    c += cost(b[i]!);
+    if (c > budget) break;
+  }
+  return i;
+};
+
+/** How many bytes from the end of `b` fit in `budget`. */
+const suffixWithin = (b: Uint8Array, budget: number): number => {
+  let c = 0;
+  let n = 0;
+  for (let i = b.length - 1; i >= 0; i--, n++) {
+    c += cost(b[i]!);
+    if (c > budget) break;
+  }
+  return n;
+};
 
 const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
   if (parts.length === 1) return parts[0]!;

@@ -3,7 +3,7 @@
 import { isRight, type Either } from 'fp-ts/lib/Either.js';
 import { MissionValidationError, type MissionError } from '../mission/errors.js';
 import type { Mission, Step } from '../mission/model.js';
-import { decodeMission, parseMission } from '../mission/parse.js';
+import { DEFAULT_MAX_BYTES, decodeMission, parseMission } from '../mission/parse.js';
 import { formatPath } from '../mission/path.js';
 import { unsafeShellTemplates } from '../mission/validate-templates.js';
 import { createPlan, type MissionPlan } from '../plan/plan.js';
@@ -20,7 +20,7 @@ import type { HostFacts, Measurement } from '../ports/host-facts.js';
 import { withCommandEnvironment } from '../steps/command.js';
 import type { Clock } from '../ports/clock.js';
 import type { Executor } from '../ports/executor.js';
-import type { FileSystem } from '../ports/filesystem.js';
+import { NOT_A_FILE, type FileSystem } from '../ports/filesystem.js';
 import type { HttpClient } from '../ports/http.js';
 import type { ResourceSampler } from '../ports/sampler.js';
 import type { AnyStepType } from '../ports/step-type.js';
@@ -51,6 +51,13 @@ export interface LoadOptions {
   readonly stepTypes?: ReadonlyArray<AnyStepType>;
   /** Unknown keys are errors instead of warnings. @default false */
   readonly strict?: boolean;
+  /**
+   * Largest mission accepted, in bytes. A mission file is read only up to this size plus one byte,
+   * and only when it is a regular file (after symlinks): a link to /dev/zero, a FIFO or a directory
+   * is refused at once.
+   * @default 4194304 (4 MiB)
+   */
+  readonly maxBytes?: number;
 }
 
 /** Options of `runMission`. */
@@ -110,6 +117,61 @@ const isMission = (source: MissionSource): source is Mission =>
 
 const looksLikePath = (s: string): boolean => !s.includes('\n') && /\.(ya?ml|json)$/i.test(s.trim());
 
+const validMaxBytes = (n: number | undefined): number =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_BYTES;
+
+/**
+ * A mission file's text, read with a bound: only a regular file, and at most `maxBytes` + 1 bytes,
+ * so a link to /dev/zero, a FIFO without a writer or a file of gigabytes costs neither memory nor time.
+ */
+const readMissionFile = async (
+  host: Pick<RuntimeHost, 'fs' | 'cwd'>,
+  file: string,
+  maxBytes: number,
+): Promise<string> => {
+  let bytes: Uint8Array;
+  try {
+    bytes = await host.fs.readFile(file, { maxBytes });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const what =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String((e as Error).message ?? e);
+    throw new MissionValidationError([
+      {
+        code: 'io_error',
+        severity: 'error',
+        file,
+        path: '',
+        message: `cannot read the mission file: ${what}`,
+        hint:
+          code === 'ENOENT'
+            ? `check the path (relative paths start at ${host.cwd})`
+            : code === 'EISDIR' || code === NOT_A_FILE
+              ? 'name a mission file (a regular file, or a symlink to one)'
+              : 'check the file and its permissions',
+      },
+    ]);
+  }
+  if (bytes.length > maxBytes)
+    throw new MissionValidationError([
+      {
+        code: 'too_large',
+        severity: 'error',
+        file,
+        path: '',
+        message: `the mission file is larger than the limit of ${maxBytes} bytes`,
+        hint: 'split it into smaller missions, or pass a larger `maxBytes` if this size is intended',
+      },
+    ]);
+  return new TextDecoder().decode(bytes);
+};
+
 /** Reads and validates a mission file; rejects with a `MissionValidationError` listing every problem. */
 export const loadMissionWith = async (
   host: Pick<RuntimeHost, 'fs' | 'cwd'> & { readonly facts?: Pick<HostFacts, 'platform'> | undefined },
@@ -118,6 +180,7 @@ export const loadMissionWith = async (
 ): Promise<Mission> => {
   checkSource(source);
   if (isMission(source)) return source;
+  const maxBytes = validMaxBytes(options.maxBytes);
   const registry = {
     stepTypes: makeRegistry(options.stepTypes),
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
@@ -142,34 +205,11 @@ export const loadMissionWith = async (
   } else {
     const path = typeof source === 'string' ? source : (source as { path: string }).path;
     file = host.fs.resolve(host.cwd, path);
-    try {
-      text = new TextDecoder().decode(await host.fs.readFile(file));
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      const what =
-        code === 'ENOENT'
-          ? 'no such file'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : String((e as Error).message ?? e);
-      throw new MissionValidationError([
-        {
-          code: 'io_error',
-          severity: 'error',
-          file,
-          path: '',
-          message: `cannot read the mission file: ${what}`,
-          hint:
-            code === 'ENOENT'
-              ? `check the path (relative paths start at ${host.cwd})`
-              : 'check the file and its permissions',
-        },
-      ]);
-    }
+    text = await readMissionFile(host, file, maxBytes);
   }
-  const mission = orThrow(parseMission(text, { ...(file !== undefined ? { file } : {}), ...registry }));
+  const mission = orThrow(
+    parseMission(text, { ...(file !== undefined ? { file } : {}), ...registry, maxBytes }),
+  );
   refuseUnsafeShellTemplates(mission, host.facts?.platform);
   return file !== undefined && mission.source_file === undefined
     ? { ...mission, source_file: file }

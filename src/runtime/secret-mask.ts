@@ -6,6 +6,32 @@ const MARKER = /\n\[… \d+ bytes dropped …\]\n/;
 /** The shortest secret that is masked; shorter values would garble ordinary output. */
 export const MIN_SECRET_LENGTH = 3;
 
+/**
+ * The shortest line of a multi-line secret that is also masked on its own (after trimming spaces);
+ * output is streamed and masked line by line, so no single line ever holds the whole secret. Four
+ * covers the short last line of a base64 body (`AB==`) and leaves out `{`, `},` and the like, which
+ * would mask ordinary output and say nothing of the secret.
+ */
+export const MIN_SECRET_LINE_LENGTH = 4;
+
+/**
+ * What is masked for these secrets: each one whole and, for a multi-line one, each of its lines of
+ * at least `MIN_SECRET_LINE_LENGTH` characters (trimmed), as GitHub Actions does.
+ */
+export const maskedValues = (secrets: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const out = new Set<string>();
+  for (const s of secrets) {
+    if (s.length < MIN_SECRET_LENGTH) continue;
+    out.add(s);
+    if (!/[\r\n]/.test(s)) continue;
+    for (const line of s.split(/\r\n|\r|\n/)) {
+      const t = line.trim();
+      if (t.length >= MIN_SECRET_LINE_LENGTH) out.add(t);
+    }
+  }
+  return [...out];
+};
+
 /** A function that masks secrets in any JSON-like value. */
 export type Masker = <T>(value: T) => T;
 
@@ -20,9 +46,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Builds a masker for these secret values (longest first, so overlapping secrets mask whole). */
 export const makeMasker = (secrets: ReadonlyArray<string>): Masker => {
-  const values = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  );
+  const values = [...maskedValues(secrets)].sort((a, b) => b.length - a.length);
   if (values.length === 0) return noMask;
   const whole = new RegExp(values.map(escape).join('|'), 'g');
   const maskText = (text: string): string => {

@@ -5,7 +5,23 @@ import type { StepOutcome } from '../ports/step-type.js';
 
 /** A path that may be written, or why not. */
 export type ConfinedPath =
-  | { readonly _tag: 'inside'; readonly path: string }
+  | {
+      readonly _tag: 'inside';
+      /** The path as requested, resolved against the root: what messages and outputs show. */
+      readonly path: string;
+      /** The same with every symlink resolved, when checked (the file a read reaches). */
+      readonly real: string;
+      /** Its real directory joined with its own name (the entry a write replaces, even a symlink). */
+      readonly entry: string;
+      /**
+       * The real root (the working directory or an allowed path) that holds `entry`'s directory:
+       * pass it as `within` to the file system, so a symlink swapped in after this check fails the
+       * operation instead of leading outside.
+       */
+      readonly root: string;
+      /** The real root that holds `real`: `within` for what reaches the file a symlink leads to. */
+      readonly realRoot: string;
+    }
   | { readonly _tag: 'outside'; readonly message: string; readonly hint: string };
 
 const escapes = (rel: string): boolean =>
@@ -85,7 +101,14 @@ export const confinePath = async (
       hint,
     };
   }
-  return { _tag: 'inside', path: target };
+  const dir = await realTarget(fs, fs.dirname(target));
+  const realDir = 'real' in dir ? dir.real : fs.dirname(real);
+  const holds = (r: string, p: string): boolean => within(fs, r, p) || r === p;
+  const holder =
+    realRoots.find((r) => holds(r, realDir)) ?? realRoots.find((r) => holds(r, real)) ?? realRoots[0]!;
+  const entry = fs.resolve(realDir, fs.relative(fs.dirname(target), target));
+  const realRoot = realRoots.find((r) => holds(r, real)) ?? holder;
+  return { _tag: 'inside', path: target, real, entry, root: holder, realRoot };
 };
 
 /** A refused path as a step's failure: nothing was touched, and trying again cannot help. */

@@ -2,7 +2,7 @@
 // temporary file and a rename, so it is never left half-copied.
 import * as t from 'io-ts';
 import type { StepContext, StepOutcome, StepType } from '../ports/step-type.js';
-import { confineStepPath, refusedOutcome } from './confine-path.js';
+import { confineStepPath, refusedOutcome, type ConfinedPath } from './confine-path.js';
 import { fileFailure } from './file-failure.js';
 
 export const copyFileParameters = t.intersection([
@@ -21,7 +21,15 @@ export type CopyFileParameters = t.TypeOf<typeof copyFileParameters>;
 
 /** Where a copy or move reads and writes, both confined; or why the step fails before touching anything. */
 export type TransferPlan =
-  | { readonly _tag: 'ok'; readonly source: string; readonly destination: string; readonly kind: string }
+  | {
+      readonly _tag: 'ok';
+      readonly source: string;
+      readonly destination: string;
+      readonly kind: string;
+      /** Where the file system acts, from the roots down without following a symlink (see confine-path). */
+      readonly from: Extract<ConfinedPath, { _tag: 'inside' }>;
+      readonly to: Extract<ConfinedPath, { _tag: 'inside' }>;
+    }
   | { readonly _tag: 'refused'; readonly outcome: StepOutcome };
 
 /** Checks both ends of a copy or move: confinement, a source that exists, and the destination's state. */
@@ -66,7 +74,7 @@ export const planTransfer = async (
           hint: 'delete it first, or remove `overwrite: false`',
         },
       };
-    return { _tag: 'ok', source: from.path, destination: to.path, kind: source.kind };
+    return { _tag: 'ok', source: from.path, destination: to.path, kind: source.kind, from, to };
   } catch (e) {
     return { _tag: 'refused', outcome: fileFailure(verb, from.path, e) };
   }
@@ -93,7 +101,10 @@ export const copyFileStep: StepType<CopyFileParameters> & {
         retryable: false,
       };
     try {
-      await ctx.fs.copyFileAtomic(plan.source, plan.destination);
+      await ctx.fs.copyFileAtomic(plan.from.real, plan.to.entry, {
+        within: plan.from.realRoot,
+        destinationWithin: plan.to.root,
+      });
       const copied = await ctx.fs.stat(plan.destination);
       return {
         status: 'succeeded',

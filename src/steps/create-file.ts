@@ -18,7 +18,8 @@ export const createFileStep: StepType<CreateFileParameters> & {
     if (where._tag === 'outside') return refusedOutcome(where);
     const content = params.content ?? '';
     try {
-      await ctx.fs.writeFileAtomic(where.path, content);
+      // Into the real directory, entered from the root without following a symlink (see confine-path).
+      await ctx.fs.writeFileAtomic(where.entry, content, { within: where.root });
     } catch (e) {
       return fileFailure('write', where.path, e);
     }

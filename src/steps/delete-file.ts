@@ -54,7 +54,8 @@ export const deleteFileStep: StepType<DeleteFileParameters> & {
       };
     }
     try {
-      await ctx.fs.remove(where.path, { recursive: p.recursive === true });
+      // The entry itself goes, found from the root without following a symlink swapped in meanwhile.
+      await ctx.fs.remove(where.entry, { recursive: p.recursive === true, within: where.root });
     } catch (e) {
       // Some platforms say EEXIST for a directory that is not empty.
       const notEmpty = errorCode(e) === 'EEXIST' && info.kind === 'directory';

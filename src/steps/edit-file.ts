@@ -52,7 +52,7 @@ export const editFileStep: StepType<EditFileParameters> & {
     let before: Uint8Array | undefined;
     if (append) {
       try {
-        before = await ctx.fs.readFile(where.path);
+        before = await ctx.fs.readFile(where.real, { within: where.realRoot });
       } catch (e) {
         if (errorCode(e) !== 'ENOENT') return fileFailure('read', where.path, e);
       }
@@ -63,7 +63,7 @@ export const editFileStep: StepType<EditFileParameters> & {
     try {
       // The whole new content goes through a temporary file and a rename, so a crash mid-append
       // leaves the old file, never a half-appended one.
-      await ctx.fs.writeFileAtomic(where.path, data);
+      await ctx.fs.writeFileAtomic(where.entry, data, { within: where.root });
     } catch (e) {
       return fileFailure('write', where.path, e);
     }

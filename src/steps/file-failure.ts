@@ -1,5 +1,6 @@
 // A failed file operation as a step outcome: the system error named in plain words, with what to
 // do about the usual causes, instead of a bare `ENOENT`.
+import { NOT_A_FILE, PATH_CHANGED } from '../ports/filesystem.js';
 import type { StepOutcome } from '../ports/step-type.js';
 
 const HINTS: Readonly<Record<string, string>> = {
@@ -15,6 +16,9 @@ const HINTS: Readonly<Record<string, string>> = {
   ENOTEMPTY: 'the directory is not empty: set `recursive: true` to delete it with everything in it',
   EBUSY: 'the file is in use by another program',
   EMFILE: 'too many files are open: lower `max_parallel_steps`',
+  [PATH_CHANGED]:
+    'something else (another step, or a process) replaced a directory or the file with a symlink while this step used it; nothing outside the working directory was touched: order such steps with `depends_on`',
+  [NOT_A_FILE]: 'only regular files are read (not devices, FIFOs or sockets)',
 };
 
 const WORDS: Readonly<Record<string, string>> = {
@@ -29,6 +33,8 @@ const WORDS: Readonly<Record<string, string>> = {
   EBUSY: 'resource busy',
   EEXIST: 'already exists',
   EXDEV: 'on another device',
+  [PATH_CHANGED]: 'it changed while in use (a part of the path became a symlink)',
+  [NOT_A_FILE]: 'not a regular file',
 };
 
 /** The code of a Node-style error, if it has one. */

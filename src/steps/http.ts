@@ -177,7 +177,8 @@ const requestBody = async (
     const where = await confineStepPath(ctx, p.body_file);
     if (where._tag === 'outside') return { _tag: 'failed', outcome: refusedOutcome(where) };
     try {
-      const bytes = await ctx.fs.readFile(where.path);
+      // A regular file only, reached from the root without following a symlink swapped in meanwhile.
+      const bytes = await ctx.fs.readFile(where.real, { within: where.realRoot });
       const ext = /\.([A-Za-z0-9]+)$/.exec(where.path)?.[1]?.toLowerCase() ?? '';
       return { _tag: 'ok', body: bytes, contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream' };
     } catch (e) {

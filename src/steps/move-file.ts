@@ -42,7 +42,11 @@ export const moveFileStep: StepType<MoveFileParameters> & {
       };
     const output = { source: plan.source, destination: plan.destination, kind: plan.kind };
     try {
-      await ctx.fs.rename(plan.source, plan.destination);
+      // The entry itself moves (a symlink as a symlink), entered from the roots without following one.
+      await ctx.fs.rename(plan.from.entry, plan.to.entry, {
+        within: plan.from.root,
+        destinationWithin: plan.to.root,
+      });
       return { status: 'succeeded', output };
     } catch (e) {
       if (errorCode(e) !== 'EXDEV' || plan.kind !== 'file')
@@ -50,8 +54,11 @@ export const moveFileStep: StepType<MoveFileParameters> & {
     }
     // Different devices (an allowed path on another disk): copy, then remove the original.
     try {
-      await ctx.fs.copyFileAtomic(plan.source, plan.destination);
-      await ctx.fs.remove(plan.source, { recursive: false });
+      await ctx.fs.copyFileAtomic(plan.from.real, plan.to.entry, {
+        within: plan.from.realRoot,
+        destinationWithin: plan.to.root,
+      });
+      await ctx.fs.remove(plan.from.entry, { recursive: false, within: plan.from.root });
       return { status: 'succeeded', output };
     } catch (e) {
       return fileFailure('move', `${plan.source} to ${plan.destination}`, e);

@@ -37,21 +37,23 @@ export const readFileStep: StepType<ReadFileParameters> & {
     if (where._tag === 'outside') return refusedOutcome(where);
     const max = p.max_bytes ?? DEFAULT_READ_MAX_BYTES;
     let bytes: Uint8Array;
+    const tooLarge = (size: string) => ({
+      status: 'failed' as const,
+      failure_kind: 'invalid_input' as const,
+      message: `${where.path} is ${size} bytes, more than max_bytes (${max})`,
+      hint: 'raise `max_bytes` if the whole file is really needed in the report and in later steps',
+      retryable: false,
+    });
     try {
-      const real = (await ctx.fs.realpath(where.path)) ?? where.path;
-      const info = await ctx.fs.stat(real);
-      if (info?.kind === 'file' && info.size > max)
-        return {
-          status: 'failed',
-          failure_kind: 'invalid_input',
-          message: `${where.path} is ${info.size} bytes, more than max_bytes (${max})`,
-          hint: 'raise `max_bytes` if the whole file is really needed in the report and in later steps',
-          retryable: false,
-        };
-      bytes = await ctx.fs.readFile(real);
+      const info = await ctx.fs.stat(where.real);
+      if (info?.kind === 'file' && info.size > max) return tooLarge(String(info.size));
+      // Read from the root down without following a symlink, and no more than `max` + 1 bytes: a
+      // file swapped for a symlink to one outside since the check fails instead of being read.
+      bytes = await ctx.fs.readFile(where.real, { maxBytes: max, within: where.realRoot });
     } catch (e) {
       return fileFailure('read', where.path, e);
     }
+    if (bytes.length > max) return tooLarge('more than');
     const encoding = p.encoding ?? 'utf8';
     const warnings: string[] = [];
     let content: string;

@@ -1,5 +1,5 @@
 // An in-memory FileSystem with POSIX paths, so mission tests that write files touch no disk.
-import type { FileInfo, FileSystem } from '../ports/filesystem.js';
+import type { FileInfo, FileSystem, ReadOptions } from '../ports/filesystem.js';
 
 const normalize = (path: string): string => {
   const out: string[] = [];
@@ -55,10 +55,15 @@ export class MemoryFileSystem implements FileSystem {
     return Promise.resolve(this.dirs.has(n) ? { kind: 'directory', size: 0 } : undefined);
   }
 
-  readFile(path: string): Promise<Uint8Array> {
+  readFile(path: string, options: ReadOptions = {}): Promise<Uint8Array> {
     const n = normalize(path);
     const file = this.files.get(n);
-    if (file !== undefined) return Promise.resolve(file);
+    if (file !== undefined)
+      return Promise.resolve(
+        options.maxBytes !== undefined && file.length > options.maxBytes + 1
+          ? file.subarray(0, options.maxBytes + 1)
+          : file,
+      );
     return Promise.reject(
       this.dirs.has(n) ? fsError('EISDIR', `${n} is a directory`) : fsError('ENOENT', `no such file ${n}`),
     );
