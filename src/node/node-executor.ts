@@ -32,9 +32,12 @@ export interface NodeExecutorOptions {
    */
   readonly killSweepTimeoutMs?: number;
   /**
-   * After the process exited, how long to wait for its output pipes to close when a daemon it
-   * left (with `detach: true`) still holds them; then they are closed and its later output dropped.
+   * After the process exited, how long to wait for its output pipes to close when something still
+   * holds them (a daemon it left with `detach: true`); then what is in the pipes is read, they are
+   * closed, and later output is dropped. Without `detach`, a pipe still open then makes the exit
+   * carry `output_incomplete`.
    * @default 250
+   * @example createNodeExecutor({ outputDrainMs: 1000 })
    */
   readonly outputDrainMs?: number;
 }
