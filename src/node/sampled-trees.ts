@@ -160,12 +160,13 @@ export class SampledTrees {
     };
     for (const [root, t] of trees) {
       if (last === undefined || range === null) continue;
+      const followed = t.lastSeen === undefined ? sinceStart(root) : undefined;
       if (t.lastSeen !== undefined) t.advanced += pidsHandedOut(t.lastSeen, last, range);
-      else if (sinceStart(root) !== undefined) {
+      else if (followed !== undefined) {
         // A root this host started, followed on the pid counter since (pid-clock.ts): its
         // members were all handed out after it, however long ago it started.
         t.anchor = root;
-        t.advanced = sinceStart(root)!;
+        t.advanced = followed;
       } else if ((ageSeconds(root) ?? Infinity) < YOUNG_SECONDS) {
         // A tree seen for the first time need not cost a read of the whole table if it is young.
         t.anchor = root;
