@@ -6,7 +6,11 @@
 //  2. a soak: one mission of 1,000 short command steps, max_parallel_steps 4, run 20 times; the
 //     heap after each run (after GC) must not grow from run to run;
 //  3. 1 GiB of output on a step with a 1 MiB capture limit, the whole process under 200 MB;
-//  4. the throughput of very short lines (a figure only).
+//  4. the throughput of very short lines (a figure only);
+//  5. load: 100, 300 and 500 missions at once (5 steps, 2 at a time) beside a bare spawn pool
+//     doing the same processes (bench/load.bench.mjs, in its own process): no output lost, and
+//     the wall time within 1.5× the pool's at every size.
+import { spawnSync } from 'node:child_process';
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -222,6 +226,16 @@ console.log('\n## 64 MiB of two-byte lines (`yes`), each one a step_output event
     `  ${mb(report.steps[0].stdout.total_bytes)} MB, ${lines} line events in ${seconds.toFixed(2)} s (${(lines / seconds / 1e6).toFixed(1)} million lines/s)`,
   );
   check(report.status === 'succeeded' && lines === total / 2, 'every line delivered');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Many missions at once, beside a bare spawn pool
+// ---------------------------------------------------------------------------------------------
+console.log('\n## load: 100, 300 and 500 missions at once beside a bare child_process.spawn pool');
+{
+  const bench = fileURLToPath(new URL('./load.bench.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [bench], { stdio: 'inherit' });
+  check(run.status === 0, 'no output lost, and within 1.5× the bare pool at every size');
 }
 
 rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import treeKill from 'tree-kill';
 import type { HostPlatform } from './platform.js';
 import { processTableSource, treeSignalling } from './platform.js';
 import type { PidScope, ProcessEntry } from './process-tree.js';
-import { hasTreeMarker, lastAssignedPid, readProcessTable, selectTree } from './process-tree.js';
+import { handedOutBetween, pidMark, rootExited as forgetRoot, rootStart, rootStarted } from './pid-clock.js';
+import { hasTreeMarker, readProcessTable, selectTree } from './process-tree.js';
 import { unreachable } from '../unreachable.js';
 
 /** Tuning of the sweeps. */
@@ -64,31 +65,12 @@ const send = (pid: number, signal: NodeJS.Signals | 0): 'sent' | 'gone' | 'denie
   }
 };
 
-// A process that ran this long may have seen the pid counter wrap; scan everything then.
-const RECENT_SCAN_MS = 1000;
-
-// The roots started lately, with when. They are the host's own children, never anyone's
-// descendants, so the check after an exit need not read those started after its root (with steps
-// running side by side, they are most of the pids handed out meanwhile). That check only runs
-// within a second of the root's start, far too soon for the pid counter to go round and reuse one.
-const recentRoots = new Map<number, number>();
-const RECENT_ROOTS_KEPT = 256;
-const rememberRoot = (pid: number, startedAt: number): void => {
-  recentRoots.delete(pid);
-  recentRoots.set(pid, startedAt);
-  if (recentRoots.size > RECENT_ROOTS_KEPT) {
-    const oldest = recentRoots.keys().next();
-    if (oldest.done !== true) recentRoots.delete(oldest.value);
-  }
-};
-
 const processGroupTree = (
   platform: HostPlatform,
   root: TreeRoot,
   options: KillTreeOptions,
 ): ProcessTreeControl => {
-  const startedAt = performance.now();
-  rememberRoot(root.pid, startedAt);
+  const start = rootStarted(root.pid);
   const known = new Map<number, string>();
   const denied = new Set<number>();
   let rootAlive = true;
@@ -120,17 +102,19 @@ const processGroupTree = (
     return members.filter((m) => m.pid !== root.pid && !denied.has(m.pid));
   };
 
-  // Descendants are created after the root, so their pids were handed out after its pid. Past a
-  // second the counter may have gone round more than once: then read everything.
+  // Descendants are created after the root, so their pids were handed out after its pid; the roots
+  // this host started since are no one's descendants. Once the pid counter may have gone round
+  // since the start (pid-clock.ts), read everything.
   const recentScope = (): PidScope => {
-    const last = lastAssignedPid();
-    if (last === undefined || performance.now() - startedAt > RECENT_SCAN_MS) return { _tag: 'all' };
+    const now = pidMark();
+    if (start.mark === undefined || now === undefined || handedOutBetween(start.mark, now) === undefined)
+      return { _tag: 'all' };
     return {
       _tag: 'after',
       pid: root.pid,
-      last,
+      last: now.last,
       also: new Set(known.keys()),
-      skip: (pid) => (recentRoots.get(pid) ?? -1) >= startedAt,
+      skip: (pid) => (rootStart(pid)?.at ?? -1) >= start.at,
     };
   };
 
@@ -195,6 +179,7 @@ const processGroupTree = (
   return {
     rootExited: () => {
       rootAlive = false;
+      forgetRoot(root.pid);
     },
     leftovers,
     terminate: () => signalAll('SIGTERM'),

@@ -18,6 +18,7 @@ import {
 import type { Containment, StepContainer } from './containment/containment.js';
 import type { HostPlatform } from './platform.js';
 import { invocation, treeSignalling, tracksEnvironmentMarker, windowsCommandCandidates } from './platform.js';
+import { readPipeRest } from './pipe-rest.js';
 import { markerValue, TREE_MARKER_VARIABLE } from './process-tree.js';
 import type { SpawnFailure } from './spawn-failure.js';
 import { checkWorkingDirectory, explainSpawnError } from './spawn-failure.js';
@@ -37,9 +38,12 @@ export interface NodeExecutorOptions {
    */
   readonly killSweepTimeoutMs?: number;
   /**
-   * After the process exited, how long to wait for its output pipes to close when a daemon it
-   * left (with `detach: true`) still holds them; then they are closed and its later output dropped.
+   * After the process exited, how long to wait for its output pipes to close when something still
+   * holds them (a daemon it left with `detach: true`); then what is in the pipes is read, they are
+   * closed, and later output is dropped. Without `detach`, a pipe still open then makes the exit
+   * carry `output_incomplete`.
    * @default 250
+   * @example createNodeExecutor({ outputDrainMs: 1000 })
    */
   readonly outputDrainMs?: number;
   /**
@@ -74,7 +78,10 @@ const resolveWindowsCommand = (
     }
   });
 
-const outcomeOf = (code: number | null, signal: NodeJS.Signals | null): ProcessExit =>
+/** How a started process ended (it did start: a failure to start is told elsewhere). */
+type Ended = Exclude<ProcessExit, { readonly _tag: 'spawn_failed' }>;
+
+const outcomeOf = (code: number | null, signal: NodeJS.Signals | null): Ended =>
   code !== null ? { _tag: 'exited', code } : { _tag: 'signaled', signal: signal ?? 'SIGKILL' };
 
 /** Runs processes on this machine. */
@@ -231,9 +238,12 @@ export class NodeExecutor implements Executor {
       await tree.forceKill();
     };
 
-    // Output already in the pipe is read; a pipe still open after that is held by a daemon.
-    const drainOutput = async (): Promise<void> => {
-      if (closed) return;
+    // Output already in the pipe is read; a pipe still open after that is held by a daemon (or, in
+    // a step that does not detach, by a process that escaped its tree). The wait is wall-clock time
+    // but the pipes are read only when the event loop polls them, so once it is over what is left
+    // is read directly (pipe-rest.ts) rather than dropped. Says why the output is incomplete, if it is.
+    const drainOutput = async (): Promise<string | undefined> => {
+      if (closed) return undefined;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         allClosed.then(() => false),
@@ -242,24 +252,43 @@ export class NodeExecutor implements Executor {
         }),
       ]);
       clearTimeout(timer);
-      if (!timedOut) return;
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      if (!timedOut) return undefined;
+      const problems: string[] = [];
+      for (const [name, stream] of [
+        ['stdout', child.stdout],
+        ['stderr', child.stderr],
+      ] as const) {
+        if (stream === null || stream.destroyed) continue;
+        const rest = readPipeRest(stream, (chunk) => request.onOutput(name, chunk));
+        stream.destroy();
+        if (rest === 'ended' || (rest === 'open' && request.detach && !killed)) continue;
+        problems.push(
+          rest === 'open'
+            ? `${name} was still held open ${this.outputDrainMs} ms after the program exited, by a process outside its tree; what was printed after that is not captured`
+            : `${name} could not be read to its end`,
+        );
+      }
       await allClosed;
+      return problems.length === 0 ? undefined : problems.join('; ');
     };
 
-    const settle = async (outcome: ProcessExit): Promise<ProcessExit> => {
-      try {
-        tree.rootExited();
-        if (!request.detach || killed) await removeLeftovers();
-        await drainOutput();
-        while (pending.size > 0) await Promise.all(pending);
-      } catch {
-        // The outcome is known; a failure to tidy up must not hide it (exited never rejects).
-      }
+    const finish = (outcome: ProcessExit): ProcessExit => {
       container.dispose();
       settled = true;
       return outcome;
+    };
+
+    const settle = async (outcome: Ended): Promise<ProcessExit> => {
+      try {
+        tree.rootExited();
+        if (!request.detach || killed) await removeLeftovers();
+        const incomplete = await drainOutput();
+        while (pending.size > 0) await Promise.all(pending);
+        if (incomplete !== undefined) return finish({ ...outcome, output_incomplete: incomplete });
+      } catch {
+        // The outcome is known; a failure to tidy up must not hide it (exited never rejects).
+      }
+      return finish(outcome);
     };
 
     const exited = new Promise<ProcessExit>((resolve) => {

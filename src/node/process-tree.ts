@@ -172,10 +172,10 @@ const listProc = (): ReadonlyArray<number> => {
   }
 };
 
-const scopedPids = (scope: PidScope): Iterable<number> => {
+const scopedPids = (scope: PidScope, list: () => ReadonlyArray<number>): Iterable<number> => {
   switch (scope._tag) {
     case 'all':
-      return listProc();
+      return list();
     case 'after': {
       const { pid, last, also, skip } = scope;
       if (last >= pid && last - pid <= PROBE_LIMIT) {
@@ -183,21 +183,53 @@ const scopedPids = (scope: PidScope): Iterable<number> => {
         for (let p = pid + 1; p <= last; p++) if (!skip(p)) pids.add(p);
         return pids;
       }
-      return listProc().filter((p) => also.has(p) || (handedOutAfter(p, pid, last) && !skip(p)));
+      return list().filter((p) => also.has(p) || (handedOutAfter(p, pid, last) && !skip(p)));
     }
     default:
       return unreachable(scope);
   }
 };
 
-const readProc = (scope: PidScope): ReadonlyArray<ProcessEntry> => {
-  const entries: ProcessEntry[] = [];
-  for (const pid of scopedPids(scope)) {
-    const e = readStat(pid);
-    if (e !== undefined) entries.push(e);
+interface TableRequest {
+  readonly scope: PidScope;
+  readonly resolve: (entries: ReadonlyArray<ProcessEntry>) => void;
+}
+
+// The requests made since the last read. Under load hundreds of exits, kills and samples want the
+// table within one turn of the event loop; reading it once for each of them made the host's work
+// grow with the square of the processes running, and kept the event loop from reading output and
+// reaping children for seconds. So requests wait for the end of the turn and share one read, made
+// after every one of them (so each sees the table as it was after it asked).
+let pending: TableRequest[] | undefined;
+
+const readBatch = (): void => {
+  const requests = pending ?? [];
+  pending = undefined;
+  let listed: ReadonlyArray<number> | undefined;
+  const list = (): ReadonlyArray<number> => (listed ??= listProc());
+  const read = new Map<number, ProcessEntry | undefined>();
+  for (const { scope, resolve } of requests) {
+    const entries: ProcessEntry[] = [];
+    for (const pid of scopedPids(scope, list)) {
+      let e = read.get(pid);
+      if (e === undefined && !read.has(pid)) {
+        e = readStat(pid);
+        read.set(pid, e);
+      }
+      if (e !== undefined) entries.push(e);
+    }
+    resolve(entries);
   }
-  return entries;
 };
+
+const readProc = (scope: PidScope): Promise<ReadonlyArray<ProcessEntry>> =>
+  new Promise((resolve) => {
+    if (pending === undefined) {
+      pending = [];
+      setImmediate(readBatch);
+    }
+    pending.push({ scope, resolve });
+  });
 
 const readPs = (): Promise<ReadonlyArray<ProcessEntry>> =>
   new Promise((resolve) => {
@@ -217,7 +249,7 @@ export const readProcessTable = (
   const source = processTableSource(platform);
   switch (source) {
     case 'proc':
-      return Promise.resolve(readProc(scope));
+      return readProc(scope);
     case 'ps':
       return readPs();
     case 'none':

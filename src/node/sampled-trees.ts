@@ -18,6 +18,7 @@ import {
   TREE_MARKER_VARIABLE,
 } from './process-tree.js';
 import { kernelUnits } from './kernel-units.js';
+import { handedOutBetween, pidMark, pidMax, pidsHandedOut, rootStart } from './pid-clock.js';
 
 /** The processes of some trees at one moment. */
 export interface TreeMembers {
@@ -65,23 +66,7 @@ const ageSeconds = (pid: number): number | undefined => {
   }
 };
 
-let pidRange: number | null | undefined;
-/** The size of the pid space (Linux `pid_max`), read once; null when unknown (then the whole table is read). */
-const pidMax = (): number | null => {
-  if (pidRange === undefined) {
-    try {
-      const n = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
-      pidRange = Number.isInteger(n) && n > 0 ? n : null;
-    } catch {
-      pidRange = null;
-    }
-  }
-  return pidRange;
-};
-
-/** Pids handed out from `from` to `to` in a pid space of `range`, going round it once at most. */
-export const pidsHandedOut = (from: number, to: number, range: number): number =>
-  to >= from ? to - from : to + range - from;
+export { pidsHandedOut } from './pid-clock.js';
 
 /** Where a tree's new members can be: pids handed out after `anchor`, `advanced` of them so far. */
 export interface PidAnchor {
@@ -168,10 +153,21 @@ export class SampledTrees {
     const range = this.source === 'proc' ? pidMax() : null;
     const last = range === null ? undefined : lastAssignedPid();
     const trees = [...new Set(rootPids)].map((root) => [root, this.memory(root)] as const);
+    const now = range === null ? undefined : pidMark();
+    const sinceStart = (root: number): number | undefined => {
+      const mark = rootStart(root)?.mark;
+      return mark === undefined || now === undefined ? undefined : handedOutBetween(mark, now);
+    };
     for (const [root, t] of trees) {
       if (last === undefined || range === null) continue;
+      const followed = t.lastSeen === undefined ? sinceStart(root) : undefined;
       if (t.lastSeen !== undefined) t.advanced += pidsHandedOut(t.lastSeen, last, range);
-      else if ((ageSeconds(root) ?? Infinity) < YOUNG_SECONDS) {
+      else if (followed !== undefined) {
+        // A root this host started, followed on the pid counter since (pid-clock.ts): its
+        // members were all handed out after it, however long ago it started.
+        t.anchor = root;
+        t.advanced = followed;
+      } else if ((ageSeconds(root) ?? Infinity) < YOUNG_SECONDS) {
         // A tree seen for the first time need not cost a read of the whole table if it is young.
         t.anchor = root;
         t.advanced = pidsHandedOut(root, last, range);

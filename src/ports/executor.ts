@@ -29,10 +29,18 @@ export interface SpawnRequest {
 /** Why a process could not be started. */
 export type SpawnErrorCode = 'ENOENT' | 'EACCES' | 'ENOTDIR' | 'EISDIR' | 'CWD_NOT_FOUND' | 'OTHER';
 
+/**
+ * Set on an exit whose output could not be read to its end: says which stream and why. The step
+ * then never reports a plain `succeeded` (the runtime turns this into a warning).
+ */
+export interface OutputIncomplete {
+  readonly output_incomplete?: string;
+}
+
 /** How a process ended. Never an exception: expected failures are values (rule 4). */
 export type ProcessExit =
-  | { readonly _tag: 'exited'; readonly code: number }
-  | { readonly _tag: 'signaled'; readonly signal: string }
+  | ({ readonly _tag: 'exited'; readonly code: number } & OutputIncomplete)
+  | ({ readonly _tag: 'signaled'; readonly signal: string } & OutputIncomplete)
   | {
       readonly _tag: 'spawn_failed';
       readonly code: SpawnErrorCode;

@@ -203,6 +203,10 @@ export class LiveAttempt implements StepContext {
       const last = lines[stream].end();
       if (last !== null) host.onActivity(this.stepIndex, this.attempt, 0, last);
     }
+    // Output that could not be read to its end must not pass for complete: the warning makes a
+    // success `succeeded_with_warnings`, and says which stream and why.
+    if (exit._tag !== 'spawn_failed' && exit.output_incomplete !== undefined)
+      host.onWarning(this.stepIndex, this.attempt, `output incomplete: ${exit.output_incomplete}`);
     return { exit, stdout: stdout.result(), stderr: stderr.result() };
   }
 }
