@@ -143,3 +143,5 @@ export {
   type TemplateRef,
   type StepField,
 } from './plan/templates.js';
+export { toHtml, type HtmlOptions } from './report/html.js';
+export { readReport, type ReportReading } from './report/read-report.js';

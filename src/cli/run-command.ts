@@ -9,6 +9,7 @@ import type { MissionReport } from '../scheduler/report.js';
 import type { RunArgs } from './args.js';
 import { type CliContext, displayPath, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { missionSucceeded } from './format.js';
+import { toHtml } from '../report/html.js';
 import { junitXml } from './junit.js';
 import { createLiveView, type LiveView } from './live-view.js';
 import { printPlan } from './plan-command.js';
@@ -75,6 +76,7 @@ const writeReports = async (cli: CliContext, args: RunArgs, report: MissionRepor
   const wanted: ReadonlyArray<readonly [string, string | undefined, () => string]> = [
     ['report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
     ['JUnit report', args.junit, () => junitXml(report)],
+    ['HTML report', args.html, () => toHtml(report)],
   ];
   const files: (readonly [string, string])[] = [];
   const problems: string[] = [];
@@ -108,7 +110,7 @@ const cancelReason = (signal: CliSignal): string => {
 /** Runs `missionkit run`; resolves the exit code. */
 export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
   const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
-  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json);
+  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
   for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
 
   const view = chooseView(args, cli, deps);
