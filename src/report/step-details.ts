@@ -6,7 +6,7 @@ import type { CapturedText } from '../ports/step-type.js';
 import type { StepResult } from '../scheduler/report.js';
 import { causesOf } from './graph-svg.js';
 import { esc } from './html-escape.js';
-import { outputTail } from './output-tail.js';
+import { CLEAN_TAIL, outputTail, TROUBLE_TAIL, type TailBudget } from './output-tail.js';
 import { sparkline } from './sparkline.js';
 import { statusLook } from './status-look.js';
 import type { TimeAxis } from './time-axis.js';
@@ -45,9 +45,9 @@ const attemptsTable = (s: StepResult, axis: TimeAxis): string => {
   return `<table class="attempts"><thead><tr><th>#</th><th>outcome</th><th>start</th><th>ran</th><th>retry delay</th><th>timeout</th><th>ended by</th><th>kill grace</th><th>message</th></tr></thead><tbody>${rows}</tbody></table>`;
 };
 
-const outputBlock = (name: string, c: CapturedText): string => {
+const outputBlock = (name: string, c: CapturedText, budget: TailBudget): string => {
   if (c.total_bytes === 0 && c.text === '') return '';
-  const tail = outputTail(c);
+  const tail = outputTail(c, budget);
   return `<div class="out"><h4>${name}${tail.omitted !== undefined ? ` <small>(${esc(tail.omitted)})</small>` : ` <small>(${c.total_bytes} bytes)</small>`}</h4><pre>${esc(tail.text)}</pre></div>`;
 };
 
@@ -117,7 +117,8 @@ export const stepHtml = (
     );
   dl += resourcesBlock(s);
   const attempts = s.attempts.length > 0 ? attemptsTable(s, axis) : '';
-  const output = outputBlock('stdout', s.stdout) + outputBlock('stderr', s.stderr);
+  const budget = s.conclusion === 'succeeded' ? CLEAN_TAIL : TROUBLE_TAIL;
+  const output = outputBlock('stdout', s.stdout, budget) + outputBlock('stderr', s.stderr, budget);
   const took = s.attempts.length > 0 ? ` · ${duration(s.duration_ms)}` : '';
   const tries = s.attempts.length > 1 ? ` · ${s.attempts.length} attempts` : '';
   return (

@@ -30,7 +30,7 @@ const attemptTip = (s: StepResult, a: AttemptResult, axis: TimeAxis): string => 
   return parts.map(esc).join('<br>');
 };
 
-const pct = (n: number): string => `${n}%`;
+const pct = (n: number): string => `${Math.round(n * 100) / 100}%`;
 
 const attemptBars = (s: StepResult, i: number, axis: TimeAxis): string => {
   let html = '';
