@@ -5,15 +5,15 @@ import type { StepResult } from '../scheduler/report.js';
 import { unreachable } from '../unreachable.js';
 import { bytes, duration, statusColor, statusSymbol, statusWords } from './format.js';
 import type { Style } from './style.js';
-import { plainText } from './terminal-text.js';
+import { lastRedraw, plainText } from './terminal-text.js';
 
 const tail = (text: string, lines: number): string[] =>
   text
     .replace(/\r?\n$/, '')
     .split(/\r?\n/)
     .slice(-lines)
-    .filter((l) => l !== '')
-    .map(plainText);
+    .map((l) => plainText(lastRedraw(l)))
+    .filter((l) => l.trim() !== '');
 
 /** The collapsed status line of a finished step: `✔ build succeeded in 1.2 s`. */
 export const stepStatusLine = (r: StepResult, style: Style): string => {
@@ -48,7 +48,7 @@ export const progressText = (
   const what = e.message
     ? ` — ${plainText(e.message)}${fraction}`
     : e.last_line
-      ? style.dim(` — ${plainText(e.last_line).slice(0, maxLine)}`)
+      ? style.dim(` — ${plainText(lastRedraw(e.last_line)).slice(0, maxLine)}`)
       : fraction;
   return `${style.dim('…')} ${e.step_id} ${style.dim(`still running after ${duration(e.elapsed_ms)}, ${bytes(e.output_bytes)} of output`)}${what}`;
 };
@@ -95,7 +95,10 @@ export const plainRenderer =
         );
         return;
       case 'step_output':
-        if (verbose) write(`${t}   ${style.dim(`${e.step_id} │`)} ${plainText(e.line)}`);
+        if (verbose) write(`${t}   ${style.dim(`${e.step_id} │`)} ${plainText(lastRedraw(e.line))}`);
+        return;
+      case 'step_redraw':
+        // A log shows the line once, when it ends.
         return;
       case 'step_resources':
         // A sample every few seconds per step is noise in a log; the summary has the peaks.

@@ -151,7 +151,7 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
       signal: controller.signal,
       variables: args.vars,
       ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
-      ...(view._tag === 'live' ? { onEvent: view.live.onEvent } : {}),
+      ...(view._tag === 'live' ? { onEvent: view.live.onEvent, redrawEvents: true } : {}),
       ...(view._tag === 'plain' ? { onEvent: view.onEvent } : {}),
     });
   } catch (e) {

@@ -5,7 +5,7 @@ import type { MissionReport, StepResult } from '../scheduler/report.js';
 import { isFailure } from '../scheduler/step-status.js';
 import { bytes, duration, missionSucceeded, statusColor, statusSymbol, statusWords } from './format.js';
 import type { Style } from './style.js';
-import { displayWidth, fitWidth, plainText } from './terminal-text.js';
+import { displayWidth, fitWidth, lastRedraw, plainText } from './terminal-text.js';
 
 /** The mission's status, duration and counts by status, on one line. */
 export const summaryLine = (report: MissionReport, style: Style): string => {
@@ -73,7 +73,7 @@ const tail = (text: string, lines: number): string[] =>
     .replace(/\r?\n$/, '')
     .split(/\r?\n/)
     .slice(-lines)
-    .map(plainText);
+    .map((l) => plainText(lastRedraw(l)));
 
 /** Why a failed step failed: its message, the last lines of its output, and the hint. */
 export const failureDetails = (r: StepResult, style: Style, lines = 10): string[] => {
