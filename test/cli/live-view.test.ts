@@ -131,7 +131,7 @@ describe('the live view', () => {
     );
     view.stop();
     expect(seen).toEqual([
-      expect.stringMatching(/^. dl {2}0\.\ds {2}55% \[#####     \]$/),
+      expect.stringMatching(/^. dl {2}0\.\ds {2}55% \[##### {5}\]$/),
       expect.stringMatching(/^. dl {2}1\.\ds {2}90% \[######### \]$/),
     ]);
     // A log gets the line once, when it ends; the redraws are events of their own, not lines.
