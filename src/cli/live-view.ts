@@ -10,7 +10,7 @@ import type { StepResult } from '../scheduler/report.js';
 import { isSuccess } from '../scheduler/step-status.js';
 import { unreachable } from '../unreachable.js';
 import { bytes, elapsed, plural } from './format.js';
-import { noticeLine, stepStatusLine } from './render.js';
+import { isStepReport, noticeLine, stepStatusLine } from './render.js';
 import { makeStyle, type Style } from './style.js';
 import { displayWidth, fitWidth, lastRedraw, plainText } from './terminal-text.js';
 
@@ -220,7 +220,10 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
           if (e.fraction !== undefined) s.fraction = e.fraction;
           if (e.last_line !== null && s.lastLine === null) s.lastLine = e.last_line;
         }
-        commit(noticeLine(e, style));
+        // A step's own report shows on its live line; only the heartbeat is printed above.
+        if (isStepReport(e)) schedule();
+        else
+          commit(noticeLine(s !== undefined && s.message !== null ? { ...e, message: s.message } : e, style));
         return;
       }
       case 'step_resources': {

@@ -77,10 +77,25 @@ export const noticeLine = (
   }
 };
 
+/**
+ * Whether a progress event is the step's own report (`ctx.progress`: a message or a fraction)
+ * rather than the engine's heartbeat at the progress interval.
+ */
+export const isStepReport = (e: Extract<MissionEvent, { type: 'step_progress' }>): boolean =>
+  e.message !== undefined || e.fraction !== undefined;
+
 /** Renders events as plain timestamped lines; `verbose` adds every output line. */
-export const plainRenderer =
-  (write: (line: string) => void, style: Style, verbose: boolean, clockTime: (at: number) => string) =>
-  (e: MissionEvent): void => {
+export const plainRenderer = (
+  write: (line: string) => void,
+  style: Style,
+  verbose: boolean,
+  clockTime: (at: number) => string,
+): ((e: MissionEvent) => void) => {
+  // What each running step last said about its progress: shown with its next heartbeat, so a
+  // log gets a line at the progress interval, not one each time a step reports (an HTTP step
+  // says "GET …" as it starts).
+  const said = new Map<string, { readonly message?: string; readonly fraction?: number }>();
+  return (e: MissionEvent): void => {
     const time = clockTime(e.at);
     const t = style.dim(time);
     switch (e.type) {
@@ -107,7 +122,18 @@ export const plainRenderer =
             `${t}   ${style.dim(`${e.step_id} ▪ ${bytes(e.memory_bytes)}, ${Math.round(e.cpu_percent)}% CPU, ${e.processes} process${e.processes === 1 ? '' : 'es'}`)}`,
           );
         return;
-      case 'step_progress':
+      case 'step_progress': {
+        if (isStepReport(e)) {
+          said.set(e.step_id, {
+            ...said.get(e.step_id),
+            ...(e.message !== undefined ? { message: e.message } : {}),
+            ...(e.fraction !== undefined ? { fraction: e.fraction } : {}),
+          });
+          return;
+        }
+        write(`${t} ${progressText({ ...e, ...said.get(e.step_id) }, style)}`);
+        return;
+      }
       case 'step_warning':
       case 'step_kill':
       case 'step_retry':
@@ -115,6 +141,7 @@ export const plainRenderer =
         write(`${t} ${noticeLine(e, style)}`);
         return;
       case 'step_end':
+        said.delete(e.result.id);
         for (const [i, line] of stepEndLines(e.result, style).entries())
           write(i === 0 ? `${t} ${line}` : `${' '.repeat(time.length)} ${line}`);
         return;
@@ -125,3 +152,4 @@ export const plainRenderer =
         unreachable(e);
     }
   };
+};
