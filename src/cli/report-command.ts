@@ -41,10 +41,11 @@ export const reportCommand = async (args: ReportArgs, cli: CliContext): Promise<
   const report = reading.report;
   if (args.html === undefined) {
     const style = cli.outStyle;
-    for (const line of summaryTable(report, style)) out(cli, line);
+    const width = cli.stdout.isTTY ? cli.stdout.columns() : Infinity;
+    for (const line of summaryTable(report, style, width)) out(cli, line);
     for (const line of failureSection(report, style)) out(cli, line);
     out(cli, '');
-    out(cli, summaryLine(report, style));
+    out(cli, summaryLine(report, style, width));
     return 0;
   }
   const target = cli.fs.resolve(cli.cwd, args.html);

@@ -166,21 +166,23 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
   dispose();
 
   const style = cli.outStyle;
+  // On a terminal the summary fits its width; a log or pipe has no width to fit.
+  const width = cli.stdout.isTTY ? cli.stdout.columns() : Infinity;
   switch (view._tag) {
     case 'json':
       out(cli, JSON.stringify(report, null, 2));
       break;
     case 'quiet':
       for (const line of failureSection(report, style)) out(cli, line);
-      out(cli, summaryLine(report, style));
+      out(cli, summaryLine(report, style, width));
       break;
     case 'live':
     case 'plain':
       out(cli, '');
-      for (const line of summaryTable(report, style)) out(cli, line);
+      for (const line of summaryTable(report, style, width)) out(cli, line);
       for (const line of failureSection(report, style)) out(cli, line);
       out(cli, '');
-      out(cli, summaryLine(report, style));
+      out(cli, summaryLine(report, style, width));
       for (const [what, file] of written.files) out(cli, style.dim(`${what} written to ${file}`));
       break;
     default:
