@@ -145,3 +145,5 @@ export {
 } from './plan/templates.js';
 export { toHtml, type HtmlOptions } from './report/html.js';
 export { readReport, type ReportReading } from './report/read-report.js';
+export { planToMermaid } from './report/plan-mermaid.js';
+export { planToDot } from './report/plan-dot.js';

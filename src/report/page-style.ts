@@ -31,7 +31,7 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:6px;paddin
 .delay{position:absolute;top:8px;height:0;border-top:2px dotted var(--muted)}
 .deadline{position:absolute;top:0;bottom:0;width:0;border-left:2px solid var(--fail)}
 .tip{display:none;position:absolute;z-index:5;left:0;top:16px;min-width:16rem;max-width:32rem;background:var(--card);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:.4rem .55rem;font-size:12px;box-shadow:0 4px 14px rgba(0,0,0,.2)}
-.bar:hover .tip,.bar:focus .tip{display:block}
+.bar.end .tip{left:auto;right:0}.bar:hover .tip,.bar:focus .tip{display:block}
 .note{font-size:12px;color:var(--c);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;display:block}
 .graph{overflow:auto;max-height:70vh;border:1px solid var(--line);border-radius:6px}
 .graph svg{display:block}.node rect{fill:var(--card);stroke:var(--c);stroke-width:2}.node text{fill:var(--fg);font:12px ui-monospace,monospace}

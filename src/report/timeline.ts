@@ -53,7 +53,8 @@ const attemptBars = (s: StepResult, i: number, axis: TimeAxis): string => {
       grace = `<span class="grace" style="left:${pct(Math.round(from * 10000) / 100)}"></span>`;
     }
     html +=
-      `<a class="bar ${look.css}" href="#s${i}" style="left:${pct(left)};width:${pct(width)}" data-step="${esc(s.id)}" data-attempt="${a.attempt}" data-status="${a.outcome}" aria-label="${esc(`${s.id}, attempt ${a.attempt}: ${look.label}`)}">` +
+      // A bar in the right half opens its details leftwards, so they stay on the page.
+      `<a class="bar ${look.css}${left > 50 ? ' end' : ''}" href="#s${i}" style="left:${pct(left)};width:${pct(width)}" data-step="${esc(s.id)}" data-attempt="${a.attempt}" data-status="${a.outcome}" aria-label="${esc(`${s.id}, attempt ${a.attempt}: ${look.label}`)}">` +
       `${grace}<span class="bi" aria-hidden="true">${look.icon}</span><span class="tip" role="tooltip">${attemptTip(s, a, axis)}</span></a>`;
   }
   return html;
