@@ -16,7 +16,7 @@ export interface ResourceUsage {
   readonly disk_write_bytes: number;
   readonly peak_disk_mb_per_sec: number;
   /**
-   * The course of CPU and memory over the attempt, for sparklines: at most {@link TREND_POINTS}
+   * The course of CPU and memory over the attempt, for sparklines: at most 48
    * points, each the peak of an equal run of samples (absent in reports written before 0.2).
    */
   readonly trend?: {
