@@ -74,6 +74,7 @@ export default tseslint.config(
       'src/ports/**/*.ts',
       'src/runtime/**/*.ts',
       'src/steps/**/*.ts',
+      'src/report/**/*.ts',
       'src/core.ts',
     ],
     rules: {

@@ -146,3 +146,7 @@ export {
   type TemplateRef,
   type StepField,
 } from './plan/templates.js';
+export { toHtml, type HtmlOptions } from './report/html.js';
+export { readReport, type ReportReading } from './report/read-report.js';
+export { planToMermaid } from './report/plan-mermaid.js';
+export { planToDot } from './report/plan-dot.js';

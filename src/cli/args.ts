@@ -16,7 +16,7 @@ export class UsageError extends Error {
 }
 
 /** The commands, in the order help lists them. */
-export const COMMAND_NAMES = ['run', 'validate', 'plan', 'schema', 'init'] as const;
+export const COMMAND_NAMES = ['run', 'validate', 'plan', 'report', 'schema', 'init'] as const;
 
 /** A command's name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -30,6 +30,7 @@ export interface RunArgs {
   readonly cwd: string | undefined;
   readonly report: string | undefined;
   readonly junit: string | undefined;
+  readonly html: string | undefined;
   readonly json: boolean;
   readonly dryRun: boolean;
   readonly strict: boolean;
@@ -50,8 +51,19 @@ export interface PlanArgs {
   readonly command: 'plan';
   readonly file: string;
   readonly parallel: number | undefined;
-  readonly json: boolean;
+  readonly format: PlanFormat;
   readonly strict: boolean;
+}
+
+/** How `missionkit plan` prints the plan. */
+export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot';
+const PLAN_FORMATS: ReadonlyArray<PlanFormat> = ['text', 'json', 'mermaid', 'dot'];
+
+/** `missionkit report`: a JSON report written earlier, shown again or turned into HTML. */
+export interface ReportArgs {
+  readonly command: 'report';
+  readonly file: string;
+  readonly html: string | undefined;
 }
 
 /** `missionkit schema`. */
@@ -73,6 +85,7 @@ export type Invocation =
   | RunArgs
   | ValidateArgs
   | PlanArgs
+  | ReportArgs
   | SchemaArgs
   | InitArgs;
 
@@ -84,6 +97,7 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--cwd': 'value',
     '--report': 'value',
     '--junit': 'value',
+    '--html': 'value',
     '--json': 'switch',
     '--dry-run': 'switch',
     '--strict': 'switch',
@@ -91,7 +105,8 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--verbose': 'switch',
   },
   validate: { '--json': 'switch', '--strict': 'switch' },
-  plan: { '--parallel': 'value', '--json': 'switch', '--strict': 'switch' },
+  plan: { '--parallel': 'value', '--json': 'switch', '--format': 'value', '--strict': 'switch' },
+  report: { '--html': 'value' },
   schema: {},
   init: { '--force': 'switch' },
 };
@@ -235,6 +250,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         cwd: last(s, '--cwd'),
         report: last(s, '--report'),
         junit: last(s, '--junit'),
+        html: last(s, '--html'),
         json: s.switches.has('--json'),
         dryRun: s.switches.has('--dry-run'),
         strict: s.switches.has('--strict'),
@@ -253,14 +269,33 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
       };
     case 'plan': {
       const parallel = last(s, '--parallel');
+      const format = last(s, '--format');
+      if (format !== undefined && !(PLAN_FORMATS as ReadonlyArray<string>).includes(format)) {
+        const guess = suggest(format, PLAN_FORMATS);
+        throw new UsageError(
+          `--format takes ${PLAN_FORMATS.join(', ')}, got "${format}"${guess ? `; did you mean "${guess}"?` : ''}`,
+          'plan',
+        );
+      }
+      if (format !== undefined && format !== 'json' && s.switches.has('--json'))
+        throw new UsageError(`--json and --format ${format} contradict each other: pick one`, 'plan');
       return {
         command: 'plan',
         file: oneFile('plan', s.positional),
         parallel: parallel === undefined ? undefined : wholeNumber('--parallel', parallel, 'plan'),
-        json: s.switches.has('--json'),
+        format: (format as PlanFormat | undefined) ?? (s.switches.has('--json') ? 'json' : 'text'),
         strict: s.switches.has('--strict'),
       };
     }
+    case 'report':
+      if (s.positional.length !== 1)
+        throw new UsageError(
+          s.positional.length === 0
+            ? 'report needs a JSON report file (written by `missionkit run --report FILE`)'
+            : `report takes one JSON report file, got ${s.positional.length}: ${s.positional.join(' ')}`,
+          'report',
+        );
+      return { command: 'report', file: s.positional[0]!, html: last(s, '--html') };
     case 'schema':
       if (s.positional.length > 0)
         throw new UsageError(`schema takes no arguments, got ${s.positional.join(' ')}`, 'schema');

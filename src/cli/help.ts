@@ -17,6 +17,7 @@ Usage:
   missionkit run <mission.yaml> [options]     run a mission, with live progress
   missionkit validate <mission.yaml>...       check missions; print every error and warning
   missionkit plan <mission.yaml>              show the order, waves and each step's settings
+  missionkit report <report.json>             show a saved JSON report again, or as HTML (--html)
   missionkit schema                           print the mission JSON Schema (for editors)
   missionkit init [name]                      write a commented starter mission
   missionkit <command> --help                 options and examples of a command
@@ -25,6 +26,7 @@ Usage:
 Examples:
   missionkit init hello && missionkit run hello.mission.yaml
   missionkit run deploy.yaml --var env=staging --report report.json --junit junit.xml
+  missionkit run deploy.yaml --html report.html
   missionkit validate missions/*.yaml
 
 Colour follows NO_COLOR and FORCE_COLOR.
@@ -48,6 +50,8 @@ Options:
   --cwd DIR          the mission's working directory (default: the current one)
   --report FILE      write the report as JSON (also when the mission fails or is cancelled)
   --junit FILE       write a JUnit XML report, one test case per step, for CI systems
+  --html FILE        write the HTML report: timeline, dependency graph and step details in one
+                     self-contained file (no network needed to open it)
   --json             print the report as JSON on stdout instead of the live view
   --dry-run          print the plan and run nothing
   --strict           unknown keys in the mission are errors, not warnings
@@ -62,6 +66,7 @@ Examples:
   missionkit run examples/hello.mission.yaml
   missionkit run audit.yaml --var target=internal/auth --parallel 4
   missionkit run nightly.yaml --report out/report.json --junit out/junit.xml
+  missionkit run nightly.yaml --html out/report.html
   missionkit run deploy.yaml --json > report.json
 
 ${EXIT_CODES}`;
@@ -89,15 +94,35 @@ run together, and for every step its effective timeout and where it comes from, 
 strategy, its retry policy and its resource limits.
 
 Options:
-  --parallel N   plan with up to N steps at once
-  --json         print the plan as JSON
-  --strict       unknown keys are errors, not warnings
+  --parallel N        plan with up to N steps at once
+  --json              print the plan as JSON (same as --format json)
+  --format FORMAT     text (default), json, mermaid (a Mermaid flowchart for Markdown docs)
+                      or dot (a Graphviz digraph: pipe it to \`dot -Tsvg\`)
+  --strict            unknown keys are errors, not warnings
 
 Examples:
   missionkit plan mission.yaml
   missionkit plan mission.yaml --json | jq '.steps[] | {id, timeout}'
+  missionkit plan mission.yaml --format mermaid > docs/graph.mmd
+  missionkit plan mission.yaml --format dot | dot -Tsvg > graph.svg
 
 Exit codes: 0 the plan was printed, 2 the mission is invalid.`;
+
+const REPORT = `missionkit report <report.json> [--html FILE]
+
+Reads a JSON report written earlier (by \`missionkit run --report FILE\` or \`--json\`, also of a
+resumed run or one whose steps ran on other hosts) and prints its summary again, or, with
+--html, writes the HTML report: the run's timeline, its dependency graph in waves and every
+step's details, in one self-contained file that opens offline.
+
+Options:
+  --html FILE   write the HTML report to FILE instead of printing the summary
+
+Examples:
+  missionkit report out/report.json
+  missionkit report out/report.json --html out/report.html
+
+Exit codes: 0 done, 1 the HTML file cannot be written, 2 the file is not a missionkit report.`;
 
 const SCHEMA = `missionkit schema
 
@@ -140,6 +165,8 @@ export const helpText = (topic: CommandName | undefined, docs: (page: string) =>
       return VALIDATE;
     case 'plan':
       return PLAN;
+    case 'report':
+      return REPORT;
     case 'schema':
       return SCHEMA;
     case 'init':

@@ -10,9 +10,9 @@ import type { StepResult } from '../scheduler/report.js';
 import { isSuccess } from '../scheduler/step-status.js';
 import { unreachable } from '../unreachable.js';
 import { bytes, elapsed, plural } from './format.js';
-import { noticeLine, stepStatusLine } from './render.js';
+import { isStepReport, noticeLine, stepStatusLine } from './render.js';
 import { makeStyle, type Style } from './style.js';
-import { displayWidth, fitWidth, plainText } from './terminal-text.js';
+import { displayWidth, fitWidth, lastRedraw, plainText } from './terminal-text.js';
 
 /** Where the live view draws: a terminal's size (read on every frame) and a way to write to it. */
 export interface LiveTerminal {
@@ -72,11 +72,8 @@ const ID_COLUMN_MAX = 24;
 const PLAIN = makeStyle(false);
 
 /** The part of an output line a terminal would show last: what follows the last carriage return. */
-const visiblePart = (line: string): string => {
-  const cut = line.length > RAW_LINE_MAX ? line.slice(0, RAW_LINE_MAX) : line;
-  const cr = cut.lastIndexOf('\r', cut.length - 2);
-  return cr === -1 ? cut : cut.slice(cr + 1);
-};
+const visiblePart = (line: string): string =>
+  lastRedraw(line.length > RAW_LINE_MAX ? line.slice(0, RAW_LINE_MAX) : line);
 
 /** The one line a finished step collapses to: its status and, when it did not succeed, why — cut to `width`. */
 const finishedLine = (r: StepResult, style: Style, width: number): string => {
@@ -210,6 +207,12 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
         if (verbose) commit(`  ${style.dim(`${plainText(e.step_id)} │`)} ${plainText(e.line)}`);
         return;
       }
+      case 'step_redraw': {
+        const s = running.get(e.step_id);
+        if (s !== undefined) s.lastLine = e.text;
+        schedule();
+        return;
+      }
       case 'step_progress': {
         const s = running.get(e.step_id);
         if (s !== undefined) {
@@ -217,7 +220,10 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
           if (e.fraction !== undefined) s.fraction = e.fraction;
           if (e.last_line !== null && s.lastLine === null) s.lastLine = e.last_line;
         }
-        commit(noticeLine(e, style));
+        // A step's own report shows on its live line; only the heartbeat is printed above.
+        if (isStepReport(e)) schedule();
+        else
+          commit(noticeLine(s !== undefined && s.message !== null ? { ...e, message: s.message } : e, style));
         return;
       }
       case 'step_resources': {

@@ -18,6 +18,7 @@ import { helpText } from './help.js';
 import { initCommand } from './init-command.js';
 import { printPlan } from './plan-command.js';
 import { problemCount, problemLines } from './problems.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { makeStyle, useColor } from './style.js';
@@ -58,8 +59,10 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return validateCommand(inv, cli);
     case 'plan': {
       const mission = await loadMissionFile(cli, inv.file, { strict: inv.strict, parallel: inv.parallel });
-      return printPlan(cli, nodeHost(), mission, inv.json);
+      return printPlan(cli, nodeHost(), mission, inv.format);
     }
+    case 'report':
+      return reportCommand(inv, cli);
     case 'schema':
       return schemaCommand(cli);
     case 'init':

@@ -5,15 +5,15 @@ import type { StepResult } from '../scheduler/report.js';
 import { unreachable } from '../unreachable.js';
 import { bytes, duration, statusColor, statusSymbol, statusWords } from './format.js';
 import type { Style } from './style.js';
-import { plainText } from './terminal-text.js';
+import { lastRedraw, plainText } from './terminal-text.js';
 
 const tail = (text: string, lines: number): string[] =>
   text
     .replace(/\r?\n$/, '')
     .split(/\r?\n/)
     .slice(-lines)
-    .filter((l) => l !== '')
-    .map(plainText);
+    .map((l) => plainText(lastRedraw(l)))
+    .filter((l) => l.trim() !== '');
 
 /** The collapsed status line of a finished step: `✔ build succeeded in 1.2 s`. */
 export const stepStatusLine = (r: StepResult, style: Style): string => {
@@ -48,7 +48,7 @@ export const progressText = (
   const what = e.message
     ? ` — ${plainText(e.message)}${fraction}`
     : e.last_line
-      ? style.dim(` — ${plainText(e.last_line).slice(0, maxLine)}`)
+      ? style.dim(` — ${plainText(lastRedraw(e.last_line)).slice(0, maxLine)}`)
       : fraction;
   return `${style.dim('…')} ${e.step_id} ${style.dim(`still running after ${duration(e.elapsed_ms)}, ${bytes(e.output_bytes)} of output`)}${what}`;
 };
@@ -77,10 +77,25 @@ export const noticeLine = (
   }
 };
 
+/**
+ * Whether a progress event is the step's own report (`ctx.progress`: a message or a fraction)
+ * rather than the engine's heartbeat at the progress interval.
+ */
+export const isStepReport = (e: Extract<MissionEvent, { type: 'step_progress' }>): boolean =>
+  e.message !== undefined || e.fraction !== undefined;
+
 /** Renders events as plain timestamped lines; `verbose` adds every output line. */
-export const plainRenderer =
-  (write: (line: string) => void, style: Style, verbose: boolean, clockTime: (at: number) => string) =>
-  (e: MissionEvent): void => {
+export const plainRenderer = (
+  write: (line: string) => void,
+  style: Style,
+  verbose: boolean,
+  clockTime: (at: number) => string,
+): ((e: MissionEvent) => void) => {
+  // What each running step last said about its progress: shown with its next heartbeat, so a
+  // log gets a line at the progress interval, not one each time a step reports (an HTTP step
+  // says "GET …" as it starts).
+  const said = new Map<string, { readonly message?: string; readonly fraction?: number }>();
+  return (e: MissionEvent): void => {
     const time = clockTime(e.at);
     const t = style.dim(time);
     switch (e.type) {
@@ -95,7 +110,10 @@ export const plainRenderer =
         );
         return;
       case 'step_output':
-        if (verbose) write(`${t}   ${style.dim(`${e.step_id} │`)} ${plainText(e.line)}`);
+        if (verbose) write(`${t}   ${style.dim(`${e.step_id} │`)} ${plainText(lastRedraw(e.line))}`);
+        return;
+      case 'step_redraw':
+        // A log shows the line once, when it ends.
         return;
       case 'step_resources':
         // A sample every few seconds per step is noise in a log; the summary has the peaks.
@@ -104,7 +122,18 @@ export const plainRenderer =
             `${t}   ${style.dim(`${e.step_id} ▪ ${bytes(e.memory_bytes)}, ${Math.round(e.cpu_percent)}% CPU, ${e.processes} process${e.processes === 1 ? '' : 'es'}`)}`,
           );
         return;
-      case 'step_progress':
+      case 'step_progress': {
+        if (isStepReport(e)) {
+          said.set(e.step_id, {
+            ...said.get(e.step_id),
+            ...(e.message !== undefined ? { message: e.message } : {}),
+            ...(e.fraction !== undefined ? { fraction: e.fraction } : {}),
+          });
+          return;
+        }
+        write(`${t} ${progressText({ ...e, ...said.get(e.step_id) }, style)}`);
+        return;
+      }
       case 'step_warning':
       case 'step_kill':
       case 'step_retry':
@@ -112,6 +141,7 @@ export const plainRenderer =
         write(`${t} ${noticeLine(e, style)}`);
         return;
       case 'step_end':
+        said.delete(e.result.id);
         for (const [i, line] of stepEndLines(e.result, style).entries())
           write(i === 0 ? `${t} ${line}` : `${' '.repeat(time.length)} ${line}`);
         return;
@@ -125,3 +155,4 @@ export const plainRenderer =
         unreachable(e);
     }
   };
+};

@@ -9,6 +9,7 @@ import type { MissionReport } from '../scheduler/report.js';
 import type { RunArgs } from './args.js';
 import { type CliContext, displayPath, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { missionSucceeded } from './format.js';
+import { toHtml } from '../report/html.js';
 import { junitXml } from './junit.js';
 import { createLiveView, type LiveView } from './live-view.js';
 import { printPlan } from './plan-command.js';
@@ -75,6 +76,7 @@ const writeReports = async (cli: CliContext, args: RunArgs, report: MissionRepor
   const wanted: ReadonlyArray<readonly [string, string, string | undefined, () => string]> = [
     ['report', '--report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
     ['JUnit report', '--junit', args.junit, () => junitXml(report)],
+    ['HTML report', '--html', args.html, () => toHtml(report)],
   ];
   const files: (readonly [string, string])[] = [];
   const problems: string[] = [];
@@ -111,7 +113,7 @@ const cancelReason = (signal: CliSignal): string => {
 /** Runs `missionkit run`; resolves the exit code. */
 export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
   const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
-  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json);
+  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
   for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
 
   const view = chooseView(args, cli, deps);
@@ -152,7 +154,7 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
       signal: controller.signal,
       variables: args.vars,
       ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
-      ...(view._tag === 'live' ? { onEvent: view.live.onEvent } : {}),
+      ...(view._tag === 'live' ? { onEvent: view.live.onEvent, redrawEvents: true } : {}),
       ...(view._tag === 'plain' ? { onEvent: view.onEvent } : {}),
     });
   } catch (e) {
@@ -167,25 +169,27 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
   dispose();
 
   const style = cli.outStyle;
+  // On a terminal the summary fits its width; a log or pipe has no width to fit.
+  const width = cli.stdout.isTTY ? cli.stdout.columns() : Infinity;
   switch (view._tag) {
     case 'json':
       out(cli, JSON.stringify(report, null, 2));
       break;
     case 'quiet':
       for (const line of failureSection(report, style)) out(cli, line);
-      out(cli, summaryLine(report, style));
+      out(cli, summaryLine(report, style, width));
       break;
     case 'live':
     case 'plain':
       out(cli, '');
-      for (const line of summaryTable(report, style)) out(cli, line);
+      for (const line of summaryTable(report, style, width)) out(cli, line);
       {
         const contained = containmentLine(report, style);
         if (contained !== undefined) out(cli, contained);
       }
       for (const line of failureSection(report, style)) out(cli, line);
       out(cli, '');
-      out(cli, summaryLine(report, style));
+      out(cli, summaryLine(report, style, width));
       for (const [what, file] of written.files) out(cli, style.dim(`${what} written to ${file}`));
       break;
     default:

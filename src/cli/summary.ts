@@ -5,10 +5,29 @@ import type { MissionReport, StepResult } from '../scheduler/report.js';
 import { isFailure } from '../scheduler/step-status.js';
 import { bytes, duration, missionSucceeded, statusColor, statusSymbol, statusWords } from './format.js';
 import type { Style } from './style.js';
-import { displayWidth, fitWidth, plainText } from './terminal-text.js';
+import { displayWidth, fitWidth, lastRedraw, plainText } from './terminal-text.js';
 
-/** The mission's status, duration and counts by status, on one line. */
-export const summaryLine = (report: MissionReport, style: Style): string => {
+/** Words wrapped to `width` columns at spaces (a word longer than a line is cut), later lines indented. */
+const wrapWords = (text: string, width: number, indent: string): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= width || line === '') line = candidate;
+    else {
+      lines.push(line);
+      line = `${indent}${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => fitWidth(l, width));
+};
+
+/**
+ * The mission's status, duration and counts by status, on one line — or, on a terminal narrower
+ * than that line (`width` columns), on several, wrapped between words.
+ */
+export const summaryLine = (report: MissionReport, style: Style, width = Infinity): string => {
   const c = report.counts;
   const parts = [
     `${c.succeeded} succeeded`,
@@ -26,7 +45,11 @@ export const summaryLine = (report: MissionReport, style: Style): string => {
       : style.yellow('⚠')
     : style.red('✖');
   const why = report.cancel_reason !== undefined ? ` (${report.cancel_reason})` : '';
-  return `${mark} ${style.bold(`mission ${statusWords(report.status)}`)} in ${duration(report.duration_ms)}: ${parts.join(', ')}${why}`;
+  const head = `mission ${statusWords(report.status)}`;
+  const rest = ` in ${duration(report.duration_ms)}: ${parts.join(', ')}${why}`;
+  if (2 + displayWidth(head + rest) <= width) return `${mark} ${style.bold(head)}${rest}`;
+  const lines = wrapWords(`${head}${rest}`, width - 2, '');
+  return lines.map((l, i) => (i === 0 ? `${mark} ${l}` : `  ${l}`)).join('\n');
 };
 
 /** A step's peak memory, when its process tree was sampled. */
@@ -35,8 +58,16 @@ export const peakMemoryBytes = (r: StepResult): number | undefined =>
 
 const ID_MAX = 40;
 
-/** Every step in declaration order: status, duration, attempts, and peak memory when measured. */
-export const summaryTable = (report: MissionReport, style: Style): string[] => {
+/** The narrowest the step and status columns get before a column is left out. */
+const MIN_ID = 8;
+const MIN_STATUS = 11;
+
+/**
+ * Every step in declaration order: status, duration, attempts, and peak memory when measured —
+ * fitted to `width` columns: on a narrow terminal long ids and statuses are cut with `…`, and
+ * the peak memory, then the attempts column, are left out, so no row wraps.
+ */
+export const summaryTable = (report: MissionReport, style: Style, width = Infinity): string[] => {
   if (report.steps.length === 0) return [];
   const withMemory = report.steps.some((s) => peakMemoryBytes(s) !== undefined);
   const header = ['step', 'status', 'duration', 'attempts', ...(withMemory ? ['peak memory'] : [])];
@@ -56,6 +87,26 @@ export const summaryTable = (report: MissionReport, style: Style): string[] => {
   const widths = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r.cells[i] ?? ''))),
   );
+  const natural = [...widths];
+  const total = (): number => 2 + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const shrink = (i: number, least: number): void => {
+    widths[i] = Math.max(Math.min(widths[i]!, least), widths[i]! - (total() - width));
+  };
+  const drop = (i: number): void => {
+    header.splice(i, 1);
+    widths.splice(i, 1);
+    for (const r of rows) r.cells.splice(i, 1);
+  };
+  if (total() > width && withMemory) drop(4);
+  if (total() > width) shrink(0, MIN_ID);
+  if (total() > width) shrink(1, MIN_STATUS);
+  if (total() > width) drop(3);
+  if (total() > width) shrink(0, 4);
+  if (total() > width) shrink(1, 1);
+  // Room a dropped column left goes back to the step ids, then the statuses.
+  for (const i of [0, 1]) widths[i] = Math.min(natural[i]!, widths[i]! + Math.max(0, width - total()));
+  for (const r of rows) r.cells.forEach((c, i) => (r.cells[i] = fitWidth(c, widths[i]!)));
+  header.forEach((h, i) => (header[i] = fitWidth(h, widths[i]!)));
   const pad = (text: string, i: number): string => {
     const room = ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(text)));
     return i >= 2 ? room + text : text + room;
@@ -95,7 +146,7 @@ const tail = (text: string, lines: number): string[] =>
     .replace(/\r?\n$/, '')
     .split(/\r?\n/)
     .slice(-lines)
-    .map(plainText);
+    .map((l) => plainText(lastRedraw(l)));
 
 /** Why a failed step failed: its message, the last lines of its output, and the hint. */
 export const failureDetails = (r: StepResult, style: Style, lines = 10): string[] => {

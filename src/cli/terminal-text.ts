@@ -12,6 +12,12 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** Terminal escape sequences (colours, cursor movement, titles) removed; everything else kept. */
 export const withoutEscapes = (text: string): string => text.replace(ESCAPES, '');
 
+/** What a terminal shows last of a line that redraws itself with `\r`: the text after the last one. */
+export const lastRedraw = (line: string): string => {
+  const cr = line.lastIndexOf('\r', line.length - 2);
+  return cr === -1 ? line : line.slice(cr + 1);
+};
+
 /** Terminal escape sequences removed, tabs and newlines as spaces, other control characters dropped. */
 export const plainText = (text: string): string =>
   text

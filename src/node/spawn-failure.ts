@@ -4,6 +4,7 @@
 // at the file system to tell them apart. Only after a failure: the spawn path stays cheap.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathSummary } from '../plan/path-summary.js';
 import type { ProcessExit, SpawnErrorCode } from '../ports/executor.js';
 import type { HostPlatform } from './platform.js';
 import { hasPathSeparator, pathDelimiter, searchPath, windowsCommandCandidates } from './platform.js';
@@ -97,7 +98,7 @@ export const describeSpawnFailure = (facts: SpawnFacts): SpawnFailure => {
       const searched =
         facts.pathEntries.length === 0
           ? "PATH is empty in the step's environment"
-          : `PATH searched: ${[...new Set(facts.pathEntries)].join(pathDelimiter(facts.platform))}`;
+          : `PATH searched: ${pathSummary(facts.pathEntries, pathDelimiter(facts.platform))}`;
       return failure(
         'ENOENT',
         `command \`${program}\` not found (${searched})`,

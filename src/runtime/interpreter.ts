@@ -39,6 +39,8 @@ export interface InterpreterOptions {
   readonly allowedPaths: ReadonlyArray<string>;
   readonly maxOutputBytes: number;
   readonly onEvent: ((event: MissionEvent) => void) | undefined;
+  /** Emit `step_redraw` events (for live views). */
+  readonly redrawEvents: boolean;
   readonly signal: AbortSignal | undefined;
   readonly seed: number;
   /** Secret values, masked as *** in every event and in the report. */
@@ -127,6 +129,9 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       secrets: maskedValues(o.secrets),
       onLine: (stepId, stream, line) =>
         emit({ type: 'step_output', at: o.clock.now(), step_id: stepId, stream, line }),
+      onRedraw: (stepId, stream, text) => {
+        if (o.redrawEvents) emit({ type: 'step_redraw', at: o.clock.now(), step_id: stepId, stream, text });
+      },
       onActivity: (step, attempt, bytes, lastLine) =>
         enqueue({ _tag: 'step_output', at: o.clock.now(), step, attempt, bytes, last_line: lastLine }),
       onProgress: (step, attempt, message, fraction) =>

@@ -68,6 +68,20 @@ export class LineSplitter {
     return last;
   }
 
+  /**
+   * The latest carriage-return redraw of the line not yet ended — what a terminal shows of a
+   * progress bar that rewrites itself with `\r` and no newline (curl, wget, pip) — or null when
+   * the unfinished line has no `\r`.
+   */
+  redraw(): string | null {
+    const text = this.pending;
+    const cr = text.lastIndexOf('\r');
+    if (cr === -1) return null;
+    if (cr < text.length - 1) return text.slice(cr + 1);
+    // Ends with \r: the redraw just finished is the one before it.
+    return text.slice(text.lastIndexOf('\r', cr - 1) + 1, cr);
+  }
+
   /** Delivers what is left (a last line without a newline). */
   end(): string | null {
     const rest = this.pending + this.decoder.decode();

@@ -12,6 +12,7 @@ const describe = (v: unknown): string =>
 const KNOWN = [
   'signal',
   'onEvent',
+  'redrawEvents',
   'cwd',
   'env',
   'variables',
@@ -77,6 +78,7 @@ export const checkOptions = (options: unknown): void => {
     fail('maxOutputBytes', 'a positive whole number');
   if (has('seed') && !Number.isInteger(o.seed)) fail('seed', 'a whole number');
   if (has('strict') && typeof o.strict !== 'boolean') fail('strict', 'a boolean');
+  if (has('redrawEvents') && typeof o.redrawEvents !== 'boolean') fail('redrawEvents', 'a boolean');
   if (
     has('stepTypes') &&
     !(

@@ -70,6 +70,13 @@ export interface RunMissionOptions extends LoadOptions {
   readonly signal?: AbortSignal;
   /** Receives every event of the run, in order. A listener that throws does not stop the run. */
   readonly onEvent?: (event: MissionEvent) => void;
+  /**
+   * Also send `step_redraw` events: the latest carriage-return redraw of a progress bar whose
+   * line has not ended yet, for a live view to show (a log shows the line when it ends).
+   * @default false
+   * @example runMission('fetch.yaml', { onEvent: view.onEvent, redrawEvents: true })
+   */
+  readonly redrawEvents?: boolean;
   /** The mission's working directory: relative paths, `working_dir` and file steps start here. @default process.cwd() */
   readonly cwd?: string;
   /** Environment variables merged over the host's for every step. @default {} */
@@ -330,6 +337,7 @@ export const runMissionWith = async (
     allowedPaths: mission.allowed_paths.map((p) => fs.resolve(cwd, p)),
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     onEvent: options.onEvent,
+    redrawEvents: options.redrawEvents ?? false,
     signal: options.signal,
     seed: options.seed ?? Math.floor(clock.now()) % 2147483647,
   });

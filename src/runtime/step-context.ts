@@ -29,6 +29,8 @@ export interface StepContextHost {
   readonly onLine: (stepId: StepId, stream: 'stdout' | 'stderr', line: string) => void;
   /** Bytes arrived (with the last complete line, if any), for progress and stall detection. */
   readonly onActivity: (step: number, attempt: number, bytes: number, lastLine: string | null) => void;
+  /** The latest carriage-return redraw of a line not yet ended (a progress bar), as it changes. */
+  readonly onRedraw: (stepId: StepId, stream: 'stdout' | 'stderr', text: string) => void;
   readonly onProgress: (step: number, attempt: number, message: string, fraction: number | undefined) => void;
   readonly onWarning: (step: number, attempt: number, message: string) => void;
   readonly onInfo: (step: number, attempt: number, message: string) => void;
@@ -188,7 +190,10 @@ export class LiveAttempt implements StepContext {
       onOutput: (stream, chunk) => {
         (stream === 'stdout' ? stdout : stderr).push(chunk);
         const last = lines[stream].push(chunk);
-        host.onActivity(this.stepIndex, this.attempt, chunk.length, last);
+        // A progress bar redrawn with \r never ends its line: its latest redraw stands for it.
+        const redraw = chunk.includes(13) ? lines[stream].redraw() : null;
+        if (redraw !== null && redraw.trim() !== '') host.onRedraw(this.stepId, stream, redraw);
+        host.onActivity(this.stepIndex, this.attempt, chunk.length, last ?? redraw);
       },
     });
     (this.processes ??= new Set()).add(proc);

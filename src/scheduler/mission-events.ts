@@ -29,6 +29,18 @@ export type MissionEvent =
       readonly line: string;
     }
   | {
+      /**
+       * The latest carriage-return redraw of an output line not yet ended (a progress bar that
+       * rewrites itself with `\r`); the whole line still arrives as `step_output` when it ends.
+       * Only with `runMission(…, { redrawEvents: true })`.
+       */
+      readonly type: 'step_redraw';
+      readonly at: number;
+      readonly step_id: StepId;
+      readonly stream: OutputStream;
+      readonly text: string;
+    }
+  | {
       readonly type: 'step_progress';
       readonly at: number;
       readonly step_id: StepId;

@@ -24,6 +24,11 @@ export interface AttemptResult {
   readonly signal: string | null;
   readonly message?: string;
   readonly kill_reason?: KillReason;
+  /**
+   * When the engine asked the attempt to stop (SIGTERM for a process): from here to `ended_at` is
+   * the kill grace. Absent when the attempt ended by itself, and in reports written before 0.2.
+   */
+  readonly killed_at?: string;
 }
 
 /** How a step ended. `status` is the conclusion; `outcome` is what really happened. */
@@ -31,6 +36,13 @@ export interface StepResult {
   readonly id: StepId;
   readonly name: string;
   readonly step_type: string;
+  /** The steps it waits for (absent in reports written before 0.2). */
+  readonly depends_on?: ReadonlyArray<StepId>;
+  /**
+   * What it runs, in one line: the command as planned, with `{{ … }}` templates unexpanded, or an
+   * HTTP request's method and URL. Absent for step types without one.
+   */
+  readonly invocation?: string;
   /** Same as `conclusion`: what the mission makes of the step. */
   readonly status: StepStatus;
   /** What happened, before `continue_on_error` (a failed step stays `failed` here). */

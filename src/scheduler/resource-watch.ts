@@ -15,7 +15,18 @@ export interface ResourceUsage {
   readonly disk_read_bytes: number;
   readonly disk_write_bytes: number;
   readonly peak_disk_mb_per_sec: number;
+  /**
+   * The course of CPU and memory over the attempt, for sparklines: at most 48
+   * points, each the peak of an equal run of samples (absent in reports written before 0.2).
+   */
+  readonly trend?: {
+    readonly cpu_percent: ReadonlyArray<number>;
+    readonly memory_bytes: ReadonlyArray<number>;
+  };
 }
+
+/** The most points a resource trend keeps: older points are merged in pairs when it is full. */
+export const TREND_POINTS = 48;
 
 /** The limits in force for a step, and how they are watched. */
 export interface ResourcePolicy {
@@ -41,6 +52,11 @@ export interface ResourceWatch {
   lastDiskBytes: number;
   readBytes: number;
   writeBytes: number;
+  /** Peaks of runs of `trendRun` samples; `trendFill` samples are in the last point so far. */
+  readonly trendCpu: number[];
+  readonly trendRss: number[];
+  trendRun: number;
+  trendFill: number;
   readonly over: Record<Measure, number>;
   readonly warned: Set<Measure>;
   readonly exceededWarned: Set<Measure>;
@@ -58,6 +74,10 @@ export const newWatch = (at: number): ResourceWatch => ({
   lastDiskBytes: 0,
   readBytes: 0,
   writeBytes: 0,
+  trendCpu: [],
+  trendRss: [],
+  trendRun: 1,
+  trendFill: 0,
   over: { memory: 0, cpu: 0, disk: 0 },
   warned: new Set(),
   exceededWarned: new Set(),
@@ -76,6 +96,29 @@ const limitName: Record<Measure, string> = {
   memory: 'max_memory_mb',
   cpu: 'max_cpu_percent',
   disk: 'max_disk_io_mb_per_sec',
+};
+
+/** Adds a sample to the bounded trend: a full trend halves, each point the peak of two. */
+const addToTrend = (w: ResourceWatch, cpu: number, rss: number): void => {
+  const last = w.trendCpu.length - 1;
+  if (last >= 0 && w.trendFill < w.trendRun) {
+    w.trendCpu[last] = Math.max(w.trendCpu[last]!, cpu);
+    w.trendRss[last] = Math.max(w.trendRss[last]!, rss);
+    w.trendFill += 1;
+    return;
+  }
+  if (w.trendCpu.length === TREND_POINTS) {
+    for (let k = 0; k < TREND_POINTS / 2; k++) {
+      w.trendCpu[k] = Math.max(w.trendCpu[2 * k]!, w.trendCpu[2 * k + 1]!);
+      w.trendRss[k] = Math.max(w.trendRss[2 * k]!, w.trendRss[2 * k + 1]!);
+    }
+    w.trendCpu.length = TREND_POINTS / 2;
+    w.trendRss.length = TREND_POINTS / 2;
+    w.trendRun *= 2;
+  }
+  w.trendCpu.push(cpu);
+  w.trendRss.push(rss);
+  w.trendFill = 1;
 };
 
 /** Records a sample taken at `at` and decides on warnings and a kill. */
@@ -98,6 +141,7 @@ export const recordSample = (
   w.lastAt = at;
   w.lastCpuMs = usage.cpu_ms;
   w.lastDiskBytes = diskBytes;
+  addToTrend(w, cpu, usage.rss_bytes);
   w.readBytes = Math.max(w.readBytes, usage.read_bytes ?? 0);
   w.writeBytes = Math.max(w.writeBytes, usage.write_bytes ?? 0);
   if (policy === undefined) return { warnings: [] };
@@ -138,4 +182,8 @@ export const usageOf = (w: ResourceWatch): ResourceUsage => ({
   disk_read_bytes: w.readBytes,
   disk_write_bytes: w.writeBytes,
   peak_disk_mb_per_sec: Math.round(w.peakDisk * 10) / 10,
+  trend: {
+    cpu_percent: w.trendCpu.map((c) => Math.round(c * 10) / 10),
+    memory_bytes: [...w.trendRss],
+  },
 });

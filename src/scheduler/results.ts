@@ -4,6 +4,8 @@ import type { PlannedStep } from '../plan/plan.js';
 import type { CapturedText, StepOutcome } from '../ports/step-type.js';
 import type { AttemptResult, MissionReport, StepCounts, StepResult } from './report.js';
 import type { SchedulerInternals, StepState } from './state.js';
+import { dependencyIds } from '../plan/graph.js';
+import { invocationOf } from './invocation.js';
 import { iso } from './iso-time.js';
 import { usageOf } from './resource-watch.js';
 import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
@@ -84,6 +86,7 @@ export const recordAttempt = (
   };
   if (message !== undefined) attempt.message = message;
   if (st.killReason !== undefined) attempt.kill_reason = st.killReason;
+  if (st.killRequestedAt !== undefined) attempt.killed_at = iso(st.killRequestedAt);
   // Most steps have one attempt: an exact one-element list, not a growable one.
   st.attempts = st.attempts.length === 0 ? [attempt] : [...st.attempts, attempt];
 };
@@ -110,6 +113,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     id: planned.id,
     name: step.name,
     step_type: step.step_type,
+    depends_on: dependencyIds(step),
     status: conclusion,
     outcome: raw,
     conclusion,
@@ -126,6 +130,8 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     timeout: st.attemptTimeout,
     warnings,
   };
+  const invocation = invocationOf(planned);
+  if (invocation !== undefined) result.invocation = invocation;
   if (outcome?.output !== undefined) result.output = outcome.output;
   if (message !== undefined) result.message = message;
   if (outcome?.hint !== undefined) result.hint = outcome.hint;
@@ -142,25 +148,30 @@ export const notRunResult = (
   st: StepState | undefined,
   status: 'skipped' | 'cancelled',
   reason: string,
-): StepResult => ({
-  id: planned.id,
-  name: planned.step.name,
-  step_type: planned.step.step_type,
-  status,
-  outcome: status,
-  conclusion: status,
-  exit_code: null,
-  signal: null,
-  stdout: EMPTY_OUTPUT,
-  stderr: EMPTY_OUTPUT,
-  started_at: null,
-  ended_at: null,
-  duration_ms: 0,
-  attempts: st?.attempts ?? NO_ATTEMPTS,
-  timeout: st?.attemptTimeout ?? planned.timeout,
-  warnings: st?.warnings ?? NO_WARNINGS,
-  skip_reason: reason,
-});
+): StepResult => {
+  const invocation = invocationOf(planned);
+  return {
+    id: planned.id,
+    name: planned.step.name,
+    step_type: planned.step.step_type,
+    depends_on: dependencyIds(planned.step),
+    ...(invocation !== undefined ? { invocation } : {}),
+    status,
+    outcome: status,
+    conclusion: status,
+    exit_code: null,
+    signal: null,
+    stdout: EMPTY_OUTPUT,
+    stderr: EMPTY_OUTPUT,
+    started_at: null,
+    ended_at: null,
+    duration_ms: 0,
+    attempts: st?.attempts ?? NO_ATTEMPTS,
+    timeout: st?.attemptTimeout ?? planned.timeout,
+    warnings: st?.warnings ?? NO_WARNINGS,
+    skip_reason: reason,
+  };
+};
 
 const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>): MissionStatus => {
   if (s.stopping?.kind === 'cancel') return 'cancelled';

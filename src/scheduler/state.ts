@@ -75,6 +75,8 @@ export interface StepState {
   attempts: ReadonlyArray<AttemptResult>;
   lastOutcome: StepOutcome | undefined;
   killReason: KillReason | undefined;
+  /** When the engine asked the current attempt to stop (the kill grace starts). */
+  killRequestedAt: number | undefined;
   /** One timer per running attempt for whichever comes first: its deadline, a progress tick, a stall check. */
   watchTimer: number;
   deadlineAt: number;
@@ -203,6 +205,7 @@ const newStepState = (planned: PlannedStep): StepState => ({
   attempts: NONE,
   lastOutcome: undefined,
   killReason: undefined,
+  killRequestedAt: undefined,
   watchTimer: 0,
   deadlineAt: Infinity,
   nextSampleAt: Infinity,

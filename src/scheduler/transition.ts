@@ -79,6 +79,7 @@ const startAttempt = (x: Step, i: number): void => {
   st.attemptStartedAt = at;
   st.firstStartedAt ??= at;
   st.killReason = undefined;
+  st.killRequestedAt = undefined;
   st.outputBytes = 0;
   st.lastLine = null;
   st.lastOutputAt = at;
@@ -347,6 +348,7 @@ const requestKill = (x: Step, i: number, reason: KillReason): void => {
   const st = x.s.states[i]!;
   if (st.killReason !== undefined) return;
   st.killReason = reason;
+  st.killRequestedAt = x.at;
   const id = x.s.plan.steps[i]!.id;
   if (x.s.events)
     x.commands.push({

@@ -70,7 +70,7 @@ describe('parseArgs', () => {
 
   it('suggests the command that was meant', () => {
     expect(usage(['rnu', 'x.yaml'])).toBe(
-      'unknown command "rnu"; did you mean "run"? (commands: run, validate, plan, schema, init)',
+      'unknown command "rnu"; did you mean "run"? (commands: run, validate, plan, report, schema, init)',
     );
     expect(usage(['vaildate'])).toContain('did you mean "validate"?');
   });
@@ -113,5 +113,34 @@ describe('parseArgs', () => {
       expect((e as UsageError).command).toBe('run');
     }
     expect.assertions(1);
+  });
+});
+
+describe('the HTML report and graph formats on the command line', () => {
+  it('takes --html on run and on report', () => {
+    expect(parseArgs(['run', 'm.yaml', '--html', 'out/r.html'])).toMatchObject({ html: 'out/r.html' });
+    expect(parseArgs(['report', 'r.json', '--html=r.html'])).toEqual({
+      command: 'report',
+      file: 'r.json',
+      html: 'r.html',
+    });
+    expect(parseArgs(['report', 'r.json'])).toEqual({ command: 'report', file: 'r.json', html: undefined });
+    expect(usage(['report'])).toContain('report needs a JSON report file');
+    expect(usage(['report', 'a.json', 'b.json'])).toBe(
+      'report takes one JSON report file, got 2: a.json b.json',
+    );
+  });
+
+  it('reads plan --format, with --json as its json', () => {
+    expect(parseArgs(['plan', 'm.yaml', '--format', 'mermaid'])).toMatchObject({ format: 'mermaid' });
+    expect(parseArgs(['plan', 'm.yaml', '--format=dot'])).toMatchObject({ format: 'dot' });
+    expect(parseArgs(['plan', 'm.yaml', '--json'])).toMatchObject({ format: 'json' });
+    expect(parseArgs(['plan', 'm.yaml'])).toMatchObject({ format: 'text' });
+    expect(usage(['plan', 'm.yaml', '--format', 'mermiad'])).toBe(
+      '--format takes text, json, mermaid, dot, got "mermiad"; did you mean "mermaid"?',
+    );
+    expect(usage(['plan', 'm.yaml', '--json', '--format', 'dot'])).toBe(
+      '--json and --format dot contradict each other: pick one',
+    );
   });
 });

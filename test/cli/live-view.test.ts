@@ -102,6 +102,56 @@ describe('the live view', () => {
     view.stop();
   });
 
+  it('shows the latest redraw of a progress bar that only ever returns the carriage, before its line ends', async () => {
+    const clock = new VirtualClock();
+    const t = fakeTerminal();
+    const view = createLiveView({ terminal: t.terminal, clock, style: plain });
+    const seen: string[] = [];
+    for (const at of [700, 1_200])
+      clock.setTimer(at, () => void seen.push(replay(t.output()).lines.at(-1) ?? ''));
+    const { events } = await runTestMission(
+      'version: "1.0"\nname: Download\nsteps:\n  - { id: dl, name: Download, step_type: command, parameters: { command: curl } }\n',
+      {
+        clock,
+        redrawEvents: true,
+        onEvent: (e) => view.onEvent(e),
+        commands: {
+          curl: {
+            output: [
+              // curl's way: each redraw begins with a carriage return; the line ends only at the end.
+              { atMs: 0, stream: 'stderr', text: '\r  10% [#         ]' },
+              { atMs: 500, stream: 'stderr', text: '\r  55% [#####     ]' },
+              { atMs: 1_000, stream: 'stderr', text: '\r  90% [######### ]' },
+              { atMs: 1_500, stream: 'stderr', text: '\r 100% [##########]\n' },
+            ],
+            exitAfterMs: 2_000,
+          },
+        },
+      },
+    );
+    view.stop();
+    expect(seen).toEqual([
+      expect.stringMatching(/^. dl {2}0\.\ds {2}55% \[##### {5}\]$/),
+      expect.stringMatching(/^. dl {2}1\.\ds {2}90% \[######### \]$/),
+    ]);
+    // A log gets the line once, when it ends; the redraws are events of their own, not lines.
+    expect(
+      events.filter((e) => e.type === 'step_output').map((e) => e.type === 'step_output' && e.line),
+    ).toEqual(['\r  10% [#         ]\r  55% [#####     ]\r  90% [######### ]\r 100% [##########]']);
+    expect(events.filter((e) => e.type === 'step_redraw')).toHaveLength(3);
+  });
+
+  it('sends no redraw events unless asked', async () => {
+    const { events } = await runTestMission(
+      'version: "1.0"\nname: Download\nsteps:\n  - { id: dl, name: Download, step_type: command, parameters: { command: curl } }\n',
+      {
+        onEvent: () => undefined,
+        commands: { curl: { output: [{ text: ' 10%\r 20%\r' }], exitAfterMs: 100 } },
+      },
+    );
+    expect(events.some((e) => e.type === 'step_redraw')).toBe(false);
+  });
+
   it('keeps to the terminal height when more steps run than it has rows', async () => {
     const clock = new VirtualClock();
     const t = fakeTerminal(80, 6);

@@ -52,6 +52,28 @@ describe('spawn failures', () => {
     });
   });
 
+  it('ENOENT under a long PATH (as `npm run` makes it) shows its first entries and a count', async () => {
+    const npmPath = [
+      '/home/dev/project/node_modules/.bin',
+      '/home/dev/node_modules/.bin',
+      '/home/node_modules/.bin',
+      '/node_modules/.bin',
+      '/usr/local/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin',
+      '/usr/local/sbin',
+      '/usr/local/bin',
+      '/usr/sbin',
+      '/usr/bin',
+      '/sbin',
+      '/bin',
+    ].join(':');
+    const exit = await spawnFailure({ command: 'go-xyz', env: { PATH: npmPath } });
+    expect(exit).toMatchObject({
+      code: 'ENOENT',
+      message:
+        'command `go-xyz` not found (PATH searched: /home/dev/project/node_modules/.bin:/home/dev/node_modules/.bin:/home/node_modules/.bin:/node_modules/.bin:… (7 more entries))',
+    });
+  });
+
   it('ENOENT with an empty PATH says so', async () => {
     const exit = await spawnFailure({ command: 'go-xyz', env: {} });
     expect(exit).toMatchObject({ code: 'ENOENT', message: expect.stringContaining('PATH is empty') });
