@@ -382,7 +382,7 @@ describe('the packed package', () => {
     CLI_MS,
   );
 
-  it('ships dist/ without source maps, schema/, docs/ and the package documents, and every exports target', () => {
+  it('ships dist/ without source maps, schema/, docs/ with its images and the package documents, and every exports target', () => {
     const listed = pack.files.map((f) => f.path);
     const allowedTop = new Set(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']);
     const outside = listed.filter(
@@ -391,6 +391,7 @@ describe('the packed package', () => {
           p.startsWith('dist/') ||
           p.startsWith('schema/') ||
           /^docs\/[\w-]+\.md$/.test(p) ||
+          /^docs\/images\/[\w-]+\.png$/.test(p) ||
           allowedTop.has(p)
         ),
     );
