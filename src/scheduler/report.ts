@@ -22,6 +22,8 @@ export interface AttemptResult {
   readonly signal: string | null;
   readonly message?: string;
   readonly kill_reason?: KillReason;
+  /** The host running this attempt died; a resumed run settled it (docs/durability.md). */
+  readonly interrupted?: true;
 }
 
 /** How a step ended. `status` is the conclusion; `outcome` is what really happened. */
@@ -86,4 +88,6 @@ export interface MissionReport {
   readonly warnings: ReadonlyArray<string>;
   /** Set when the mission was cancelled. */
   readonly cancel_reason?: string;
+  /** Set when the run was resumed from its journal: when, and after how many replayed events. */
+  readonly resumed?: { readonly at: string; readonly from_event: number };
 }

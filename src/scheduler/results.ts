@@ -208,5 +208,8 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
     success_rate: results.length === 0 ? 1 : successes / results.length,
     warnings: s.warnings,
     ...(s.stopping?.kind === 'cancel' ? { cancel_reason: s.stopping.reason } : {}),
+    ...(s.resumed !== undefined
+      ? { resumed: { at: iso(s.resumed.at), from_event: s.resumed.from_event } }
+      : {}),
   };
 };
