@@ -81,15 +81,15 @@ export interface RecordedRun {
 export type JournalRefusalCode =
   'not_found' | 'corrupt' | 'version' | 'mission_changed' | 'locked' | 'secrets_missing';
 
-/** A refusal to resume a run; `message` says what is wrong, `hint` what to do. */
+/** A refusal to resume a run: `detail` says what is wrong, `hint` what to do, `message` both. */
 export class JournalRefusal extends Error {
   override readonly name = 'JournalRefusal';
   constructor(
     readonly code: JournalRefusalCode,
-    message: string,
+    readonly detail: string,
     readonly hint: string,
   ) {
-    super(`${message} — ${hint}`);
+    super(`${detail} — ${hint}`);
   }
 }
 

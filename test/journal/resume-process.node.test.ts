@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtCli } from '../cli/built-cli.js';
 import { expectAllGone } from '../node/liveness.js';
+import { runCli } from '../cli/run-cli.js';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/journal-step.js');
 
@@ -109,6 +110,41 @@ it('resumes a run whose host was SIGKILLed: settled steps once, interrupted reru
     // Nothing the first host started is left.
     await expectAllGone([first.pid!, ...orphans]);
     expect(fs.existsSync(path.join(dir, 'runs', 'r1', 'lock'))).toBe(false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+it('`missionkit resume` refuses a run whose mission changed, and resumes it once restored', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-resume-cli-'));
+  try {
+    const mission = `version: "1.0"\nname: cli resume\nsteps:\n${step('long', 1000, '')}${step('after', 50, '    depends_on: [long]\n')}`;
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), mission);
+    const first = runHost(dir, `mk.runMission('mission.yaml', { journal, runId: 'r1' })`);
+    const firstExit = new Promise((resolve) => first.on('exit', resolve));
+    await waitFor(() => linesOf(dir, 'long').some((l) => l.startsWith('tick')), 30_000);
+    first.kill('SIGKILL');
+    await firstExit;
+
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), mission.replace('cli resume', 'changed'));
+    const refused = await runCli(['resume', 'r1', '--journal', 'runs'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /✖ cannot resume: run r1: the mission .*mission\.yaml changed since the run started/,
+    );
+    expect(refused.stderr).toMatch(/hint: restore the mission as it was to resume/);
+
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), mission);
+    const resumed = await runCli(['resume', 'r1', '--journal', 'runs', '--json'], { cwd: dir });
+    expect(resumed.code).toBe(0);
+    const report = JSON.parse(resumed.stdout);
+    expect(report.status).toBe('succeeded');
+    expect(report.resumed).toEqual({ at: expect.any(String), from_event: expect.any(Number) });
+    expect(report.steps[0].attempts.map((a: { interrupted?: boolean }) => a.interrupted === true)).toEqual([
+      true,
+      false,
+    ]);
+    expect(pidsStarted(linesOf(dir, 'after'))).toHaveLength(1);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
