@@ -246,3 +246,54 @@ describe('a journaled run resumed after its host died', () => {
     );
   });
 });
+
+describe('an interrupted attempt', () => {
+  const ONE = (extra: string): string => `version: "1.0"
+name: one
+steps:
+  - id: job
+    name: job
+    step_type: command
+    timeout_seconds: 2
+${extra}    parameters: { command: job }
+`;
+
+  /** Crashes once the job has printed (it is running), resumes 10 s later. */
+  const interrupted = async (text: string, scripts: Scripts): Promise<MissionReport> => {
+    const journal = new MemoryJournal();
+    await runJournaled(text, journal, 'full', scripts);
+    const lines = journal.text('full').log.split('\n');
+    const printed = lines.findIndex((l) => l.includes('"step_output"'));
+    return crashAndResume(text, scripts, printed + 1);
+  };
+
+  it('reruns without using a retry, with its own timeout starting over', async () => {
+    const report = await interrupted(ONE(''), {
+      job: { output: [{ atMs: 1500, text: 'x\n' }], exitAfterMs: 1900 },
+    });
+    const [first, second] = report.steps[0]!.attempts;
+    expect(report.steps[0]!.conclusion).toBe('succeeded');
+    expect(first).toMatchObject({ attempt: 1, interrupted: true });
+    // No retry policy, yet it ran again; 1.9 s is within a fresh 2 s timeout though 1.5 s had passed before.
+    expect(second).toMatchObject({ attempt: 2, outcome: 'succeeded', timeout_ms: 2000, duration_ms: 1900 });
+    expect(Date.parse(second!.started_at)).toBe(Date.parse(report.resumed!.at));
+  });
+
+  it('with on_interrupt: fail, fails the step, and so the mission', async () => {
+    const report = await interrupted(ONE('    on_interrupt: fail\n'), {
+      job: { output: [{ atMs: 100, text: 'x\n' }], exitAfterMs: 1000 },
+    });
+    expect(report.status).toBe('failed');
+    expect(report.steps[0]).toMatchObject({
+      outcome: 'failed',
+      message: 'interrupted: the host running this attempt stopped; not run again (on_interrupt: fail)',
+      attempts: [expect.objectContaining({ interrupted: true, outcome: 'failed' })],
+    });
+  });
+
+  it('on_interrupt takes only rerun or fail', async () => {
+    await expect(runTestMission(ONE('    on_interrupt: retry\n'))).rejects.toMatchObject({
+      errors: [expect.objectContaining({ path: 'steps[0].on_interrupt' })],
+    });
+  });
+});
