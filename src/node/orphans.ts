@@ -29,7 +29,9 @@ export const orphanKiller =
     const markers = attempts.map((a) => a.marker);
     const started = performance.now();
     for (let pause = 1; ; pause = Math.min(pause * 2, 100)) {
-      if (treeSignalling(platform) === 'process-group') for (const g of groups) kill(-g);
+      // POSIX: each recorded pid leads its attempt's process group. Windows has no groups to signal
+      // and no process table here: the recorded processes themselves are terminated.
+      for (const g of groups) kill(treeSignalling(platform) === 'process-group' ? -g : g);
       const table = await readProcessTable(platform, { _tag: 'all' });
       const left = table.filter(
         (e) =>
