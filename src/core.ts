@@ -80,7 +80,13 @@ export {
 } from './plan/dependencies.js';
 export { shouldRetry, retryDelayMs } from './plan/retry.js';
 export { transition } from './scheduler/transition.js';
-export { initialState, inspect, type SchedulerState, type StepPhase } from './scheduler/state.js';
+export {
+  initialState,
+  inspect,
+  runningAttempts,
+  type SchedulerState,
+  type StepPhase,
+} from './scheduler/state.js';
 export type { SchedulerEvent } from './scheduler/events.js';
 export type { SchedulerCommand } from './scheduler/commands.js';
 export type { MissionEvent, MissionEventType } from './scheduler/mission-events.js';

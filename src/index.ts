@@ -11,6 +11,8 @@ import {
   type RunMissionOptions,
 } from './runtime/run-mission.js';
 import type { MissionReport } from './scheduler/report.js';
+import { resumeMissionWith, type ResumeMissionOptions } from './runtime/journaled-run.js';
+import { orphanKiller } from './node/orphans.js';
 
 export * from './core.js';
 export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/run-mission.js';
@@ -28,6 +30,19 @@ export {
 export { systemClock } from './node/system-clock.js';
 export { nodeFileSystem } from './node/node-filesystem.js';
 export { nodeHttp } from './node/node-http.js';
+export { fileJournal } from './node/file-journal.js';
+export type { ResumeMissionOptions } from './runtime/journaled-run.js';
+export {
+  JOURNAL_FORMAT,
+  JournalRefusal,
+  type Journal,
+  type JournalEntry,
+  type JournalRefusalCode,
+  type Durability,
+  type RecordedRun,
+  type RunInputs,
+  type RunLog,
+} from './ports/journal.js';
 
 /**
  * Runs a mission and resolves its report — also when steps fail, time out or are cancelled.
@@ -48,3 +63,19 @@ export const loadMission = (source: MissionSource, options: LoadOptions = {}): P
 /** What a run would do, without running anything: order, waves, and each step's effective settings. */
 export const planMission = (source: MissionSource, options: LoadOptions = {}): Promise<PlanView> =>
   planMissionWith(nodeHost(), source, options);
+
+/**
+ * Resumes a run recorded with `runMission(source, { journal })` whose host died: settled steps keep
+ * their results, attempts that were running have their processes killed and follow `on_interrupt`.
+ * Rejects with a `JournalRefusal` when the run cannot be resumed faithfully (the mission changed,
+ * another missionkit version, a damaged journal, a live process running it, a secret not given).
+ * @example
+ * const report = await resumeMission('import-42', { journal: fileJournal('.missionkit/runs') });
+ */
+export const resumeMission = (runId: string, options: ResumeMissionOptions): Promise<MissionReport> =>
+  withHostSignals(options.signal, (signal) =>
+    resumeMissionWith({ ...nodeHost(), killOrphans: orphanKiller(process.platform) }, runId, {
+      ...options,
+      signal,
+    }),
+  );

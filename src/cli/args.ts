@@ -16,7 +16,7 @@ export class UsageError extends Error {
 }
 
 /** The commands, in the order help lists them. */
-export const COMMAND_NAMES = ['run', 'validate', 'plan', 'report', 'schema', 'init'] as const;
+export const COMMAND_NAMES = ['run', 'resume', 'validate', 'plan', 'report', 'schema', 'init'] as const;
 
 /** A command's name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -37,6 +37,24 @@ export interface RunArgs {
   readonly quiet: boolean;
   readonly verbose: boolean;
 }
+
+/** `missionkit resume`: a journaled run resumed, shown and reported as `run` shows and reports one. */
+export interface ResumeArgs {
+  readonly command: 'resume';
+  readonly runId: string;
+  /** The journal directory. */
+  readonly journal: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly report: string | undefined;
+  readonly junit: string | undefined;
+  readonly html: string | undefined;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+}
+
+/** The journal directory `resume` reads when `--journal` is not given. */
+export const DEFAULT_JOURNAL_DIR = '.missionkit/runs';
 
 /** `missionkit validate`. */
 export interface ValidateArgs {
@@ -83,6 +101,7 @@ export type Invocation =
   | { readonly command: 'help'; readonly topic: CommandName | undefined }
   | { readonly command: 'version' }
   | RunArgs
+  | ResumeArgs
   | ValidateArgs
   | PlanArgs
   | ReportArgs
@@ -101,6 +120,16 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--json': 'switch',
     '--dry-run': 'switch',
     '--strict': 'switch',
+    '--quiet': 'switch',
+    '--verbose': 'switch',
+  },
+  resume: {
+    '--journal': 'value',
+    '--var': 'value',
+    '--report': 'value',
+    '--junit': 'value',
+    '--html': 'value',
+    '--json': 'switch',
     '--quiet': 'switch',
     '--verbose': 'switch',
   },
@@ -194,11 +223,14 @@ const scan = (command: CommandName, rest: ReadonlyArray<string>): Scanned => {
 /** The last value given for a flag (a later one overrides an earlier one, as in most CLIs). */
 const last = (s: Scanned, flag: string): string | undefined => s.values.get(flag)?.at(-1);
 
-const parseVars = (pairs: ReadonlyArray<string>): Readonly<Record<string, string>> => {
+const parseVars = (
+  pairs: ReadonlyArray<string>,
+  command: CommandName = 'run',
+): Readonly<Record<string, string>> => {
   const vars: Record<string, string> = {};
   for (const kv of pairs) {
     const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--var takes name=value, got "${kv}"`, 'run');
+    if (eq <= 0) throw new UsageError(`--var takes name=value, got "${kv}"`, command);
     vars[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return vars;
@@ -254,6 +286,29 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         json: s.switches.has('--json'),
         dryRun: s.switches.has('--dry-run'),
         strict: s.switches.has('--strict'),
+        quiet: s.switches.has('--quiet'),
+        verbose: s.switches.has('--verbose'),
+      };
+    }
+    case 'resume': {
+      if (s.switches.has('--quiet') && s.switches.has('--verbose'))
+        throw new UsageError('--quiet and --verbose contradict each other: pick one', 'resume');
+      if (s.positional.length !== 1)
+        throw new UsageError(
+          s.positional.length === 0
+            ? 'resume needs the id of the run to resume (its directory name in the journal)'
+            : `resume takes one run id, got ${s.positional.length}: ${s.positional.join(' ')}`,
+          'resume',
+        );
+      return {
+        command: 'resume',
+        runId: s.positional[0]!,
+        journal: last(s, '--journal') ?? DEFAULT_JOURNAL_DIR,
+        vars: parseVars(s.values.get('--var') ?? [], 'resume'),
+        report: last(s, '--report'),
+        junit: last(s, '--junit'),
+        html: last(s, '--html'),
+        json: s.switches.has('--json'),
         quiet: s.switches.has('--quiet'),
         verbose: s.switches.has('--verbose'),
       };

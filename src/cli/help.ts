@@ -15,6 +15,7 @@ const overview = (
 
 Usage:
   missionkit run <mission.yaml> [options]     run a mission, with live progress
+  missionkit resume <run-id> [options]        resume a journaled run whose host died
   missionkit validate <mission.yaml>...       check missions; print every error and warning
   missionkit plan <mission.yaml>              show the order, waves and each step's settings
   missionkit report <report.json>             show a saved JSON report again, or as HTML (--html)
@@ -68,6 +69,33 @@ Examples:
   missionkit run nightly.yaml --report out/report.json --junit out/junit.xml
   missionkit run nightly.yaml --html out/report.html
   missionkit run deploy.yaml --json > report.json
+
+${EXIT_CODES}`;
+
+const RESUME = `missionkit resume <run-id> [options]
+
+Resumes a run recorded in a journal (runMission(source, { journal: fileJournal(dir) })) whose
+host died: steps that settled keep their results, the processes of steps that were running are
+killed, and those steps run again (or fail, with on_interrupt: fail). Shown and reported as
+\`missionkit run\` shows and reports a run. See docs/durability.md.
+
+Options:
+  --journal DIR      the journal directory (default: .missionkit/runs)
+  --var name=value   give a secret variable again (secrets are never stored in the journal)
+  --report FILE      write the report as JSON
+  --junit FILE       write a JUnit XML report
+  --html FILE        write the HTML report (timeline, graph, every step)
+  --json             print the report as JSON on stdout instead of the live view
+  --quiet            print only failures and the final summary
+  --verbose          print every output line of every step
+
+A run that cannot be resumed faithfully (its mission changed, another missionkit version, a
+damaged journal, a live process running it, a secret not given) is refused with exit code 2
+and a message saying what differs.
+
+Examples:
+  missionkit resume 20260103T020000-000-k3x9qa
+  missionkit resume import-42 --journal /var/lib/app/runs --var db_password="$DB_PASSWORD"
 
 ${EXIT_CODES}`;
 
@@ -161,6 +189,8 @@ export const helpText = (topic: CommandName | undefined, docs: (page: string) =>
   switch (topic) {
     case 'run':
       return RUN;
+    case 'resume':
+      return RESUME;
     case 'validate':
       return VALIDATE;
     case 'plan':

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The missionkit command line: run, validate, plan, schema and init. Exit codes: 0 the mission
+// The missionkit command line: run, resume, validate, plan, schema and init. Exit codes: 0 the mission
 // succeeded (with or without warnings), 1 it failed, timed out or was cancelled, 2 an invalid
 // mission or a mistake on the command line. This file wires the real world (process, ports,
 // signals) to the commands, which are plain functions of what they are given.
@@ -20,6 +20,10 @@ import { printPlan } from './plan-command.js';
 import { problemCount, problemLines } from './problems.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
+import { resumeCommand } from './resume-command.js';
+import { fileJournal } from '../node/file-journal.js';
+import { orphanKiller } from '../node/orphans.js';
+import { JournalRefusal } from '../ports/journal.js';
 import { schemaCommand } from './schema-command.js';
 import { makeStyle, useColor } from './style.js';
 import { validateCommand } from './validate-command.js';
@@ -78,6 +82,18 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
         clockTime,
       });
     }
+    case 'resume': {
+      const executor = createNodeExecutor();
+      return resumeCommand(inv, cli, {
+        host: { ...nodeHost(), executor },
+        forceKill: () => executor.killAll('force'),
+        onInterrupt: onCliInterrupt,
+        exitNow: (code) => process.exit(code),
+        clockTime,
+        journal: fileJournal,
+        killOrphans: orphanKiller(process.platform),
+      });
+    }
     default:
       return unreachable(inv);
   }
@@ -101,6 +117,11 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       for (const line of await problemLines([...e.errors, ...e.warnings], problemSource(cli), cli.errStyle))
         err(cli, line);
       err(cli, cli.errStyle.red(`✖ invalid mission: ${problemCount(e.errors.length, e.warnings.length)}`));
+      return 2;
+    }
+    if (e instanceof JournalRefusal) {
+      err(cli, cli.errStyle.red(`✖ cannot resume: ${e.detail}`));
+      err(cli, `  hint: ${e.hint}`);
       return 2;
     }
     // runMission rejects with a TypeError for what the mission asks and this host cannot give

@@ -32,6 +32,9 @@ export interface RunDependencies {
   readonly clockTime: (at: number) => string;
 }
 
+/** The flags that say how a run is shown and reported (`run` and `resume` share them). */
+export type ViewArgs = Pick<RunArgs, 'json' | 'quiet' | 'verbose' | 'report' | 'junit' | 'html'>;
+
 /** How the run is shown, chosen from the flags and where standard output goes. */
 type View =
   | { readonly _tag: 'json' }
@@ -39,7 +42,7 @@ type View =
   | { readonly _tag: 'live'; readonly live: LiveView }
   | { readonly _tag: 'plain'; readonly onEvent: (e: MissionEvent) => void };
 
-const chooseView = (args: RunArgs, cli: CliContext, deps: RunDependencies): View => {
+const chooseView = (args: ViewArgs, cli: CliContext, deps: RunDependencies): View => {
   if (args.json) return { _tag: 'json' };
   if (args.quiet) return { _tag: 'quiet' };
   if (cli.stdout.isTTY && cli.env.TERM !== 'dumb')
@@ -72,7 +75,7 @@ interface Written {
 }
 
 /** Writes the requested report files; a file that cannot be written is a problem, not an exception. */
-const writeReports = async (cli: CliContext, args: RunArgs, report: MissionReport): Promise<Written> => {
+const writeReports = async (cli: CliContext, args: ViewArgs, report: MissionReport): Promise<Written> => {
   const wanted: ReadonlyArray<readonly [string, string, string | undefined, () => string]> = [
     ['report', '--report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
     ['JUnit report', '--junit', args.junit, () => junitXml(report)],
@@ -115,7 +118,29 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
   const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
   if (args.dryRun) return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
   for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
+  return showRun(args, cli, deps, (options) =>
+    runMissionWith(deps.host, mission, {
+      ...options,
+      variables: args.vars,
+      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+    }),
+  );
+};
 
+/**
+ * Shows a run as it goes (live view, plain lines or nothing for --json), handles Ctrl-C, writes
+ * the reports and resolves the exit code; `start` starts the run with the signal and listener given.
+ */
+export const showRun = async (
+  args: ViewArgs,
+  cli: CliContext,
+  deps: RunDependencies,
+  start: (options: {
+    readonly signal: AbortSignal;
+    readonly onEvent?: (event: MissionEvent) => void;
+    readonly redrawEvents?: boolean;
+  }) => Promise<MissionReport>,
+): Promise<number> => {
   const view = chooseView(args, cli, deps);
   const controller = new AbortController();
   let interrupts = 0;
@@ -150,10 +175,8 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
 
   let report: MissionReport;
   try {
-    report = await runMissionWith(deps.host, mission, {
+    report = await start({
       signal: controller.signal,
-      variables: args.vars,
-      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
       ...(view._tag === 'live' ? { onEvent: view.live.onEvent, redrawEvents: true } : {}),
       ...(view._tag === 'plain' ? { onEvent: view.onEvent } : {}),
     });

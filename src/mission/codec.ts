@@ -100,6 +100,9 @@ export const DependencyStrategyCodec = t.keyof(
   'DependencyStrategy',
 );
 
+/** `on_interrupt:` — what a resumed run does with an attempt its dead host left running (docs/durability.md). */
+export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrupt');
+
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(
   [NonEmptyString, t.type({ type: NonEmptyString }, 'StepTypeMap')],
@@ -143,6 +146,7 @@ export const StepCodec = t.intersection(
       dependency_strategy: DependencyStrategyCodec,
       dependencies: t.array(ConditionalDependencyCodec),
       continue_on_failure: t.boolean,
+      on_interrupt: OnInterruptCodec,
     }),
     t.partial(liftableFields),
   ],

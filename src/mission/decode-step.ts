@@ -315,6 +315,7 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
     continue_on_error: decoded.continue_on_error ?? false,
     dependency_strategy: strategy,
     continue_on_failure: decoded.continue_on_failure ?? false,
+    ...(decoded.on_interrupt !== undefined ? { on_interrupt: decoded.on_interrupt } : {}),
     ...(decoded.retry !== undefined ? { retry: toRetryPolicy(decoded.retry) } : {}),
     allow_partial_results: decoded.allow_partial_results ?? false,
     ...(decoded.timeout_seconds !== undefined

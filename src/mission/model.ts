@@ -124,6 +124,12 @@ export interface Step extends TimeoutSettings {
   readonly dependency_strategy: DependencyStrategy;
   /** Run even when dependencies failed (the roadmap's name; same as `best_effort`). @default false */
   readonly continue_on_failure: boolean;
+  /**
+   * What a resumed run does with an attempt that was running when its host died: `rerun` it (the
+   * step must be safe to run twice) or `fail` it (for steps that must never run twice).
+   * @default 'rerun'
+   */
+  readonly on_interrupt?: 'rerun' | 'fail';
   readonly retry?: RetryPolicy;
   /** A step that times out keeps its output and ends `partial`. @default false */
   readonly allow_partial_results: boolean;

@@ -24,6 +24,8 @@ import { expandStepParameters } from './expand-parameters.js';
 import type { Expansion } from '../plan/templates.js';
 import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
+import type { RunLog } from '../ports/journal.js';
+import type { Replayed } from './replay.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -49,7 +51,33 @@ export interface InterpreterOptions {
   readonly sampler: ResourceSampler;
   /** The host's platform (`process.platform`): decides what `shell: true` means for templates (cmd.exe on win32). */
   readonly platform?: string | undefined;
+  /** Records the run: each event is appended before it is applied (write-ahead). */
+  readonly log?: RunLog;
+  /** A journaled run resumed: the state its events rebuilt. */
+  readonly replayed?: Replayed;
 }
+
+/** Events that settle or start something are durable before they are applied; activity is batched. */
+const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
+  switch (event._tag) {
+    case 'step_output':
+    case 'step_progress':
+    case 'step_warning':
+    case 'step_sample':
+    case 'timer_fired':
+      return 'buffered';
+    case 'start':
+    case 'step_finished':
+    case 'cancel':
+    case 'resume':
+      return 'durable';
+    default:
+      return unreachable(event);
+  }
+};
+
+/** The tree-marker environment variable (src/node/process-tree.ts), naming a journaled attempt's processes. */
+const TREE_MARKER_VARIABLE = 'MISSIONKIT_TREE';
 
 const reasonText = (signal: AbortSignal): string => {
   const r: unknown = signal.reason;
@@ -70,11 +98,17 @@ const outcomeOfThrow = (e: unknown): StepOutcome => {
   };
 };
 
+/** The tree marker of one journaled attempt: a resuming host finds the processes it left by it. */
+export const attemptMarker = (runId: string, step: number, attempt: number): string =>
+  `mk.${runId}.${step}.${attempt}`;
+
 /** Runs a planned mission to its report. Resolves even when steps fail; never rejects for a step's failure. */
 export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
   new Promise<MissionReport>((resolve, reject) => {
     // Without a listener, the scheduler builds only the events the run itself reads (step_end).
-    let state = initialState(o.plan, o.seed, o.onEvent !== undefined);
+    const replayed = o.replayed;
+    let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined);
+    const log = o.log;
     const queue: SchedulerEvent[] = [];
     let pumping = false;
     let done = false;
@@ -90,6 +124,13 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       },
     };
     const mask = makeMasker(o.secrets);
+    if (replayed !== undefined)
+      for (let i = 0; i < replayed.ended.length; i++) {
+        const r = replayed.ended[i];
+        if (r === undefined) continue;
+        ended[i] = r;
+        if (r.attempts.length > 0) variables.record(r);
+      }
 
     const emit = (event: MissionEvent): void => {
       if (o.onEvent === undefined) return;
@@ -146,6 +187,19 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       onWarning: (step, attempt, message) =>
         enqueue({ _tag: 'step_warning', at: o.clock.now(), step, attempt, message }),
       variablesFor: (defaults) => variables.forStep(defaults),
+      ...(log !== undefined
+        ? {
+            treeMarker: (step: number, attempt: number) => ({
+              name: TREE_MARKER_VARIABLE,
+              value: attemptMarker(log.runId, step, attempt),
+            }),
+            onSpawn: (step: number, attempt: number, pid: number, marker: string | undefined) =>
+              log.append(
+                { _tag: 'process', step, attempt, pid, ...(marker !== undefined ? { marker } : {}) },
+                'durable',
+              ),
+          }
+        : {}),
       onInfo: (step, attempt, message) => {
         const id = o.plan.steps[step]?.id;
         if (id !== undefined)
@@ -299,8 +353,14 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     };
 
     const handle = (event: SchedulerEvent): void => {
+      // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
+      if (log !== undefined) {
+        log.append({ _tag: 'event', event: mask(event) }, durabilityOf(event));
+      }
       const [next, commands] = transition(state, event);
       state = next;
+      // Nothing starts before what led to it is durable: a resumed run must know every attempt begun.
+      if (log !== undefined && commands.some((c) => c._tag === 'start_step')) log.sync();
       for (let c = 0; c < commands.length; c++) perform(commands[c]!);
     };
 
@@ -322,7 +382,19 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       }
     }
 
-    enqueue({ _tag: 'start', at: o.clock.now() });
+    if (replayed?.report !== undefined) {
+      // The recorded run had finished: its report is the answer.
+      done = true;
+      resolve(mask(replayed.report));
+      return;
+    }
+    if (replayed !== undefined) {
+      // Armed timers fall due when they would have: the mission deadline counts wall time since the start.
+      const now = o.clock.now();
+      for (const [timer, due] of replayed.timers) timers.arm(timer, Math.max(0, due - now));
+    }
+    if (replayed === undefined || !replayed.started) enqueue({ _tag: 'start', at: o.clock.now() });
+    if (replayed !== undefined) enqueue({ _tag: 'resume', at: o.clock.now(), from_event: replayed.events });
     if (o.signal !== undefined && !done) {
       if (o.signal.aborted) onAbort();
       else o.signal.addEventListener('abort', onAbort, { once: true });

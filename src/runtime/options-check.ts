@@ -25,6 +25,8 @@ const KNOWN = [
   'seed',
   'stepTypes',
   'strict',
+  'journal',
+  'runId',
 ] as const;
 
 const isObjectMap = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,6 +60,13 @@ export const checkOptions = (options: unknown): void => {
   )
     fail('signal', 'an AbortSignal');
   if (has('onEvent') && typeof o.onEvent !== 'function') fail('onEvent', 'a function');
+  if (
+    has('journal') &&
+    !(typeof o.journal === 'object' && o.journal !== null && 'create' in o.journal && 'open' in o.journal)
+  )
+    fail('journal', 'a Journal (fileJournal(dir) or a MemoryJournal)');
+  if (has('runId') && (typeof o.runId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(o.runId)))
+    fail('runId', 'letters, digits, dot, dash or underscore (at most 128, not starting with a dot)');
   if (has('cwd') && typeof o.cwd !== 'string') fail('cwd', 'a string');
   for (const name of ['env', 'variables'] as const) {
     if (!has(name)) continue;

@@ -27,7 +27,9 @@ import type { AnyStepType } from '../ports/step-type.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
 import { makeRegistry } from '../steps/registry.js';
-import { interpret } from './interpreter.js';
+import { interpret, type InterpreterOptions } from './interpreter.js';
+import { runJournaled } from './journaled-run.js';
+import type { Journal } from '../ports/journal.js';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
 import { checkSource } from './source-check.js';
@@ -97,6 +99,15 @@ export interface RunMissionOptions extends LoadOptions {
   readonly maxOutputBytes?: number;
   /** Seeds retry jitter, so a run can be replayed exactly. @default derived from the clock */
   readonly seed?: number;
+  /**
+   * Records the run in this journal, so it can be resumed with `resumeMission` if the host dies
+   * (docs/durability.md). Off unless given: the library writes no files it was not asked to.
+   * @default undefined (not recorded)
+   * @example runMission('import.yaml', { journal: fileJournal('.missionkit/runs') })
+   */
+  readonly journal?: Journal;
+  /** The id of a journaled run (a directory name for the file journal). @default made from the clock and a random suffix */
+  readonly runId?: string;
 }
 
 /** The ports and host facts a runtime needs. */
@@ -292,13 +303,38 @@ export const runMissionWith = async (
   options: RunMissionOptions = {},
 ): Promise<MissionReport> => {
   checkOptions(options);
+  if (options.journal !== undefined) return runJournaled(host, source, options);
+  const fs = options.fs ?? host.fs;
+  const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
+  const mission = await loadMissionWith({ fs, cwd, facts: host.facts }, source, options);
+  return startRun(host, mission, options, {});
+};
+
+/** What a journaled start or resume adds to a run. */
+export interface RunRecording {
+  /** The facts to plan with (a resume plans with the recorded ones); gathered when absent. */
+  readonly facts?: PlanFacts;
+  /** Called once the plan is made: opens the log and, for a resume, replays it. */
+  readonly record?: (
+    plan: MissionPlan,
+    run: { readonly seed: number; readonly facts: PlanFacts; readonly cwd: string; readonly events: boolean },
+  ) => Promise<Pick<InterpreterOptions, 'log' | 'replayed'>>;
+}
+
+/** Plans a loaded mission and runs it. */
+export const startRun = async (
+  host: RuntimeHost,
+  mission: Mission,
+  options: RunMissionOptions,
+  recording: RunRecording,
+): Promise<MissionReport> => {
   const fs = options.fs ?? host.fs;
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
-  const mission = await loadMissionWith({ fs, cwd, facts: host.facts }, source, options);
   refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const env = { ...host.env, ...(options.env ?? {}) };
-  const facts = host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {};
+  const facts =
+    recording.facts ?? (host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {});
   const plan: MissionPlan = createPlan(mission, facts);
   const hostFacts = host.facts;
   const registry =
@@ -321,6 +357,11 @@ export const runMissionWith = async (
   const sampler = options.sampler ?? host.sampler ?? unmeasured;
   refuseUnmeasurableLimits(plan, sampler);
   const variables = { ...mission.variables, ...(options.variables ?? {}) };
+  const seed = options.seed ?? Math.floor(clock.now()) % 2147483647;
+  const recorded =
+    recording.record === undefined
+      ? {}
+      : await recording.record(plan, { seed, facts, cwd, events: options.onEvent !== undefined });
   return interpret({
     plan,
     registry,
@@ -339,7 +380,8 @@ export const runMissionWith = async (
     onEvent: options.onEvent,
     redrawEvents: options.redrawEvents ?? false,
     signal: options.signal,
-    seed: options.seed ?? Math.floor(clock.now()) % 2147483647,
+    seed,
+    ...recorded,
   });
 };
 

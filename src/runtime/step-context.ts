@@ -36,6 +36,10 @@ export interface StepContextHost {
   readonly onInfo: (step: number, attempt: number, message: string) => void;
   /** The variables a step sees, with `defaults` standing in for dependencies that did not succeed. */
   readonly variablesFor: (defaults: ReadonlyArray<DefaultValue>) => Readonly<Record<string, string>>;
+  /** A journaled run names each attempt's processes with this environment marker. */
+  readonly treeMarker?: (step: number, attempt: number) => { readonly name: string; readonly value: string };
+  /** A journaled run records each process an attempt starts. */
+  readonly onSpawn?: (step: number, attempt: number, pid: number, marker: string | undefined) => void;
 }
 
 // A process-group or taskkill tree can be left by a daemon; a cgroup cannot. One process of an
@@ -176,8 +180,11 @@ export class LiveAttempt implements StepContext {
       stdout: new LineSplitter((line) => host.onLine(this.stepId, 'stdout', line), undefined, host.secrets),
       stderr: new LineSplitter((line) => host.onLine(this.stepId, 'stderr', line), undefined, host.secrets),
     };
-    const env =
+    const env: Record<string, string> =
       request.inherit_env === false ? { ...(request.env ?? {}) } : { ...host.env, ...(request.env ?? {}) };
+    const marker = host.treeMarker?.(this.stepIndex, this.attempt);
+    if (marker !== undefined)
+      env[marker.name] = env[marker.name] ? `${env[marker.name]},${marker.value}` : marker.value;
     const proc = host.executor.spawn({
       command: request.command,
       args: request.args ?? [],
@@ -199,6 +206,7 @@ export class LiveAttempt implements StepContext {
     (this.processes ??= new Set()).add(proc);
     if (proc.pid !== undefined && proc.containment !== undefined)
       this.contained = weaker(this.contained, proc.containment);
+    if (proc.pid !== undefined) host.onSpawn?.(this.stepIndex, this.attempt, proc.pid, marker?.value);
     // A kill that raced with the spawn still reaches the new process.
     const raced = this.stopState();
     if (raced !== undefined) proc.kill(raced.mode);

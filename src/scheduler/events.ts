@@ -47,4 +47,9 @@ export type SchedulerEvent =
       readonly usage: TreeUsage;
     }
   | { readonly _tag: 'timer_fired'; readonly at: number; readonly timer: number }
-  | { readonly _tag: 'cancel'; readonly at: number; readonly reason: string };
+  | { readonly _tag: 'cancel'; readonly at: number; readonly reason: string }
+  /**
+   * A journaled run resumes in a new host after `from_event` replayed events: every attempt still
+   * running is interrupted (its host died) and follows its step's `on_interrupt`.
+   */
+  | { readonly _tag: 'resume'; readonly at: number; readonly from_event: number };

@@ -29,6 +29,8 @@ export interface AttemptResult {
    * the kill grace. Absent when the attempt ended by itself, and in reports written before 0.2.
    */
   readonly killed_at?: string;
+  /** The host running this attempt died; a resumed run settled it (docs/durability.md). */
+  readonly interrupted?: true;
 }
 
 /** How a step ended. `status` is the conclusion; `outcome` is what really happened. */
@@ -111,4 +113,6 @@ export interface MissionReport {
   readonly load_warnings: ReadonlyArray<MissionError>;
   /** Set when the mission was cancelled. */
   readonly cancel_reason?: string;
+  /** Set when the run was resumed from its journal: when, and after how many replayed events. */
+  readonly resumed?: { readonly at: string; readonly from_event: number };
 }

@@ -225,5 +225,8 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
         : [...mission.warnings.map(formatMissionError), ...s.warnings],
     load_warnings: mission.warnings,
     ...(s.stopping?.kind === 'cancel' ? { cancel_reason: s.stopping.reason } : {}),
+    ...(s.resumed !== undefined
+      ? { resumed: { at: iso(s.resumed.at), from_event: s.resumed.from_event } }
+      : {}),
   };
 };

@@ -104,6 +104,8 @@ export interface StepState {
   demanded: boolean;
   /** Steps waiting for this (alternative) step to settle before they decide. */
   waiters: ReadonlyArray<number>;
+  /** Attempts interrupted by the death of a host and rerun: they count neither as retries nor toward timeouts' growth. */
+  interruptions: number;
 }
 
 /** Why the mission stopped starting steps. */
@@ -146,6 +148,8 @@ export interface SchedulerInternals {
   readonly warnings: string[];
   /** Whether every event is emitted, or only `step_end` (the runtime records results from it). */
   readonly events: boolean;
+  /** The last time the run was resumed from its journal. */
+  resumed: { readonly at: number; readonly from_event: number } | undefined;
 }
 
 /** The scheduler's state: an opaque, linearly used value. */
@@ -188,6 +192,7 @@ export const initialState = (plan: MissionPlan, seed = 1, events = true): Schedu
       seed: seed >>> 0,
       warnings: [],
       events,
+      resumed: undefined,
     },
   };
 };
@@ -225,7 +230,20 @@ const newStepState = (planned: PlannedStep): StepState => ({
   substitutes: NONE,
   demanded: false,
   waiters: NONE,
+  interruptions: 0,
 });
+
+/** The attempts running in a state: after a replay, those its dead host left behind. Does not consume it. */
+export const runningAttempts = (
+  state: SchedulerState,
+): ReadonlyArray<{ readonly step: number; readonly attempt: number }> => {
+  const inner = state.inner;
+  if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
+  const out: Array<{ step: number; attempt: number }> = [];
+  for (let i = 0; i < inner.plan.steps.length; i++)
+    if (inner.phase[i] === RUNNING) out.push({ step: i, attempt: inner.states[i]!.attempt });
+  return out;
+};
 
 /** Takes the internals out of a state, marking it consumed. */
 export const consume = (state: SchedulerState): SchedulerInternals => {

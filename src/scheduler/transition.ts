@@ -87,7 +87,7 @@ const startAttempt = (x: Step, i: number): void => {
   s.running += 1;
   const remaining = s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at;
   st.attemptTimeout = capByDeadline(
-    attemptTimeout(planned.timeout, st.attempt, planned.retry?.timeout_multiplier ?? 1),
+    attemptTimeout(planned.timeout, st.attempt - st.interruptions, planned.retry?.timeout_multiplier ?? 1),
     remaining,
   );
   const attempt = st.attempt;
@@ -393,8 +393,12 @@ const finishAttempt = (
   recordAttempt(st, raw, outcome, at, planned);
   const stoppedByEngine =
     st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
-  if (!stoppedByEngine && s.stopping === undefined && shouldRetry(planned.retry, st.attempt, raw, outcome)) {
-    const delay = retryDelayMs(planned.retry!, st.attempt, nextRandom(s));
+  if (
+    !stoppedByEngine &&
+    s.stopping === undefined &&
+    shouldRetry(planned.retry, st.attempt - st.interruptions, raw, outcome)
+  ) {
+    const delay = retryDelayMs(planned.retry!, st.attempt - st.interruptions, nextRandom(s));
     if (s.missionDeadlineAt === undefined || at + delay < s.missionDeadlineAt) {
       s.phase[i] = RETRY_WAIT;
       st.delayBeforeMs = delay;
@@ -417,6 +421,38 @@ const finishAttempt = (
     addWarning(st, 'not retried: the mission deadline would pass during the retry delay');
   }
   settle(x, i, raw);
+};
+
+/**
+ * The host running this attempt died. The attempt is recorded as interrupted; the step runs again
+ * (its own timeout starting over, no retry used) or, with `on_interrupt: fail`, fails.
+ */
+const interrupt = (x: Step, i: number): void => {
+  const { s, at } = x;
+  const planned = s.plan.steps[i]!;
+  const st = s.states[i]!;
+  clearAttemptTimers(x, i);
+  s.running -= 1;
+  const rerun = planned.step.on_interrupt !== 'fail' && s.stopping === undefined;
+  const outcome: StepOutcome = {
+    status: 'failed',
+    failure_kind: 'error',
+    message: rerun
+      ? 'interrupted: the host running this attempt stopped; run again on resume (on_interrupt: rerun)'
+      : 'interrupted: the host running this attempt stopped; not run again (on_interrupt: fail)',
+  };
+  st.lastOutcome = outcome;
+  recordAttempt(st, 'failed', outcome, at, planned);
+  const last = st.attempts[st.attempts.length - 1]!;
+  st.attempts = [...st.attempts.slice(0, -1), { ...last, interrupted: true }];
+  if (rerun) {
+    st.interruptions += 1;
+    st.delayBeforeMs = 0;
+    s.phase[i] = QUEUED;
+    s.queue.push(i);
+    return;
+  }
+  settle(x, i, st.killReason === undefined ? 'failed' : rawOutcome(st, outcome, planned));
 };
 
 const onTimer = (x: Step, timer: number, purpose: number): void => {
@@ -647,6 +683,11 @@ export const transition = (
         onTimer(x, event.timer, purposeOf(event.timer));
         break;
       }
+      case 'resume':
+        s.resumed = { at: event.at, from_event: event.from_event };
+        if (s.running > 0)
+          for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) interrupt(x, i);
+        break;
       case 'cancel':
         if (s.startedAt === undefined) s.startedAt = event.at;
         if (s.stopping === undefined || s.stopping.kind !== 'cancel') {

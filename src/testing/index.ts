@@ -31,6 +31,18 @@ export {
   type FakeUsage,
   type FakeUsageScript,
 } from './fake-sampler.js';
+export { MemoryJournal, type CrashPlan } from './memory-journal.js';
+export { resumeTestMission, type ResumeTestMissionOptions } from './resume-test-mission.js';
+export {
+  JOURNAL_FORMAT,
+  JournalRefusal,
+  type Journal,
+  type JournalEntry,
+  type JournalRefusalCode,
+  type RecordedRun,
+  type RunInputs,
+  type RunLog,
+} from '../ports/journal.js';
 export {
   runTestMission,
   TEST_WORKING_DIRECTORY,

@@ -3,7 +3,12 @@
 // tested in milliseconds, the same way on every machine.
 import type { FileSystem } from '../ports/filesystem.js';
 import type { HttpClient } from '../ports/http.js';
-import { runMissionWith, type MissionSource, type RunMissionOptions } from '../runtime/run-mission.js';
+import {
+  runMissionWith,
+  type MissionSource,
+  type RunMissionOptions,
+  type RuntimeHost,
+} from '../runtime/run-mission.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
 import { FakeExecutor } from './fake-executor.js';
@@ -110,10 +115,15 @@ export const TEST_WORKING_DIRECTORY = '/mission';
  * const { report } = await runTestMission(yaml, { steps: { deploy: { hang: true } } });
  * expect(report.steps[0].status).toBe('timed_out');
  */
-export const runTestMission = async (
-  source: MissionSource,
-  options: TestMissionOptions = {},
-): Promise<TestMissionResult> => {
+/** The fakes of a test run, built from its options; `rest` are the options for the runtime. */
+export const testHost = (
+  options: TestMissionOptions,
+): {
+  readonly host: RuntimeHost & { readonly clock: VirtualClock; readonly executor: FakeExecutor };
+  readonly rest: Omit<RunMissionOptions, 'executor' | 'clock' | 'fs' | 'sampler'>;
+  readonly events: MissionEvent[];
+  readonly onEvent: ((event: MissionEvent) => void) | undefined;
+} => {
   const {
     steps,
     commands,
@@ -172,6 +182,15 @@ export const runTestMission = async (
     cwd: TEST_WORKING_DIRECTORY,
     env: {},
   };
+  return { host, rest, events, onEvent };
+};
+
+export const runTestMission = async (
+  source: MissionSource,
+  options: TestMissionOptions = {},
+): Promise<TestMissionResult> => {
+  const { host, rest, events, onEvent } = testHost(options);
+  const { clock, executor, fs } = host;
   const report = await clock.runUntilSettled(
     runMissionWith(host, source, {
       ...rest,

@@ -68,9 +68,30 @@ describe('parseArgs', () => {
     expect(parseArgs(['-V'])).toEqual({ command: 'version' });
   });
 
+  it('parses resume: a run id, the journal directory (default .missionkit/runs) and the run view flags', () => {
+    expect(parseArgs(['resume', 'import-42'])).toEqual({
+      command: 'resume',
+      runId: 'import-42',
+      journal: '.missionkit/runs',
+      vars: {},
+      report: undefined,
+      junit: undefined,
+      json: false,
+      quiet: false,
+      verbose: false,
+    });
+    expect(
+      parseArgs(['resume', 'r1', '--journal', 'runs', '--var', 'token=x', '--report', 'r.json', '--json']),
+    ).toMatchObject({ runId: 'r1', journal: 'runs', vars: { token: 'x' }, report: 'r.json', json: true });
+    expect(usage(['resume'])).toBe(
+      'resume needs the id of the run to resume (its directory name in the journal)',
+    );
+    expect(usage(['resume', 'a', 'b'])).toBe('resume takes one run id, got 2: a b');
+  });
+
   it('suggests the command that was meant', () => {
     expect(usage(['rnu', 'x.yaml'])).toBe(
-      'unknown command "rnu"; did you mean "run"? (commands: run, validate, plan, report, schema, init)',
+      'unknown command "rnu"; did you mean "run"? (commands: run, resume, validate, plan, report, schema, init)',
     );
     expect(usage(['vaildate'])).toContain('did you mean "validate"?');
   });
@@ -83,7 +104,7 @@ describe('parseArgs', () => {
       'unknown option --dryrun for run; did you mean --dry-run?',
     );
     expect(usage(['plan', 'x.yaml', '--junit', 'j.xml'])).toBe(
-      '--junit is an option of `missionkit run`, not of `missionkit plan`',
+      '--junit is an option of `missionkit run` and `missionkit resume`, not of `missionkit plan`',
     );
     expect(usage(['schema', '--nope'])).toBe('unknown option --nope for schema');
   });

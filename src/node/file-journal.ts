@@ -1,0 +1,221 @@
+// The embedded journal: one directory per run under a root, holding `inputs.json` (what the run
+// was started with), `events.jsonl` (one JSON line per entry, appended) and `lock` (the pid of
+// the process running it). Entries that settle or start something are fsynced before the run
+// goes on; activity (output, progress, samples) is batched and written within FLUSH_MS.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  JournalRefusal,
+  type Durability,
+  type Journal,
+  type JournalEntry,
+  type RecordedRun,
+  type RunInputs,
+  type RunLog,
+} from '../ports/journal.js';
+import { entryLine, inputsText, readRun } from '../runtime/journal-lines.js';
+
+/** Batched entries are written at the latest this long after they were appended. */
+const FLUSH_MS = 100;
+/** …or as soon as this many bytes wait. */
+const FLUSH_BYTES = 64 * 1024;
+
+/** Runs this process holds open, by directory: a second open of one is refused like a foreign lock. */
+const held = new Set<string>();
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Writes a file and makes it and its name durable. */
+const writeDurably = (file: string, text: string): void => {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  syncDirectory(path.dirname(file));
+};
+
+const syncDirectory = (dir: string): void => {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some platforms (Windows) cannot open a directory; the rename is as durable as they make it.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+};
+
+/** Takes a run's lock, or refuses: a live process other than a finished holder has it. */
+const lock = (dir: string, runId: string): void => {
+  const file = path.join(dir, 'lock');
+  if (held.has(dir))
+    throw new JournalRefusal(
+      'locked',
+      `run ${runId} is running in this process (pid ${process.pid})`,
+      'wait for it to end, or cancel it, before resuming',
+    );
+  try {
+    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+      throw new JournalRefusal(
+        'locked',
+        `run ${runId} is running in process ${pid} (${file})`,
+        `wait for it to end or stop process ${pid}; if that pid now belongs to another program, delete ${file}`,
+      );
+    // The holder died: the lock is stale and passes to this process.
+    writeDurably(file, `${process.pid}\n`);
+  }
+  held.add(dir);
+};
+
+const unlock = (dir: string): void => {
+  held.delete(dir);
+  try {
+    const file = path.join(dir, 'lock');
+    if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === process.pid) fs.unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
+};
+
+class FileRunLog implements RunLog {
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly runId: string,
+    private readonly dir: string,
+    private readonly fd: number,
+  ) {}
+
+  append(entry: JournalEntry, durability: Durability): void {
+    if (this.closed) return;
+    const line = entryLine(entry);
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (durability === 'durable') this.flush(true);
+    else if (this.pendingBytes >= FLUSH_BYTES) this.flush(false);
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(() => this.flush(false), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  sync(): void {
+    if (!this.closed) this.flush(true);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.flush(true);
+    this.closed = true;
+    fs.closeSync(this.fd);
+    unlock(this.dir);
+    return Promise.resolve();
+  }
+
+  /** Writes what waits, in order; `durable` also fsyncs it (and any earlier write). */
+  private flush(durable: boolean): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.pending.length > 0) {
+      const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+      this.pending = [];
+      this.pendingBytes = 0;
+      fs.writeSync(this.fd, text);
+      if (durable) fs.fdatasyncSync(this.fd);
+      this.unsynced = !durable;
+    } else if (durable && this.unsynced) {
+      fs.fdatasyncSync(this.fd);
+      this.unsynced = false;
+    }
+  }
+
+  private unsynced = false;
+}
+
+/** A run directory's files. */
+const filesOf = (dir: string): { inputs: string; events: string } => ({
+  inputs: path.join(dir, 'inputs.json'),
+  events: path.join(dir, 'events.jsonl'),
+});
+
+/**
+ * The file journal: runs recorded under `root`, one directory per run (docs/durability.md).
+ * @example
+ * const journal = fileJournal('.missionkit/runs');
+ * await runMission('import.yaml', { journal, runId: 'import-42' });
+ * // …after the host died:
+ * await resumeMission('import-42', { journal });
+ */
+export const fileJournal = (root: string): Journal => {
+  const dirOf = (runId: string): string => {
+    // A run id names a directory right under the root, never a path out of it.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runId))
+      throw new TypeError(
+        `run id ${JSON.stringify(runId)} is not a run id: letters, digits, dot, dash or underscore, not starting with a dot`,
+      );
+    return path.resolve(root, runId);
+  };
+  return {
+    async create(inputs: RunInputs): Promise<RunLog> {
+      await Promise.resolve();
+      const dir = dirOf(inputs.run_id);
+      fs.mkdirSync(dir, { recursive: true });
+      const files = filesOf(dir);
+      if (fs.existsSync(files.inputs))
+        throw new TypeError(`run ${inputs.run_id} is already recorded in ${dir}: choose another runId`);
+      lock(dir, inputs.run_id);
+      writeDurably(files.inputs, inputsText(inputs));
+      const fd = fs.openSync(files.events, 'a');
+      syncDirectory(dir);
+      return new FileRunLog(inputs.run_id, dir, fd);
+    },
+
+    async open(runId: string): Promise<{ readonly run: RecordedRun; readonly log: RunLog }> {
+      await Promise.resolve();
+      const dir = dirOf(runId);
+      const files = filesOf(dir);
+      if (!fs.existsSync(files.inputs))
+        throw new JournalRefusal(
+          'not_found',
+          `no run ${runId} in ${path.resolve(root)}`,
+          'check the run id and the journal directory',
+        );
+      lock(dir, runId);
+      try {
+        const log = fs.existsSync(files.events) ? fs.readFileSync(files.events, 'utf8') : '';
+        const run = readRun(`run ${runId} (${files.events})`, fs.readFileSync(files.inputs, 'utf8'), log);
+        if (run.truncatedTail) {
+          // The line a crash cut short is dropped, so the next entry starts a line of its own.
+          fs.truncateSync(files.events, Buffer.byteLength(log.slice(0, log.lastIndexOf('\n') + 1)));
+        }
+        const fd = fs.openSync(files.events, 'a');
+        return { run, log: new FileRunLog(runId, dir, fd) };
+      } catch (e) {
+        unlock(dir);
+        throw e;
+      }
+    },
+  };
+};
