@@ -13,6 +13,7 @@ import {
 } from '../ports/journal.js';
 import type { MissionReport } from '../scheduler/report.js';
 import { runningAttempts } from '../scheduler/state.js';
+import { DEFAULT_MAX_BYTES } from '../mission/parse.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
@@ -73,8 +74,9 @@ const sourceText = async (
   if (typeof source === 'string' && (s.includes('\n') || !/\.(ya?ml|json)$/i.test(s.trim())))
     return { source: { text: s }, text: s };
   const file = host.fs.resolve(host.cwd, s);
-  // An unreadable file gets loadMission's own explanation.
-  const bytes = await host.fs.readFile(file).catch(async () => {
+  // An unreadable file (a device, a FIFO, one over the size limit) gets loadMission's own
+  // explanation; the bound keeps a never-ending "file" from being read into memory.
+  const bytes = await host.fs.readFile(file, { maxBytes: DEFAULT_MAX_BYTES }).catch(async () => {
     await loadMissionWith(host, { path: file });
     throw new TypeError(`cannot read ${file}`);
   });
