@@ -16,10 +16,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupTree, type GroupOps } from './cgroup-tree.js';
+import { cgroupContainer } from './cgroup-container.js';
+import type { GroupOps } from './cgroup-tree.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, enterGroup, runnable } from './enter-group.js';
-import { forgetGroup, registerGroup } from './group-registry.js';
+import { canEnter, runnable } from './enter-group.js';
 
 /** The controllers used, the first required. */
 const CONTROLLERS = ['freezer', 'pids', 'cpuacct', 'memory'] as const;
@@ -115,35 +115,26 @@ export const cgroupV1Containment = (
       return fallback.contain(program);
     }
     const freezer = dirs.get('freezer')!;
-    const how = enterGroup(
-      [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
-      program.file,
-      program.args,
+    return cgroupContainer(
+      program,
+      {
+        kind: 'cgroup-v1',
+        procsFiles: [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
+        ops: groupOps(freezer),
+        usage: () => usageOf(dirs),
+        remove: () => {
+          if (removeAll()) return;
+          // Members left (a detached step's daemons): out of every hierarchy, then the groups go.
+          writeCgroupFile(path.join(freezer, 'freezer.state'), 'THAWED');
+          for (const h of host.hierarchies) {
+            const dir = dirs.get(h.controller);
+            if (dir !== undefined) releaseMembers(dir, h.home);
+          }
+          removeAll();
+        },
+      },
+      options,
     );
-    const usage = (): GroupUsage | undefined => usageOf(dirs);
-    let rootPid: number | undefined;
-    return {
-      kind: 'cgroup-v1',
-      file: how.file,
-      args: how.args,
-      control: (root) => {
-        rootPid = root.pid;
-        registerGroup(root.pid, usage);
-        return cgroupTree(groupOps(freezer), root, options);
-      },
-      usage,
-      dispose: () => {
-        if (rootPid !== undefined) forgetGroup(rootPid, usage);
-        if (removeAll()) return;
-        // Members left (a detached step's daemons): out of every hierarchy, then the groups go.
-        writeCgroupFile(path.join(freezer, 'freezer.state'), 'THAWED');
-        for (const h of host.hierarchies) {
-          const dir = dirs.get(h.controller);
-          if (dir !== undefined) releaseMembers(dir, h.home);
-        }
-        removeAll();
-      },
-    };
   };
   return { kind: 'cgroup-v1', contain };
 };

@@ -15,10 +15,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupTree, type GroupOps } from './cgroup-tree.js';
+import { cgroupContainer } from './cgroup-container.js';
+import type { GroupOps } from './cgroup-tree.js';
 import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, enterGroup, runnable } from './enter-group.js';
-import { forgetGroup, registerGroup } from './group-registry.js';
+import { canEnter, runnable } from './enter-group.js';
 
 /** What the probe found: where groups go, and what the kernel offers. */
 export interface CgroupV2Host {
@@ -98,26 +98,21 @@ export const cgroupV2Containment = (
     } catch {
       return fallback.contain(program);
     }
-    const how = enterGroup([path.join(dir, 'cgroup.procs')], program.file, program.args);
-    const usage = (): GroupUsage | undefined => usageOf(dir);
-    let rootPid: number | undefined;
-    return {
-      kind: 'cgroup-v2',
-      file: how.file,
-      args: how.args,
-      control: (root) => {
-        rootPid = root.pid;
-        registerGroup(root.pid, usage);
-        return cgroupTree(groupOps(host, dir), root, options);
+    return cgroupContainer(
+      program,
+      {
+        kind: 'cgroup-v2',
+        procsFiles: [path.join(dir, 'cgroup.procs')],
+        ops: groupOps(host, dir),
+        usage: () => usageOf(dir),
+        remove: () => {
+          if (removeGroup(dir)) return;
+          releaseMembers(dir, host.home);
+          removeGroup(dir);
+        },
       },
-      usage,
-      dispose: () => {
-        if (rootPid !== undefined) forgetGroup(rootPid, usage);
-        if (removeGroup(dir)) return;
-        releaseMembers(dir, host.home);
-        removeGroup(dir);
-      },
-    };
+      options,
+    );
   };
   return { kind: 'cgroup-v2', contain };
 };
