@@ -1,16 +1,16 @@
-// The step container both cgroup versions hand out once a step's groups exist: the program
+// What both cgroup versions do with a step's groups once a version has made them: the program
 // starts through the wrapper that writes it into the groups, its tree is killed through the
-// group, its counters are registered for the sampler, and dispose removes the groups.
+// group, its counters are registered for the sampler, and dispose removes the groups. A program
+// the wrapper cannot start, or whose groups cannot be made, goes to the fallback containment.
 import type { ContainmentKind } from '../../ports/executor.js';
 import type { KillTreeOptions } from '../kill-tree.js';
 import { cgroupTree, type GroupOps } from './cgroup-tree.js';
-import type { GroupUsage, Program, StepContainer } from './containment.js';
-import { enterGroup } from './enter-group.js';
+import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
+import { enterGroup, runnable } from './enter-group.js';
 import { forgetGroup, registerGroup } from './group-registry.js';
 
 /** One step's groups, made by a cgroup version. */
 export interface StepGroups {
-  readonly kind: Extract<ContainmentKind, 'cgroup-v1' | 'cgroup-v2'>;
   /** The `cgroup.procs` file of every group the program enters. */
   readonly procsFiles: ReadonlyArray<string>;
   /** Kills through the group that holds the tree. */
@@ -21,8 +21,10 @@ export interface StepGroups {
   readonly remove: () => void;
 }
 
-/** The container of `program` in the groups `groups`. */
-export const cgroupContainer = (
+type CgroupKind = Extract<ContainmentKind, 'cgroup-v1' | 'cgroup-v2'>;
+
+const container = (
+  kind: CgroupKind,
   program: Program,
   groups: StepGroups,
   options: KillTreeOptions,
@@ -31,7 +33,7 @@ export const cgroupContainer = (
   const { usage } = groups;
   let rootPid: number | undefined;
   return {
-    kind: groups.kind,
+    kind,
     file: how.file,
     args: how.args,
     control: (root) => {
@@ -46,3 +48,18 @@ export const cgroupContainer = (
     },
   };
 };
+
+/** A cgroup containment; `groupsFor` makes a step's groups, or gives undefined where they cannot be made. */
+export const cgroupContainment = (
+  kind: CgroupKind,
+  fallback: Containment,
+  options: KillTreeOptions,
+  groupsFor: (program: Program) => StepGroups | undefined,
+): Containment => ({
+  kind,
+  contain: (program) => {
+    if (!runnable(program.file, program.env, program.cwd)) return fallback.contain(program);
+    const groups = groupsFor(program);
+    return groups === undefined ? fallback.contain(program) : container(kind, program, groups, options);
+  },
+});

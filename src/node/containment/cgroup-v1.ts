@@ -16,10 +16,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupContainer } from './cgroup-container.js';
+import { cgroupContainment } from './cgroup-container.js';
 import type { GroupOps } from './cgroup-tree.js';
-import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, runnable } from './enter-group.js';
+import type { Containment, GroupUsage } from './containment.js';
+import { canEnter } from './enter-group.js';
 
 /** The controllers used, the first required. */
 const CONTROLLERS = ['freezer', 'pids', 'cpuacct', 'memory'] as const;
@@ -94,9 +94,8 @@ export const cgroupV1Containment = (
   host: CgroupV1Host,
   fallback: Containment,
   options: KillTreeOptions,
-): Containment => {
-  const contain = (program: Program): StepContainer => {
-    if (!runnable(program.file, program.env, program.cwd)) return fallback.contain(program);
+): Containment =>
+  cgroupContainment('cgroup-v1', fallback, options, (program) => {
     const name = groupName(program.label);
     const dirs = new Map<Controller, string>();
     const removeAll = (): boolean => {
@@ -112,29 +111,22 @@ export const cgroupV1Containment = (
       }
     } catch {
       removeAll();
-      return fallback.contain(program);
+      return undefined;
     }
     const freezer = dirs.get('freezer')!;
-    return cgroupContainer(
-      program,
-      {
-        kind: 'cgroup-v1',
-        procsFiles: [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
-        ops: groupOps(freezer),
-        usage: () => usageOf(dirs),
-        remove: () => {
-          if (removeAll()) return;
-          // Members left (a detached step's daemons): out of every hierarchy, then the groups go.
-          writeCgroupFile(path.join(freezer, 'freezer.state'), 'THAWED');
-          for (const h of host.hierarchies) {
-            const dir = dirs.get(h.controller);
-            if (dir !== undefined) releaseMembers(dir, h.home);
-          }
-          removeAll();
-        },
+    return {
+      procsFiles: [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
+      ops: groupOps(freezer),
+      usage: () => usageOf(dirs),
+      remove: () => {
+        if (removeAll()) return;
+        // Members left (a detached step's daemons): out of every hierarchy, then the groups go.
+        writeCgroupFile(path.join(freezer, 'freezer.state'), 'THAWED');
+        for (const h of host.hierarchies) {
+          const dir = dirs.get(h.controller);
+          if (dir !== undefined) releaseMembers(dir, h.home);
+        }
+        removeAll();
       },
-      options,
-    );
-  };
-  return { kind: 'cgroup-v1', contain };
-};
+    };
+  });

@@ -15,10 +15,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupContainer } from './cgroup-container.js';
+import { cgroupContainment } from './cgroup-container.js';
 import type { GroupOps } from './cgroup-tree.js';
-import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, runnable } from './enter-group.js';
+import type { Containment, GroupUsage } from './containment.js';
+import { canEnter } from './enter-group.js';
 
 /** What the probe found: where groups go, and what the kernel offers. */
 export interface CgroupV2Host {
@@ -89,30 +89,22 @@ export const cgroupV2Containment = (
   host: CgroupV2Host,
   fallback: Containment,
   options: KillTreeOptions,
-): Containment => {
-  const contain = (program: Program): StepContainer => {
-    if (!runnable(program.file, program.env, program.cwd)) return fallback.contain(program);
+): Containment =>
+  cgroupContainment('cgroup-v2', fallback, options, (program) => {
     const dir = path.join(host.base, groupName(program.label));
     try {
       fs.mkdirSync(dir);
     } catch {
-      return fallback.contain(program);
+      return undefined;
     }
-    return cgroupContainer(
-      program,
-      {
-        kind: 'cgroup-v2',
-        procsFiles: [path.join(dir, 'cgroup.procs')],
-        ops: groupOps(host, dir),
-        usage: () => usageOf(dir),
-        remove: () => {
-          if (removeGroup(dir)) return;
-          releaseMembers(dir, host.home);
-          removeGroup(dir);
-        },
+    return {
+      procsFiles: [path.join(dir, 'cgroup.procs')],
+      ops: groupOps(host, dir),
+      usage: () => usageOf(dir),
+      remove: () => {
+        if (removeGroup(dir)) return;
+        releaseMembers(dir, host.home);
+        removeGroup(dir);
       },
-      options,
-    );
-  };
-  return { kind: 'cgroup-v2', contain };
-};
+    };
+  });
