@@ -11,6 +11,7 @@ import type { PidScope, ProcessEntry } from './process-tree.js';
 import { handedOutBetween, pidMark, rootExited as forgetRoot, rootStart, rootStarted } from './pid-clock.js';
 import { hasTreeMarker, readProcessTable, selectTree } from './process-tree.js';
 import { unreachable } from '../unreachable.js';
+import { backoff, pollUntil, sleep } from './containment/sweep-pace.js';
 
 /** Tuning of the sweeps. */
 export interface KillTreeOptions {
@@ -42,18 +43,6 @@ export interface TreeRoot {
   /** The value of the tree marker variable in the root's environment, if it has one. */
   readonly marker: string | undefined;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Pauses between checks: short at first (a killed process is usually gone within a few ms), then `max`. */
-const backoff = (max: number): (() => number) => {
-  let next = 1;
-  return () => {
-    const ms = Math.min(next, max);
-    next *= 2;
-    return ms;
-  };
-};
 
 /** Sends a signal, and says whether the process is gone or may not be signalled by us (EPERM). */
 const send = (pid: number, signal: NodeJS.Signals | 0): 'sent' | 'gone' | 'denied' => {
@@ -164,17 +153,12 @@ const processGroupTree = (
     }
   };
 
-  const waitGone = async (ms: number): Promise<boolean> => {
-    const deadline = performance.now() + ms;
-    const pause = backoff(options.sweepIntervalMs);
-    for (;;) {
-      if ((await scan({ _tag: 'all' })).length === 0 && !(rootAlive && send(root.pid, 0) === 'sent'))
-        return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(pause(), left));
-    }
-  };
+  const waitGone = (ms: number): Promise<boolean> =>
+    pollUntil(
+      async () => (await scan({ _tag: 'all' })).length === 0 && !(rootAlive && send(root.pid, 0) === 'sent'),
+      ms,
+      options.sweepIntervalMs,
+    );
 
   return {
     rootExited: () => {

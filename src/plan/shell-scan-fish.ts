@@ -1,11 +1,19 @@
 // The lexical context of each template position in a fish script: fish's single quotes (where `\'`
 // and `\\` are escapes), double quotes (with `$(…)` inside since fish 3.4), command substitutions
 // `(…)`, comments, and the words of each command (for `eval`, `fish -c` and the like).
-import { reparseOf } from './shell-reparse.js';
-import { ENV_HINT, reference, refused, type MarkedScript, type SlotVerdict } from './shell-slots.js';
+import {
+  afterEscape,
+  endCommand,
+  endWord,
+  extendWord,
+  reparseRefusal,
+  slotBook,
+  type CommandWords,
+} from './shell-scan-slots.js';
+import { ENV_HINT, reference, SLOT_CHAR, type MarkedScript, type SlotVerdict } from './shell-slots.js';
 
 type Frame =
-  | { readonly k: 'cmd'; readonly close: ')' | 'end'; words: string[]; word: string; inWord: boolean }
+  | ({ readonly k: 'cmd'; readonly close: ')' | 'end' } & CommandWords)
   | { readonly k: 'dq' }
   | { readonly k: 'sq' }
   | { readonly k: 'comment' };
@@ -15,31 +23,16 @@ const RESERVED = new Set(['and', 'or', 'not', 'begin', 'if', 'else', 'while', 'e
 /** The verdict on each template position of a fish script, in order. */
 export const scanFish = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
   const { text } = script;
-  const slotSet = new Set(script.slots);
-  const verdicts = new Map<number, SlotVerdict>();
+  const book = slotBook(script);
   const stack: Frame[] = [{ k: 'cmd', close: 'end', words: [], word: '', inWord: false }];
   const top = (): Frame => stack[stack.length - 1]!;
   const cmds = (): Array<Extract<Frame, { k: 'cmd' }>> =>
     stack.filter((f): f is Extract<Frame, { k: 'cmd' }> => f.k === 'cmd');
-  const addChar = (ch: string): void => {
-    const c = cmds().pop()!;
-    c.word += ch;
-    c.inWord = true;
-  };
-  const endWord = (c: Extract<Frame, { k: 'cmd' }>): void => {
-    if (!c.inWord) return;
-    if (!(c.words.length === 0 && RESERVED.has(c.word))) c.words.push(c.word);
-    c.word = '';
-    c.inWord = false;
-  };
-  const endCommand = (c: Extract<Frame, { k: 'cmd' }>): void => {
-    endWord(c);
-    c.words = [];
-  };
+  const addChar = (ch: string): void => extendWord(cmds().pop()!, ch);
   const slot = (at: number, afterBackslash: boolean): void => {
     const f = top();
-    let verdict: SlotVerdict = afterBackslash
-      ? refused('right after a backslash', 'remove the backslash before the template')
+    const verdict: SlotVerdict = afterBackslash
+      ? afterEscape('backslash')
       : f.k === 'dq'
         ? reference('double_quoted')
         : f.k === 'sq'
@@ -47,18 +40,8 @@ export const scanFish = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
           : f.k === 'comment'
             ? reference('comment')
             : reference('unquoted');
-    for (const c of cmds()) {
-      const r = reparseOf([...c.words, c.word], c.words.length);
-      if (r !== undefined) {
-        verdict = refused(
-          `inside the code given to \`${r.by}\`, which parses it again`,
-          `${ENV_HINT} (\`${r.by}\` inherits it)`,
-        );
-        break;
-      }
-    }
-    verdicts.set(at, verdict);
-    addChar('\uE000');
+    book.set(at, reparseRefusal(cmds(), (by) => `${ENV_HINT} (\`${by}\` inherits it)`) ?? verdict);
+    addChar(SLOT_CHAR);
   };
 
   let i = 0;
@@ -66,7 +49,7 @@ export const scanFish = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
     const f = top();
     const ch = text[i]!;
     const next = text[i + 1];
-    if (slotSet.has(i)) {
+    if (book.isSlot(i)) {
       slot(i, false);
       i++;
       continue;
@@ -88,7 +71,7 @@ export const scanFish = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
       continue;
     }
     if (ch === '\\') {
-      if (slotSet.has(i + 1)) {
+      if (book.isSlot(i + 1)) {
         slot(i + 1, true);
         i += 2;
         continue;
@@ -127,31 +110,24 @@ export const scanFish = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
       continue;
     }
     if (ch === ')' && f.close === ')') {
-      endCommand(f);
+      endCommand(f, RESERVED);
       stack.pop();
       addChar(')');
       i++;
       continue;
     }
     if (ch === '|' || ch === ';' || ch === '&' || ch === '\n') {
-      endCommand(f);
+      endCommand(f, RESERVED);
       i++;
       continue;
     }
     if (ch === ' ' || ch === '\t') {
-      endWord(f);
+      endWord(f, RESERVED);
       i++;
       continue;
     }
     addChar(ch);
     i++;
   }
-  return script.slots.map(
-    (at) =>
-      verdicts.get(at) ??
-      refused(
-        'where the shell syntax around it could not be followed',
-        `check the quoting of the command; ${ENV_HINT}`,
-      ),
-  );
+  return book.inOrder('shell');
 };

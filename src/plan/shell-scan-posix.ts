@@ -4,8 +4,16 @@
 // can tell when a position lies in an argument another program parses again as code (`sh -c`,
 // `eval`, a here-document fed to a shell). It never has to be perfect to keep values data: the
 // references it chooses hold no value, only a variable's name.
-import { readsCodeFromStdin, reparseOf } from './shell-reparse.js';
-import { ENV_HINT, reference, refused, type MarkedScript, type SlotVerdict } from './shell-slots.js';
+import { readsCodeFromStdin } from './shell-reparse.js';
+import { afterEscape, extendWord, reparseRefusal, slotBook } from './shell-scan-slots.js';
+import {
+  ENV_HINT,
+  reference,
+  refused,
+  SLOT_CHAR,
+  type MarkedScript,
+  type SlotVerdict,
+} from './shell-slots.js';
 
 /** What the scanner needs to know about the shell. */
 export interface PosixOptions {
@@ -112,9 +120,7 @@ const ARITH_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 /** The verdict on each template position of a POSIX shell script, in order. */
 export const scanPosix = (script: MarkedScript, options: PosixOptions): ReadonlyArray<SlotVerdict> => {
   const { text } = script;
-  const slotSet = new Set(script.slots);
-  // By offset: a position the scanner never reached (it lost its way in malformed text) is refused.
-  const verdicts = new Map<number, SlotVerdict>();
+  const book = slotBook(script);
   const stack: Frame[] = [{ k: 'cmd', close: 'end', parens: 0, cmd: newCommand(), nested: false }];
   let pending: Heredoc[] = [];
   let lineStart = false;
@@ -125,11 +131,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
   const innerCmd = (): Extract<Frame, { k: 'cmd' }> => cmdFrames().pop()!;
 
   // Characters inside quotes or expansions belong to the word of the innermost command.
-  const addChar = (ch: string): void => {
-    const c = innerCmd().cmd;
-    c.word += ch;
-    c.inWord = true;
-  };
+  const addChar = (ch: string): void => extendWord(innerCmd().cmd, ch);
   const endWord = (c: Command): void => {
     if (!c.inWord) return;
     const word = c.word;
@@ -147,7 +149,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     c.words.push(word);
   };
   const refuse = (at: number, where: string, hint: string): void => {
-    verdicts.set(at, refused(where, hint));
+    book.set(at, refused(where, hint));
   };
   // Checks that need the whole simple command: arithmetic tests, variable names, code read from stdin.
   const endCommand = (f: Extract<Frame, { k: 'cmd' }>, pipe: boolean): void => {
@@ -159,9 +161,9 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
       first === 'let' ||
       ((first === '[[' || first === '[' || first === 'test') && c.words.some((w) => ARITH_TESTS.has(w)));
     for (const s of c.slots) {
-      const v = verdicts.get(s.at);
+      const v = book.get(s.at);
       if (v?._tag !== 'reference') continue;
-      if (arithmeticTest) verdicts.set(s.at, reference(v.context, true));
+      if (arithmeticTest) book.set(s.at, reference(v.context, true));
       const prev = c.words[s.word - 1];
       const namePosition =
         (NAME_TAKERS.has(first) && s.word > 0 && !s.afterEquals) ||
@@ -227,29 +229,23 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
   };
 
   const slot = (at: number, afterBackslash: boolean): void => {
-    let verdict = afterBackslash
-      ? refused('right after a backslash', 'remove the backslash before the template')
-      : contextVerdict(top());
+    let verdict = afterBackslash ? afterEscape('backslash') : contextVerdict(top());
     if (cmdFrames().some((c) => c.nested))
       verdict = refused('inside nested backquotes', 'write the inner command substitution as $(…)');
     // An argument that another program parses as code, at any depth of the current word.
-    for (const cf of cmdFrames()) {
-      const r = reparseOf([...cf.cmd.words, cf.cmd.word], cf.cmd.words.length);
-      if (r !== undefined) {
-        verdict = refused(
-          `inside the code given to \`${r.by}\`, which parses it again`,
-          `${ENV_HINT} (\`${r.by}\` inherits it); or pass the value as an argument after the script: \`sh -c 'echo "$1"' sh "{{ … }}"\``,
-        );
-        break;
-      }
-    }
+    verdict =
+      reparseRefusal(
+        cmdFrames().map((cf) => cf.cmd),
+        (by) =>
+          `${ENV_HINT} (\`${by}\` inherits it); or pass the value as an argument after the script: \`sh -c 'echo "$1"' sh "{{ … }}"\``,
+      ) ?? verdict;
     const inner = innerCmd().cmd;
     if (verdict._tag === 'reference' && /^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*$/.test(inner.word))
       verdict = reference(verdict.context, true);
-    verdicts.set(at, verdict);
+    book.set(at, verdict);
     if (inner.herestring) inner.herestringSlots.push(at);
     inner.slots.push({ at, word: inner.words.length, afterEquals: inner.word.includes('=') });
-    addChar('\uE000');
+    addChar(SLOT_CHAR);
   };
 
   // Reads the delimiter word of a here-document starting at `i`; returns the index after it.
@@ -260,7 +256,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     let quoted = false;
     while (i < text.length && !/[\s;&|<>()]/.test(text[i]!)) {
       const ch = text[i]!;
-      if (slotSet.has(i)) {
+      if (book.isSlot(i)) {
         refuse(i, 'in the delimiter of a here-document', 'write the delimiter as plain text');
         delimiter += ch;
         i++;
@@ -269,7 +265,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
         const end = text.indexOf(ch, i + 1);
         const stop = end < 0 ? text.length : end;
         for (let k = i + 1; k < stop; k++)
-          if (slotSet.has(k))
+          if (book.isSlot(k))
             refuse(k, 'in the delimiter of a here-document', 'write the delimiter as plain text');
         delimiter += text.slice(i + 1, stop);
         i = stop + 1;
@@ -304,7 +300,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
         continue;
       }
     }
-    if (slotSet.has(i)) {
+    if (book.isSlot(i)) {
       slot(i, false);
       i++;
       continue;
@@ -322,7 +318,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     }
     // A backslash: the next character is taken literally (a template there is refused).
     if (ch === '\\' && !(f.k === 'heredoc' && f.doc.quoted)) {
-      if (slotSet.has(i + 1)) {
+      if (book.isSlot(i + 1)) {
         slot(i + 1, true);
         i += 2;
         continue;
@@ -442,7 +438,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
         c.inWord = false;
       } else endWord(c);
       i++;
-      while (i < text.length && /[<>&|]/.test(text[i]!) && !slotSet.has(i)) i++;
+      while (i < text.length && /[<>&|]/.test(text[i]!) && !book.isSlot(i)) i++;
       while (text[i] === ' ' || text[i] === '\t') i++;
       c.redirect = true;
       c.inWord = false;
@@ -482,14 +478,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
     i++;
   }
   for (const f of cmdFrames().reverse()) endCommand(f, false);
-  return script.slots.map(
-    (at) =>
-      verdicts.get(at) ??
-      refused(
-        'where the shell syntax around it could not be followed',
-        `check the quoting of the command; ${ENV_HINT}`,
-      ),
-  );
+  return book.inOrder('shell');
 
   // `$(`, `$((`, `${`, `$[` at `at`; returns the index after the opener.
   function openDollar(at: number): number {
@@ -524,7 +513,7 @@ export const scanPosix = (script: MarkedScript, options: PosixOptions): Readonly
         f.flagged = true;
         const end = text.indexOf(')', at);
         for (let k = at; k < (end < 0 ? text.length : end); k++)
-          if (slotSet.has(k)) refuse(k, 'in the flags of a `${(…)…}` expansion', ENV_HINT);
+          if (book.isSlot(k)) refuse(k, 'in the flags of a `${(…)…}` expansion', ENV_HINT);
         return end < 0 ? text.length : end + 1;
       }
     }

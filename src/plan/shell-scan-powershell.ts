@@ -3,19 +3,31 @@
 // whole argument; PowerShell has no way to close a single-quoted string around a reference in
 // argument mode, and a reference glued to other text may be read as member access (`$x.txt`), so
 // those positions are refused with the rewrite. Typographic quotes count as quotes, as in PowerShell.
-import { reparseOf } from './shell-reparse.js';
-import { ENV_HINT, reference, refused, type MarkedScript, type SlotVerdict } from './shell-slots.js';
+import {
+  afterEscape,
+  endCommand,
+  endWord,
+  extendWord,
+  reparseRefusal,
+  slotBook,
+  type CommandWords,
+} from './shell-scan-slots.js';
+import {
+  ENV_HINT,
+  reference,
+  refused,
+  SLOT_CHAR,
+  type MarkedScript,
+  type SlotVerdict,
+} from './shell-slots.js';
 
 type Frame =
-  | {
+  | ({
       readonly k: 'cmd';
       readonly close: ')' | '}' | 'end';
       parens: number;
-      words: string[];
-      word: string;
-      inWord: boolean;
       readonly opener: string;
-    }
+    } & CommandWords)
   | { readonly k: 'dq' }
   | { readonly k: 'sq' }
   | { readonly k: 'here_dq' }
@@ -34,29 +46,14 @@ const WORD_AFTER = /^$|^[\s),;|}]/;
 /** The verdict on each template position of a PowerShell script, in order. */
 export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict> => {
   const { text } = script;
-  const slotSet = new Set(script.slots);
-  const verdicts = new Map<number, SlotVerdict>();
+  const book = slotBook(script);
   const stack: Frame[] = [
     { k: 'cmd', close: 'end', parens: 0, words: [], word: '', inWord: false, opener: '' },
   ];
   const top = (): Frame => stack[stack.length - 1]!;
   const cmds = (): Array<Extract<Frame, { k: 'cmd' }>> =>
     stack.filter((f): f is Extract<Frame, { k: 'cmd' }> => f.k === 'cmd');
-  const addChar = (ch: string): void => {
-    const c = cmds().pop()!;
-    c.word += ch;
-    c.inWord = true;
-  };
-  const endWord = (c: Extract<Frame, { k: 'cmd' }>): void => {
-    if (!c.inWord) return;
-    c.words.push(c.word);
-    c.word = '';
-    c.inWord = false;
-  };
-  const endCommand = (c: Extract<Frame, { k: 'cmd' }>): void => {
-    endWord(c);
-    c.words = [];
-  };
+  const addChar = (ch: string): void => extendWord(cmds().pop()!, ch);
   const push = (close: ')' | '}', at: number): void => {
     stack.push({
       k: 'cmd',
@@ -71,7 +68,7 @@ export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict>
   const slot = (at: number, afterBacktick: boolean): void => {
     const f = top();
     let verdict: SlotVerdict;
-    if (afterBacktick) verdict = refused('right after a backtick', 'remove the backtick before the template');
+    if (afterBacktick) verdict = afterEscape('backtick');
     else
       switch (f.k) {
         case 'dq':
@@ -98,19 +95,13 @@ export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict>
                 );
           break;
       }
-    for (const c of cmds()) {
-      const r = reparseOf([...c.words, c.word], c.words.length);
-      if (r !== undefined || CODE_METHODS.test(c.opener)) {
-        const by = r?.by ?? 'a method that makes code of a string';
-        verdict = refused(
-          `inside the code given to \`${by}\`, which parses it again`,
-          ENV_HINT.replace('$VALUE', '$env:VALUE'),
-        );
-        break;
-      }
-    }
-    verdicts.set(at, verdict);
-    addChar('\uE000');
+    const reparsed = reparseRefusal(
+      cmds(),
+      () => ENV_HINT.replace('$VALUE', '$env:VALUE'),
+      (c) => (CODE_METHODS.test(c.opener) ? 'a method that makes code of a string' : undefined),
+    );
+    book.set(at, reparsed ?? verdict);
+    addChar(SLOT_CHAR);
   };
 
   let i = 0;
@@ -118,7 +109,7 @@ export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict>
     const f = top();
     const ch = text[i]!;
     const next = text[i + 1];
-    if (slotSet.has(i)) {
+    if (book.isSlot(i)) {
       slot(i, false);
       i++;
       continue;
@@ -148,7 +139,7 @@ export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict>
         break;
     }
     if (ch === '`') {
-      if (slotSet.has(i + 1)) {
+      if (book.isSlot(i + 1)) {
         slot(i + 1, true);
         i += 2;
         continue;
@@ -228,12 +219,5 @@ export const scanPowerShell = (script: MarkedScript): ReadonlyArray<SlotVerdict>
     addChar(ch);
     i++;
   }
-  return script.slots.map(
-    (at) =>
-      verdicts.get(at) ??
-      refused(
-        'where the PowerShell syntax around it could not be followed',
-        `check the quoting of the command; ${ENV_HINT}`,
-      ),
-  );
+  return book.inOrder('PowerShell');
 };

@@ -1,24 +1,14 @@
 // Checks that a value read from a JSON file is a missionkit report before anything renders it:
 // `missionkit report` is handed arbitrary files, and a wrong one must say what is wrong and where.
 import type { MissionReport } from '../scheduler/report.js';
+import { SETTLED_STEP_STATUSES } from '../scheduler/step-status.js';
 
 /** The answer: the report, or what makes the value not one (each with its JSON path). */
 export type ReportReading =
   | { readonly _tag: 'report'; readonly report: MissionReport }
   | { readonly _tag: 'not_a_report'; readonly problems: ReadonlyArray<string> };
 
-const STEP_STATUSES = new Set([
-  'pending',
-  'running',
-  'succeeded',
-  'succeeded_with_warnings',
-  'failed',
-  'timed_out',
-  'partial',
-  'skipped',
-  'cancelled',
-  'resource_exceeded',
-]);
+const STEP_STATUSES = new Set<string>(['pending', 'running', ...SETTLED_STEP_STATUSES]);
 const MISSION_STATUSES = new Set([
   'succeeded',
   'succeeded_with_warnings',

@@ -13,6 +13,24 @@ export type StepStatus =
   | 'cancelled'
   | 'resource_exceeded';
 
+/** A step status that has settled: every one but `pending` and `running`. */
+export type SettledStepStatus = Exclude<StepStatus, 'pending' | 'running'>;
+
+// A record, so that a status added to the type must be added here too.
+const SETTLED: Readonly<Record<SettledStepStatus, true>> = {
+  succeeded: true,
+  succeeded_with_warnings: true,
+  failed: true,
+  timed_out: true,
+  partial: true,
+  skipped: true,
+  cancelled: true,
+  resource_exceeded: true,
+};
+
+/** Every settled step status, as a report may hold it. */
+export const SETTLED_STEP_STATUSES = Object.keys(SETTLED) as ReadonlyArray<SettledStepStatus>;
+
 /** A finished mission's status. */
 export type MissionStatus = 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'timed_out' | 'cancelled';
 

@@ -2,29 +2,17 @@
 // is SIGKILLed, the group thawed, until it is empty. This kernel has cgroup.kill, so the probe's
 // answer is overridden to take the freezer path, with real processes.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import { ownGroups } from '../../src/node/containment/cgroup-mounts.js';
 import { probeCgroupV2, cgroupV2Containment } from '../../src/node/containment/cgroup-v2.js';
 import { processGroupContainment } from '../../src/node/containment/process-group.js';
-import { isAlive, killQuietly, survivors } from './liveness.js';
+import { killQuietly, survivors, taggedPids } from './liveness.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const options = { sweepIntervalMs: 20, sweepTimeoutMs: 10_000 };
 const host = process.platform === 'linux' ? probeCgroupV2(ownGroups().v2) : undefined;
 const tag = `freeze-kill-${process.pid}`;
 
-const tagged = (): number[] =>
-  fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(tag) && isAlive(pid);
-      } catch {
-        return false;
-      }
-    });
+const tagged = (): number[] => taggedPids(tag);
 
 // Whatever a failed test left: the root, the group's members, the group itself.
 const cleanups: Array<() => void> = [];

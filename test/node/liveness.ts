@@ -28,6 +28,20 @@ export const isAlive = (pid: number): boolean => {
   }
 };
 
+/** The live processes (Linux) whose command line contains `tag`, as a test marks the ones it starts. */
+export const taggedPids = (tag: string): number[] =>
+  fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(tag) && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The pids still alive after polling until `deadlineMs` (empty when all are gone). */

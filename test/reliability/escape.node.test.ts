@@ -16,7 +16,7 @@ import { NodeExecutor } from '../../src/node/node-executor.js';
 import type { ContainmentKind } from '../../src/ports/executor.js';
 import type { MissionReport } from '../../src/scheduler/report.js';
 import { commandMission } from '../support/command-mission.js';
-import { isAlive, killQuietly, survivors } from '../node/liveness.js';
+import { isAlive, killQuietly, survivors, taggedPids } from '../node/liveness.js';
 import { hostEnv, start } from '../node/run-fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -203,18 +203,7 @@ describe.each(cgroupKinds)('%s containment', (kind: ContainmentKind & Containmen
 
   it('a fork at the first instruction is already inside: 20 starts, each forking a daemon at once, then exiting or killed at once', async () => {
     const tag = `escape-race-${process.pid}-${kind}`;
-    const tagged = (): number[] =>
-      fs
-        .readdirSync('/proc')
-        .filter((d) => /^\d+$/.test(d))
-        .map(Number)
-        .filter((pid) => {
-          try {
-            return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(tag) && isAlive(pid);
-          } catch {
-            return false;
-          }
-        });
+    const tagged = (): number[] => taggedPids(tag);
     const executor = new NodeExecutor({ containment: kind });
     try {
       const runs = Array.from({ length: 20 }, (_, i) => {

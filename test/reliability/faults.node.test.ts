@@ -25,6 +25,7 @@ import type { FileSystem } from '../../src/ports/filesystem.js';
 import type { RunMissionOptions } from '../../src/runtime/run-mission.js';
 import type { MissionEvent } from '../../src/scheduler/mission-events.js';
 import type { MissionReport, StepResult } from '../../src/scheduler/report.js';
+import { SETTLED_STEP_STATUSES } from '../../src/scheduler/step-status.js';
 import { FakeExecutor } from '../../src/testing/fake-executor.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
@@ -78,16 +79,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TERMINAL = new Set([
-  'succeeded',
-  'succeeded_with_warnings',
-  'failed',
-  'timed_out',
-  'partial',
-  'skipped',
-  'cancelled',
-  'resource_exceeded',
-]);
+const TERMINAL = new Set<string>(SETTLED_STEP_STATUSES);
 
 /** No result is lost: every step once in the report, settled, counted, and announced by one step_end. */
 const expectComplete = (

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { KillTreeOptions } from '../kill-tree.js';
 import type { ContainedTree, TreeRoot } from './containment.js';
+import { backoff, pollUntil, sleep } from './sweep-pace.js';
 
 /** What a cgroup version offers for one group. */
 export interface GroupOps {
@@ -19,18 +20,6 @@ export interface GroupOps {
   /** SIGKILLs every member in the kernel (cgroup v2 `cgroup.kill`); false where that is not possible. */
   killAll(): boolean;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Pauses between checks: short at first (a killed process is usually gone within a few ms), then `max`. */
-const backoff = (max: number): (() => number) => {
-  let next = 1;
-  return () => {
-    const ms = Math.min(next, max);
-    next *= 2;
-    return ms;
-  };
-};
 
 // A member stuck in the kernel (state D) may keep the group from freezing; signals are then sent
 // anyway after this long, and the sweep comes round again.
@@ -96,16 +85,8 @@ export const cgroupTree = (ops: GroupOps, root: TreeRoot, options: KillTreeOptio
 
   const rootRuns = (): boolean => rootAlive && send(root.pid, 0);
 
-  const waitGone = async (ms: number): Promise<boolean> => {
-    const deadline = performance.now() + ms;
-    const pause = backoff(options.sweepIntervalMs);
-    for (;;) {
-      if (ops.members().length === 0 && !rootRuns()) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(pause(), left));
-    }
-  };
+  const waitGone = (ms: number): Promise<boolean> =>
+    pollUntil(() => ops.members().length === 0 && !rootRuns(), ms, options.sweepIntervalMs);
 
   return {
     rootExited: () => {

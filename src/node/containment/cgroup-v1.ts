@@ -16,10 +16,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupTree, type GroupOps } from './cgroup-tree.js';
-import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, enterGroup, runnable } from './enter-group.js';
-import { forgetGroup, registerGroup } from './group-registry.js';
+import { cgroupContainment } from './cgroup-container.js';
+import type { GroupOps } from './cgroup-tree.js';
+import type { Containment, GroupUsage } from './containment.js';
+import { canEnter } from './enter-group.js';
 
 /** The controllers used, the first required. */
 const CONTROLLERS = ['freezer', 'pids', 'cpuacct', 'memory'] as const;
@@ -94,9 +94,8 @@ export const cgroupV1Containment = (
   host: CgroupV1Host,
   fallback: Containment,
   options: KillTreeOptions,
-): Containment => {
-  const contain = (program: Program): StepContainer => {
-    if (!runnable(program.file, program.env, program.cwd)) return fallback.contain(program);
+): Containment =>
+  cgroupContainment('cgroup-v1', fallback, options, (program) => {
     const name = groupName(program.label);
     const dirs = new Map<Controller, string>();
     const removeAll = (): boolean => {
@@ -112,28 +111,14 @@ export const cgroupV1Containment = (
       }
     } catch {
       removeAll();
-      return fallback.contain(program);
+      return undefined;
     }
     const freezer = dirs.get('freezer')!;
-    const how = enterGroup(
-      [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
-      program.file,
-      program.args,
-    );
-    const usage = (): GroupUsage | undefined => usageOf(dirs);
-    let rootPid: number | undefined;
     return {
-      kind: 'cgroup-v1',
-      file: how.file,
-      args: how.args,
-      control: (root) => {
-        rootPid = root.pid;
-        registerGroup(root.pid, usage);
-        return cgroupTree(groupOps(freezer), root, options);
-      },
-      usage,
-      dispose: () => {
-        if (rootPid !== undefined) forgetGroup(rootPid, usage);
+      procsFiles: [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs')),
+      ops: groupOps(freezer),
+      usage: () => usageOf(dirs),
+      remove: () => {
         if (removeAll()) return;
         // Members left (a detached step's daemons): out of every hierarchy, then the groups go.
         writeCgroupFile(path.join(freezer, 'freezer.state'), 'THAWED');
@@ -144,6 +129,4 @@ export const cgroupV1Containment = (
         removeAll();
       },
     };
-  };
-  return { kind: 'cgroup-v1', contain };
-};
+  });

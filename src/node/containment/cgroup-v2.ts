@@ -15,10 +15,10 @@ import {
   removeStaleGroups,
   writeCgroupFile,
 } from './cgroup-files.js';
-import { cgroupTree, type GroupOps } from './cgroup-tree.js';
-import type { Containment, GroupUsage, Program, StepContainer } from './containment.js';
-import { canEnter, enterGroup, runnable } from './enter-group.js';
-import { forgetGroup, registerGroup } from './group-registry.js';
+import { cgroupContainment } from './cgroup-container.js';
+import type { GroupOps } from './cgroup-tree.js';
+import type { Containment, GroupUsage } from './containment.js';
+import { canEnter } from './enter-group.js';
 
 /** What the probe found: where groups go, and what the kernel offers. */
 export interface CgroupV2Host {
@@ -89,35 +89,22 @@ export const cgroupV2Containment = (
   host: CgroupV2Host,
   fallback: Containment,
   options: KillTreeOptions,
-): Containment => {
-  const contain = (program: Program): StepContainer => {
-    if (!runnable(program.file, program.env, program.cwd)) return fallback.contain(program);
+): Containment =>
+  cgroupContainment('cgroup-v2', fallback, options, (program) => {
     const dir = path.join(host.base, groupName(program.label));
     try {
       fs.mkdirSync(dir);
     } catch {
-      return fallback.contain(program);
+      return undefined;
     }
-    const how = enterGroup([path.join(dir, 'cgroup.procs')], program.file, program.args);
-    const usage = (): GroupUsage | undefined => usageOf(dir);
-    let rootPid: number | undefined;
     return {
-      kind: 'cgroup-v2',
-      file: how.file,
-      args: how.args,
-      control: (root) => {
-        rootPid = root.pid;
-        registerGroup(root.pid, usage);
-        return cgroupTree(groupOps(host, dir), root, options);
-      },
-      usage,
-      dispose: () => {
-        if (rootPid !== undefined) forgetGroup(rootPid, usage);
+      procsFiles: [path.join(dir, 'cgroup.procs')],
+      ops: groupOps(host, dir),
+      usage: () => usageOf(dir),
+      remove: () => {
         if (removeGroup(dir)) return;
         releaseMembers(dir, host.home);
         removeGroup(dir);
       },
     };
-  };
-  return { kind: 'cgroup-v2', contain };
-};
+  });
