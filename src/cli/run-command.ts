@@ -46,7 +46,7 @@ export interface JournalDirectories {
   readonly list: (dir: string) => ReadonlyArray<RunListing>;
   /** Creates the directory if need be; resolves why runs cannot be recorded there, or undefined. */
   readonly prepare: (dir: string) => string | undefined;
-  /** Deletes the oldest finished runs so at most `keep` remain; resolves the ids deleted. */
+  /** Keeps the `keep` newest runs, deleting older finished ones; resolves the ids deleted. */
   readonly prune: (dir: string, keep: number) => ReadonlyArray<string>;
 }
 

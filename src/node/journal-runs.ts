@@ -117,21 +117,18 @@ export const prepareRuns = (root: string): string | undefined => {
 };
 
 /**
- * Deletes the oldest finished runs under `root` so at most `keep` runs remain; a run that is
- * running or can be resumed is never deleted. Resolves the ids deleted.
+ * Keeps the `keep` most recent runs under `root` and deletes the finished ones among the older
+ * runs; a run that is running or can be resumed is never deleted. Resolves the ids deleted.
  */
 export const pruneRuns = (root: string, keep: number): ReadonlyArray<string> => {
   const runs = listRuns(root);
-  let excess = runs.length - keep;
   const removed: string[] = [];
-  for (const run of runs) {
-    if (excess <= 0) break;
+  for (const run of runs.slice(0, Math.max(0, runs.length - keep))) {
     if (run.status !== 'finished') continue;
     // Checked again right before deleting: a resume may have taken the run since it was listed.
     if (lockHolder(path.join(root, run.id)) !== undefined) continue;
     fs.rmSync(path.join(root, run.id), { recursive: true, force: true });
     removed.push(run.id);
-    excess -= 1;
   }
   return removed;
 };

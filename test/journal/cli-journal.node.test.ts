@@ -148,7 +148,7 @@ it('says so when there are no runs', async () => {
   expect(last.stderr).toContain('✖ cannot resume: no run is recorded in .missionkit/runs');
 });
 
-it('--keep-runs N prunes the oldest finished runs, never one that can be resumed', async () => {
+it('--keep-runs N keeps the N newest runs and prunes older finished ones, never a resumable or running one', async () => {
   await crashedRun();
   const [interrupted] = runsIn(dir);
   for (let i = 0; i < 3; i++) expect((await runCli(['run', 'quick.yaml'], { cwd: dir })).code).toBe(0);
@@ -157,12 +157,31 @@ it('--keep-runs N prunes the oldest finished runs, never one that can be resumed
 
   expect((await runCli(['run', 'quick.yaml', '--keep-runs', '3'], { cwd: dir })).code).toBe(0);
   const kept = runsIn(dir);
-  expect(kept).toHaveLength(3);
+  // Of the runs older than the newest 3, the finished one went and the resumable one stayed.
+  expect(kept).toHaveLength(4);
   expect(kept).toContain(interrupted);
-  // The two oldest finished runs went; the newest two (one of them the run just made) stayed.
   expect(kept).not.toContain(finished[0]);
-  expect(kept).not.toContain(finished[1]);
+  expect(kept).toContain(finished[1]);
   expect(kept).toContain(finished[2]);
+
+  // A finished run that a live process holds again (its lock names a live pid) is running: kept.
+  const root = path.join(dir, '.missionkit', 'runs');
+  fs.cpSync(path.join(root, finished[2]!), path.join(root, '00000000T000000-000-held'), { recursive: true });
+  fs.writeFileSync(path.join(root, '00000000T000000-000-held', 'lock'), `${process.pid}\n`);
+  const inputs = path.join(root, '00000000T000000-000-held', 'inputs.json');
+  fs.writeFileSync(inputs, fs.readFileSync(inputs, 'utf8').replace(/"created_at":\d+/, '"created_at":1'));
+  const listed = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Array<{
+    id: string;
+    status: string;
+    pid: number | null;
+  }>;
+  expect(listed[0]).toMatchObject({ id: '00000000T000000-000-held', status: 'running', pid: process.pid });
+  expect((await runCli(['run', 'quick.yaml', '--keep-runs', '1'], { cwd: dir })).code).toBe(0);
+  const left = runsIn(dir);
+  expect(left).toContain('00000000T000000-000-held');
+  expect(left).toContain(interrupted);
+  // …and the run just made: every other finished run went.
+  expect(left).toHaveLength(3);
 
   const bad = await runCli(['run', 'quick.yaml', '--keep-runs', '0'], { cwd: dir });
   expect(bad.code).toBe(2);
