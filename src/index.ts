@@ -42,6 +42,7 @@ export {
   type RecordedRun,
   type RunInputs,
   type RunLog,
+  type RunOutcome,
 } from './ports/journal.js';
 
 /**

@@ -16,7 +16,16 @@ export class UsageError extends Error {
 }
 
 /** The commands, in the order help lists them. */
-export const COMMAND_NAMES = ['run', 'resume', 'validate', 'plan', 'report', 'schema', 'init'] as const;
+export const COMMAND_NAMES = [
+  'run',
+  'resume',
+  'runs',
+  'validate',
+  'plan',
+  'report',
+  'schema',
+  'init',
+] as const;
 
 /** A command's name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -36,12 +45,17 @@ export interface RunArgs {
   readonly strict: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** The journal directory the run is recorded in; undefined with `--no-journal`. */
+  readonly journal: string | undefined;
+  /** How many runs the journal directory keeps (older finished runs are pruned). */
+  readonly keepRuns: number;
 }
 
 /** `missionkit resume`: a journaled run resumed, shown and reported as `run` shows and reports one. */
 export interface ResumeArgs {
   readonly command: 'resume';
-  readonly runId: string;
+  /** The run to resume; undefined with `--last` (the most recent run that can be resumed). */
+  readonly runId: string | undefined;
   /** The journal directory. */
   readonly journal: string;
   readonly vars: Readonly<Record<string, string>>;
@@ -53,8 +67,18 @@ export interface ResumeArgs {
   readonly verbose: boolean;
 }
 
-/** The journal directory `resume` reads when `--journal` is not given. */
+/** `missionkit runs`: the runs recorded in a journal directory. */
+export interface RunsArgs {
+  readonly command: 'runs';
+  readonly journal: string;
+  readonly json: boolean;
+}
+
+/** The journal directory `run` writes and `resume` and `runs` read when `--journal` is not given. */
 export const DEFAULT_JOURNAL_DIR = '.missionkit/runs';
+
+/** How many runs `run` keeps in its journal directory when `--keep-runs` is not given. */
+export const DEFAULT_KEEP_RUNS = 20;
 
 /** `missionkit validate`. */
 export interface ValidateArgs {
@@ -102,6 +126,7 @@ export type Invocation =
   | { readonly command: 'version' }
   | RunArgs
   | ResumeArgs
+  | RunsArgs
   | ValidateArgs
   | PlanArgs
   | ReportArgs
@@ -122,9 +147,13 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--strict': 'switch',
     '--quiet': 'switch',
     '--verbose': 'switch',
+    '--journal': 'value',
+    '--no-journal': 'switch',
+    '--keep-runs': 'value',
   },
   resume: {
     '--journal': 'value',
+    '--last': 'switch',
     '--var': 'value',
     '--report': 'value',
     '--junit': 'value',
@@ -133,6 +162,7 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--quiet': 'switch',
     '--verbose': 'switch',
   },
+  runs: { '--journal': 'value', '--json': 'switch' },
   validate: { '--json': 'switch', '--strict': 'switch' },
   plan: { '--parallel': 'value', '--json': 'switch', '--format': 'value', '--strict': 'switch' },
   report: { '--html': 'value' },
@@ -274,6 +304,10 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
       if (s.switches.has('--quiet') && s.switches.has('--verbose'))
         throw new UsageError('--quiet and --verbose contradict each other: pick one', 'run');
       const parallel = last(s, '--parallel');
+      const journal = last(s, '--journal');
+      if (journal !== undefined && s.switches.has('--no-journal'))
+        throw new UsageError('--journal and --no-journal contradict each other: pick one', 'run');
+      const keepRuns = last(s, '--keep-runs');
       return {
         command: 'run',
         file: oneFile('run', s.positional),
@@ -288,21 +322,29 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         strict: s.switches.has('--strict'),
         quiet: s.switches.has('--quiet'),
         verbose: s.switches.has('--verbose'),
+        journal: s.switches.has('--no-journal') ? undefined : (journal ?? DEFAULT_JOURNAL_DIR),
+        keepRuns: keepRuns === undefined ? DEFAULT_KEEP_RUNS : wholeNumber('--keep-runs', keepRuns, 'run'),
       };
     }
     case 'resume': {
       if (s.switches.has('--quiet') && s.switches.has('--verbose'))
         throw new UsageError('--quiet and --verbose contradict each other: pick one', 'resume');
-      if (s.positional.length !== 1)
+      const latest = s.switches.has('--last');
+      if (latest && s.positional.length > 0)
+        throw new UsageError(
+          `--last and a run id (${s.positional.join(' ')}) contradict each other: pick one`,
+          'resume',
+        );
+      if (!latest && s.positional.length !== 1)
         throw new UsageError(
           s.positional.length === 0
-            ? 'resume needs the id of the run to resume (its directory name in the journal)'
+            ? 'resume needs the id of the run to resume (its directory name in the journal; `missionkit runs` lists them), or --last'
             : `resume takes one run id, got ${s.positional.length}: ${s.positional.join(' ')}`,
           'resume',
         );
       return {
         command: 'resume',
-        runId: s.positional[0]!,
+        runId: latest ? undefined : s.positional[0]!,
         journal: last(s, '--journal') ?? DEFAULT_JOURNAL_DIR,
         vars: parseVars(s.values.get('--var') ?? [], 'resume'),
         report: last(s, '--report'),
@@ -313,6 +355,17 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         verbose: s.switches.has('--verbose'),
       };
     }
+    case 'runs':
+      if (s.positional.length > 0)
+        throw new UsageError(
+          `runs takes no arguments, got ${s.positional.join(' ')} (give the directory with --journal DIR)`,
+          'runs',
+        );
+      return {
+        command: 'runs',
+        journal: last(s, '--journal') ?? DEFAULT_JOURNAL_DIR,
+        json: s.switches.has('--json'),
+      };
     case 'validate':
       if (s.positional.length === 0)
         throw new UsageError('validate needs at least one mission file', 'validate');

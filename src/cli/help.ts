@@ -15,7 +15,8 @@ const overview = (
 
 Usage:
   missionkit run <mission.yaml> [options]     run a mission, with live progress
-  missionkit resume <run-id> [options]        resume a journaled run whose host died
+  missionkit resume <run-id> [options]        resume a journaled run whose host died (--last)
+  missionkit runs [--journal DIR]             list journaled runs: status, start, duration
   missionkit validate <mission.yaml>...       check missions; print every error and warning
   missionkit plan <mission.yaml>              show the order, waves and each step's settings
   missionkit report <report.json>             show a saved JSON report again, or as HTML (--html)
@@ -58,6 +59,14 @@ Options:
   --strict           unknown keys in the mission are errors, not warnings
   --quiet            print only failures and the final summary
   --verbose          print every output line of every step
+  --journal DIR      record the run in DIR (default: .missionkit/runs of the current directory),
+                     so \`missionkit resume\` can resume it if this process dies
+  --no-journal       record nothing
+  --keep-runs N      keep the N most recent runs in the journal directory (default: 20); older
+                     finished runs are deleted, a run that can be resumed or is running never
+
+Every run is journaled unless --no-journal is given; on a terminal or in a log, its run id is
+printed on stderr when it starts (\`missionkit runs\` lists them all).
 
 Ctrl-C once cancels: every step's process tree is stopped gracefully, the reports are still
 written, and the exit code is 1. Ctrl-C again kills every process tree at once. A third Ctrl-C
@@ -73,14 +82,16 @@ Examples:
 ${EXIT_CODES}`;
 
 const RESUME = `missionkit resume <run-id> [options]
+missionkit resume --last [options]
 
-Resumes a run recorded in a journal (runMission(source, { journal: fileJournal(dir) })) whose
-host died: steps that settled keep their results, the processes of steps that were running are
+Resumes a run recorded in a journal (by \`missionkit run\`, or by runMission(source, { journal:
+fileJournal(dir) })) whose host died: steps that settled keep their results, the processes of steps that were running are
 killed, and those steps run again (or fail, with on_interrupt: fail). Shown and reported as
 \`missionkit run\` shows and reports a run. See docs/durability.md.
 
 Options:
   --journal DIR      the journal directory (default: .missionkit/runs)
+  --last             resume the most recent run of the journal directory that can be resumed
   --var name=value   give a secret variable again (secrets are never stored in the journal)
   --report FILE      write the report as JSON
   --junit FILE       write a JUnit XML report
@@ -95,9 +106,28 @@ and a message saying what differs.
 
 Examples:
   missionkit resume 20260103T020000-000-k3x9qa
+  missionkit resume --last
   missionkit resume import-42 --journal /var/lib/app/runs --var db_password="$DB_PASSWORD"
 
 ${EXIT_CODES}`;
+
+const RUNS = `missionkit runs [--journal DIR] [--json]
+
+Lists the runs recorded in a journal directory, oldest first: each run's id, its status
+(the report's status once it finished; interrupted when its host died before the end; running
+while a live process holds it), when it started, how long it ran, and whether
+\`missionkit resume\` can take it.
+
+Options:
+  --journal DIR   the journal directory (default: .missionkit/runs)
+  --json          print the runs as JSON: id, status, outcome, started_at, duration_ms,
+                  resumable, mission, pid
+
+Examples:
+  missionkit runs
+  missionkit runs --journal /var/lib/app/runs --json | jq '.[] | select(.resumable) | .id'
+
+Exit codes: 0.`;
 
 const VALIDATE = `missionkit validate <mission.yaml>... [options]
 
@@ -191,6 +221,8 @@ export const helpText = (topic: CommandName | undefined, docs: (page: string) =>
       return RUN;
     case 'resume':
       return RESUME;
+    case 'runs':
+      return RUNS;
     case 'validate':
       return VALIDATE;
     case 'plan':

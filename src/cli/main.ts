@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The missionkit command line: run, resume, validate, plan, schema and init. Exit codes: 0 the mission
+// The missionkit command line: run, resume, runs, validate, plan, schema and init. Exit codes: 0 the mission
 // succeeded (with or without warnings), 1 it failed, timed out or was cancelled, 2 an invalid
 // mission or a mistake on the command line. This file wires the real world (process, ports,
 // signals) to the commands, which are plain functions of what they are given.
@@ -22,6 +22,8 @@ import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { resumeCommand } from './resume-command.js';
 import { fileJournal } from '../node/file-journal.js';
+import { listRuns, prepareRuns, pruneRuns } from '../node/journal-runs.js';
+import { runsCommand } from './runs-command.js';
 import { orphanKiller } from '../node/orphans.js';
 import { JournalRefusal } from '../ports/journal.js';
 import { schemaCommand } from './schema-command.js';
@@ -47,6 +49,9 @@ const context = (): CliContext => {
     ...(docs !== undefined ? { docs } : {}),
   };
 };
+
+/** The file journal: a directory per run, listed and pruned by the CLI. */
+const journals = { open: fileJournal, list: listRuns, prepare: prepareRuns, prune: pruneRuns };
 
 /** `14:03:07` on the host's clock, for plain lines. */
 const clockTime = (at: number): string => new Date(at).toTimeString().slice(0, 8);
@@ -80,8 +85,11 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
         onInterrupt: onCliInterrupt,
         exitNow: (code) => process.exit(code),
         clockTime,
+        journals,
       });
     }
+    case 'runs':
+      return runsCommand(inv, cli, journals);
     case 'resume': {
       const executor = createNodeExecutor();
       return resumeCommand(inv, cli, {
@@ -90,7 +98,7 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
         onInterrupt: onCliInterrupt,
         exitNow: (code) => process.exit(code),
         clockTime,
-        journal: fileJournal,
+        journals,
         killOrphans: orphanKiller(process.platform),
       });
     }

@@ -3,10 +3,11 @@
 // reports, and turns the mission's status into the exit code. Ctrl-C once cancels gracefully and
 // still writes the reports; twice kills every process tree at once; a third time exits at once.
 import type { CliSignal } from '../node/cli-signals.js';
-import { runMissionWith, type RuntimeHost } from '../runtime/run-mission.js';
+import { parse as parseYaml } from 'yaml';
+import { runMissionWith, type MissionSource, type RuntimeHost } from '../runtime/run-mission.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
-import type { RunArgs } from './args.js';
+import { DEFAULT_JOURNAL_DIR, type RunArgs } from './args.js';
 import { type CliContext, displayPath, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { missionSucceeded } from './format.js';
 import { toHtml } from '../report/html.js';
@@ -17,6 +18,9 @@ import { problemLines } from './problems.js';
 import { plainRenderer } from './render.js';
 import { containmentLine, failureSection, summaryLine, summaryTable } from './summary.js';
 import { unreachable } from '../unreachable.js';
+import type { RunListing } from '../node/journal-runs.js';
+import type { Journal } from '../ports/journal.js';
+import { newRunId } from '../runtime/journaled-run.js';
 
 /** What a run needs beyond the context: the ports, and the process-level controls main.ts owns. */
 export interface RunDependencies {
@@ -30,6 +34,20 @@ export interface RunDependencies {
   readonly exitNow: (code: number) => void;
   /** The time of day printed on plain lines. */
   readonly clockTime: (at: number) => string;
+  /** Journal directories: where runs are recorded; absent, `run` journals nothing. */
+  readonly journals?: JournalDirectories;
+}
+
+/** What the CLI does with a journal directory (the file journal and its listing in main.ts). */
+export interface JournalDirectories {
+  /** The journal recording runs in the directory. */
+  readonly open: (dir: string) => Journal;
+  /** The runs recorded in the directory, oldest first. */
+  readonly list: (dir: string) => ReadonlyArray<RunListing>;
+  /** Creates the directory if need be; resolves why runs cannot be recorded there, or undefined. */
+  readonly prepare: (dir: string) => string | undefined;
+  /** Keeps the `keep` newest runs, deleting older finished ones; resolves the ids deleted. */
+  readonly prune: (dir: string, keep: number) => ReadonlyArray<string>;
 }
 
 /** The flags that say how a run is shown and reported (`run` and `resume` share them). */
@@ -113,18 +131,75 @@ const cancelReason = (signal: CliSignal): string => {
   }
 };
 
+/**
+ * The mission as a journaled run records it: its file, so a resume can check it did not change;
+ * with --parallel, the file's data with the override in it, so a resume plans the same waves.
+ */
+const journaledSource = async (cli: CliContext, args: RunArgs): Promise<MissionSource> => {
+  const file = cli.fs.resolve(cli.cwd, args.file);
+  if (args.parallel === undefined) return { path: file };
+  const data: unknown = parseYaml(new TextDecoder().decode(await cli.fs.readFile(file)));
+  const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const config = typeof fields.config === 'object' && fields.config !== null ? fields.config : {};
+  return { mission: { ...fields, config: { ...config, max_parallel_steps: args.parallel } } };
+};
+
 /** Runs `missionkit run`; resolves the exit code. */
 export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
   const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
   if (args.dryRun) return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
   for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
-  return showRun(args, cli, deps, (options) =>
-    runMissionWith(deps.host, mission, {
-      ...options,
-      variables: args.vars,
-      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
-    }),
+  const journals = deps.journals;
+  const wanted =
+    args.journal !== undefined && journals !== undefined ? cli.fs.resolve(cli.cwd, args.journal) : undefined;
+  const problem = wanted !== undefined ? journals?.prepare(wanted) : undefined;
+  // A directory runs cannot be recorded in (a read-only checkout) does not stop the run: it runs
+  // unjournaled, and says so.
+  if (wanted !== undefined && problem !== undefined)
+    err(
+      cli,
+      cli.errStyle.yellow(
+        `missionkit: the run is not journaled: cannot write to ${displayPath(cli, wanted)}: ${problem}\n` +
+          '  hint: pass --journal DIR with a directory you can write to, or --no-journal',
+      ),
+    );
+  const dir = problem === undefined ? wanted : undefined;
+  const recorded =
+    dir !== undefined && journals !== undefined
+      ? { runId: newRunId(cli.clock.now()), journal: journals.open(dir) }
+      : undefined;
+  const code = await showRun(
+    args,
+    cli,
+    deps,
+    async (options) =>
+      runMissionWith(deps.host, recorded !== undefined ? await journaledSource(cli, args) : mission, {
+        ...options,
+        strict: args.strict,
+        variables: args.vars,
+        ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+        ...(recorded ?? {}),
+      }),
+    recorded !== undefined
+      ? `run ${recorded.runId} is journaled: if this process dies, \`missionkit resume ${recorded.runId}${
+          args.journal === DEFAULT_JOURNAL_DIR ? '' : ` --journal ${args.journal!}`
+        }\` resumes it`
+      : undefined,
   );
+  if (dir !== undefined && journals !== undefined) {
+    try {
+      journals.prune(dir, args.keepRuns);
+    } catch (e) {
+      err(
+        cli,
+        cli.errStyle.yellow(
+          `missionkit: cannot prune old runs in ${displayPath(cli, dir)}: ${(e as Error).message}\n` +
+            `  hint: delete old run directories there by hand, or pass --keep-runs N`,
+        ),
+      );
+    }
+  }
+  return code;
 };
 
 /**
@@ -140,8 +215,12 @@ export const showRun = async (
     readonly onEvent?: (event: MissionEvent) => void;
     readonly redrawEvents?: boolean;
   }) => Promise<MissionReport>,
+  announcement?: string,
 ): Promise<number> => {
   const view = chooseView(args, cli, deps);
+  // Said before the live view draws anything, on stderr: stdout keeps the run's own output.
+  if (announcement !== undefined && (view._tag === 'live' || view._tag === 'plain'))
+    err(cli, cli.errStyle.dim(announcement));
   const controller = new AbortController();
   let interrupts = 0;
   const dispose = deps.onInterrupt((signal) => {

@@ -12,6 +12,7 @@ import {
   type RecordedRun,
   type RunInputs,
   type RunLog,
+  type RunOutcome,
 } from '../ports/journal.js';
 import { entryLine, inputsText, readRun } from '../runtime/journal-lines.js';
 
@@ -20,10 +21,14 @@ const FLUSH_MS = 100;
 /** …or as soon as this many bytes wait. */
 const FLUSH_BYTES = 64 * 1024;
 
+/** The file a run's directory holds once the run ended with a report (journal-runs.ts reads it). */
+export const OUTCOME_FILE = 'outcome.json';
+
 /** Runs this process holds open, by directory: a second open of one is refused like a foreign lock. */
 const held = new Set<string>();
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process with this pid exists (one owned by another user counts). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -121,6 +126,12 @@ class FileRunLog implements RunLog {
 
   sync(): void {
     if (!this.closed) this.flush(true);
+  }
+
+  finish(outcome: RunOutcome): void {
+    if (this.closed) return;
+    this.flush(true);
+    writeDurably(path.join(this.dir, OUTCOME_FILE), `${JSON.stringify(outcome)}\n`);
   }
 
   close(): Promise<void> {

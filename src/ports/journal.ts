@@ -65,8 +65,21 @@ export interface RunLog {
   append(entry: JournalEntry, durability: Durability): void;
   /** Makes every entry appended so far durable. */
   sync(): void;
+  /**
+   * Records that the run ended with a report (whatever its status), so a listing of runs can tell
+   * a finished run from one whose host died without replaying it. Optional: a journal that does
+   * not implement it lists every run as resumable.
+   */
+  finish?(outcome: RunOutcome): void;
   /** Syncs and lets go of the run (its lock is released): the run may be resumed later. */
   close(): Promise<void>;
+}
+
+/** How a run ended: its report's status and end time. */
+export interface RunOutcome {
+  readonly status: string;
+  /** The report's `ended_at`. */
+  readonly ended_at: string;
 }
 
 /** A recorded run, read back for replay. */

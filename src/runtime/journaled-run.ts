@@ -85,7 +85,8 @@ const sourceText = async (
 };
 
 /** A run id from the clock, sortable by start, with a random suffix. */
-const newRunId = (now: number): string =>
+/** A new run id: the start time (UTC, sortable) and a random suffix. */
+export const newRunId = (now: number): string =>
   `${new Date(now).toISOString().replace(/[-:]/g, '').replace('.', '-').replace('Z', '')}-${Math.random()
     .toString(36)
     .slice(2, 8)}`;
@@ -105,7 +106,7 @@ export const runJournaled = async (
   const runId = options.runId ?? newRunId(clock.now());
   let log: RunLog | undefined;
   try {
-    return await startRun(host, mission, options, {
+    const report = await startRun(host, mission, options, {
       record: async (_plan, run) => {
         const variables = { ...(options.variables ?? {}) };
         for (const name of mission.secrets) delete variables[name];
@@ -132,6 +133,8 @@ export const runJournaled = async (
         return { log };
       },
     });
+    log?.finish?.({ status: report.status, ended_at: report.ended_at });
+    return report;
   } finally {
     await log?.close();
   }
@@ -214,7 +217,7 @@ export const resumeMissionWith = async (
         `run ${runId} needs its secret variables again (they are never stored): ${missing.join(', ')} missing`,
         `pass them in the variables option, e.g. variables: { ${missing[0]}: … }`,
       );
-    return await startRun(
+    const report = await startRun(
       host,
       mission,
       {
@@ -243,6 +246,8 @@ export const resumeMissionWith = async (
         },
       },
     );
+    log.finish?.({ status: report.status, ended_at: report.ended_at });
+    return report;
   } finally {
     await log.close();
   }

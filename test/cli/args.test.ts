@@ -43,7 +43,20 @@ describe('parseArgs', () => {
       strict: true,
       quiet: false,
       verbose: true,
+      journal: '.missionkit/runs',
+      keepRuns: 20,
     });
+    expect(parseArgs(['run', 'm.yaml', '--journal', 'j', '--keep-runs', '5'])).toMatchObject({
+      journal: 'j',
+      keepRuns: 5,
+    });
+    expect(parseArgs(['run', 'm.yaml', '--no-journal'])).toMatchObject({ journal: undefined });
+    expect(usage(['run', 'm.yaml', '--no-journal', '--journal', 'j'])).toBe(
+      '--journal and --no-journal contradict each other: pick one',
+    );
+    expect(usage(['run', 'm.yaml', '--keep-runs', 'all'])).toBe(
+      '--keep-runs takes a whole number ≥ 1, got "all"',
+    );
   });
 
   it('takes several files for validate, one for run and plan', () => {
@@ -84,14 +97,27 @@ describe('parseArgs', () => {
       parseArgs(['resume', 'r1', '--journal', 'runs', '--var', 'token=x', '--report', 'r.json', '--json']),
     ).toMatchObject({ runId: 'r1', journal: 'runs', vars: { token: 'x' }, report: 'r.json', json: true });
     expect(usage(['resume'])).toBe(
-      'resume needs the id of the run to resume (its directory name in the journal)',
+      'resume needs the id of the run to resume (its directory name in the journal; `missionkit runs` lists them), or --last',
+    );
+    expect(parseArgs(['resume', '--last'])).toMatchObject({ runId: undefined, journal: '.missionkit/runs' });
+    expect(usage(['resume', 'r1', '--last'])).toBe(
+      '--last and a run id (r1) contradict each other: pick one',
+    );
+    expect(parseArgs(['runs'])).toEqual({ command: 'runs', journal: '.missionkit/runs', json: false });
+    expect(parseArgs(['runs', '--journal', 'j', '--json'])).toEqual({
+      command: 'runs',
+      journal: 'j',
+      json: true,
+    });
+    expect(usage(['runs', 'j'])).toBe(
+      'runs takes no arguments, got j (give the directory with --journal DIR)',
     );
     expect(usage(['resume', 'a', 'b'])).toBe('resume takes one run id, got 2: a b');
   });
 
   it('suggests the command that was meant', () => {
     expect(usage(['rnu', 'x.yaml'])).toBe(
-      'unknown command "rnu"; did you mean "run"? (commands: run, resume, validate, plan, report, schema, init)',
+      'unknown command "rnu"; did you mean "run"? (commands: run, resume, runs, validate, plan, report, schema, init)',
     );
     expect(usage(['vaildate'])).toContain('did you mean "validate"?');
   });

@@ -70,12 +70,15 @@ describe('help and usage', () => {
     expect(r.stdout).toContain('Exit codes:');
   });
 
-  it.each(['run', 'validate', 'plan', 'schema', 'init'])('has help with examples for %s', async (command) => {
-    const r = await runCli([command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`missionkit ${command}`);
-    expect(r.stdout).toContain('Examples:');
-  });
+  it.each(['run', 'resume', 'runs', 'validate', 'plan', 'schema', 'init'])(
+    'has help with examples for %s',
+    async (command) => {
+      const r = await runCli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`missionkit ${command}`);
+      expect(r.stdout).toContain('Examples:');
+    },
+  );
 
   it("prints the package's version", async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
@@ -200,7 +203,7 @@ describe('init', () => {
       const checked = await runCli(['validate', '--strict', 'first.mission.yaml'], { cwd: dir.dir });
       expect(checked.stdout).toContain('valid, 3 steps');
       expect(checked.stdout).not.toContain('warning');
-      const run = await runCli(['run', 'first.mission.yaml'], { cwd: dir.dir });
+      const run = await runCli(['run', 'first.mission.yaml', '--no-journal'], { cwd: dir.dir });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('✔ mission succeeded');
@@ -231,7 +234,7 @@ describe('init', () => {
 
 describe('run', () => {
   it('exits 0 and prints plain timestamped lines without escape codes when piped', async () => {
-    const r = await runCli(['run', 'good.mission.yaml'], inWs);
+    const r = await runCli(['run', 'good.mission.yaml', '--no-journal'], inWs);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(ESCAPE);
     expect(r.stderr).toBe('');

@@ -89,7 +89,7 @@ describe('the live view in a terminal', () => {
     );
 
   it('updates a running step in place and collapses finished steps to status lines, then a summary', async () => {
-    const t = startInTerminal(['run', demo()]);
+    const t = startInTerminal(['run', demo(), '--no-journal']);
     // The ticker's line is redrawn where it stands, with a growing elapsed time and its last line.
     await t.waitFor(
       (raw) => (uncoloured(raw).match(/ticker {2}\d+\.\ds {2}(?:out|err) \d+/g) ?? []).length >= 3,

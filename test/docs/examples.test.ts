@@ -162,7 +162,7 @@ describe('examples/*.mission.yaml', () => {
       const plan = planOf(fs.readFileSync(path.join(REPO, relative), 'utf8'));
       const run = async (env: Readonly<Record<string, string>> = {}, exit = 0): Promise<void> => {
         const report = path.join(reportsDir, `${file}.report.json`);
-        const r = await runCli(['run', relative, '--report', report], { cwd: REPO, env });
+        const r = await runCli(['run', relative, '--report', report, '--no-journal'], { cwd: REPO, env });
         if (r.code !== exit)
           throw new Error(
             `${relative} exited ${r.code}, expected ${exit}. If it cannot run here or should exit otherwise, ` +

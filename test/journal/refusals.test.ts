@@ -62,9 +62,18 @@ const eventsFile = (): string => path.join(root, 'r1', 'events.jsonl');
 const inputsFile = (): string => path.join(root, 'r1', 'inputs.json');
 
 describe('the file journal', () => {
-  it('lays a run out as inputs.json, events.jsonl and no lock once it ended; secrets stay out', async () => {
+  it('lays a run out as inputs.json, events.jsonl, outcome.json and no lock once it ended; secrets stay out', async () => {
     await record(fileJournal(root));
-    expect(fs.readdirSync(path.join(root, 'r1')).sort()).toEqual(['events.jsonl', 'inputs.json']);
+    expect(fs.readdirSync(path.join(root, 'r1')).sort()).toEqual([
+      'events.jsonl',
+      'inputs.json',
+      'outcome.json',
+    ]);
+    // The run ended with a report: `missionkit runs` tells it from one whose host died.
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'r1', 'outcome.json'), 'utf8'))).toEqual({
+      status: expect.any(String),
+      ended_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     const inputs = JSON.parse(fs.readFileSync(inputsFile(), 'utf8'));
     expect(inputs).toMatchObject({
       format: 'missionkit.journal/v1',

@@ -1,0 +1,89 @@
+// What journaling a run costs, as ratios against the same run unjournaled, measured in this run:
+//  - 200 `true` commands, one after another (every attempt's start and end is fsynced);
+//  - 10,000 no-op steps (the journal's write path with nothing else to hide it);
+//  - resuming a journal of 10,000 steps that ran to their end (reading it, planning the mission
+//    again, replaying every event) against running the same 10,000 steps unjournaled.
+// Run after `npm run build`: node bench/journal.bench.mjs
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileJournal, resumeMission, runMission } from '../dist/esm/index.js';
+
+const ROUNDS = 3;
+const COMMANDS = 200;
+const NOOPS = 10_000;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const commandMission = {
+  version: '1.0',
+  name: 'journal bench: commands',
+  steps: Array.from({ length: COMMANDS }, (_, i) => ({
+    id: `c${i}`,
+    name: `c${i}`,
+    step_type: 'command',
+    parameters: { command: 'true' },
+    ...(i > 0 ? { depends_on: [`c${i - 1}`] } : {}),
+  })),
+};
+
+const noopMission = {
+  version: '1.0',
+  name: 'journal bench: no-ops',
+  config: { max_parallel_steps: 16 },
+  steps: Array.from({ length: NOOPS }, (_, i) => ({
+    id: `s${i}`,
+    name: `s${i}`,
+    step_type: 'noop',
+    parameters: {},
+    ...(i > 0 && i % 3 !== 0 ? { depends_on: [`s${i - 1}`] } : {}),
+  })),
+};
+
+const root = mkdtempSync(join(tmpdir(), 'mk-journal-bench-'));
+let runs = 0;
+
+const time = async (f) => {
+  globalThis.gc?.();
+  const t0 = performance.now();
+  const report = await f();
+  const ms = performance.now() - t0;
+  if (report.status !== 'succeeded') throw new Error(`the bench mission ${report.status}`);
+  return ms;
+};
+
+const plain = (mission) => () => runMission({ mission });
+const journaled = (mission, runId) => () =>
+  runMission({ mission }, { journal: fileJournal(root), runId: runId ?? `r${(runs += 1)}` });
+
+try {
+  for (const [label, mission, target] of [
+    [`${COMMANDS} \`true\` commands`, commandMission, 1.05],
+    [`${NOOPS.toLocaleString('en')} no-op steps`, noopMission, 1.5],
+  ]) {
+    const off = [];
+    const on = [];
+    await time(plain(mission)); // warm-up
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternated, so drift on the shared machine falls on both alike.
+      off.push(await time(plain(mission)));
+      on.push(await time(journaled(mission)));
+    }
+    console.log(
+      `journal ${label}: journal on ${(median(on) / median(off)).toFixed(2)}× off — ${median(on).toFixed(0)} ms vs ${median(off).toFixed(0)} ms (median of ${ROUNDS}; target ≤ ${target}×)`,
+    );
+  }
+
+  await time(journaled(noopMission, 'resume-me'));
+  const resumes = [];
+  const floor = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    floor.push(await time(plain(noopMission)));
+    resumes.push(await time(() => resumeMission('resume-me', { journal: fileJournal(root) })));
+  }
+  console.log(
+    `journal resume of ${NOOPS.toLocaleString('en')} steps: ${(median(resumes) / median(floor)).toFixed(2)}× running them unjournaled — ${median(resumes).toFixed(0)} ms vs ${median(floor).toFixed(0)} ms (median of ${ROUNDS}; target under 1 s)`,
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
