@@ -56,6 +56,19 @@ const journals = { open: fileJournal, list: listRuns, prepare: prepareRuns, prun
 /** `14:03:07` on the host's clock, for plain lines. */
 const clockTime = (at: number): string => new Date(at).toTimeString().slice(0, 8);
 
+/** What `run` and `resume` run with: an executor of the CLI's own, so a second Ctrl-C can kill every tree it started at once. */
+const runDependencies = () => {
+  const executor = createNodeExecutor();
+  return {
+    host: { ...nodeHost(), executor },
+    forceKill: () => executor.killAll('force'),
+    onInterrupt: onCliInterrupt,
+    exitNow: (code: number): never => process.exit(code),
+    clockTime,
+    journals,
+  };
+};
+
 const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
   switch (inv.command) {
     case 'help':
@@ -76,32 +89,12 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return schemaCommand(cli);
     case 'init':
       return initCommand(inv, cli);
-    case 'run': {
-      // An executor of the CLI's own, so a second Ctrl-C can kill every tree it started at once.
-      const executor = createNodeExecutor();
-      return runCommand(inv, cli, {
-        host: { ...nodeHost(), executor },
-        forceKill: () => executor.killAll('force'),
-        onInterrupt: onCliInterrupt,
-        exitNow: (code) => process.exit(code),
-        clockTime,
-        journals,
-      });
-    }
+    case 'run':
+      return runCommand(inv, cli, runDependencies());
     case 'runs':
       return runsCommand(inv, cli, journals);
-    case 'resume': {
-      const executor = createNodeExecutor();
-      return resumeCommand(inv, cli, {
-        host: { ...nodeHost(), executor },
-        forceKill: () => executor.killAll('force'),
-        onInterrupt: onCliInterrupt,
-        exitNow: (code) => process.exit(code),
-        clockTime,
-        journals,
-        killOrphans: orphanKiller(process.platform),
-      });
-    }
+    case 'resume':
+      return resumeCommand(inv, cli, { ...runDependencies(), killOrphans: orphanKiller(process.platform) });
     default:
       return unreachable(inv);
   }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import ts from 'typescript';
 import { parseMission } from '../../src/mission/parse.js';
-import type { HttpClient } from '../../src/ports/http.js';
+import { okHttp } from './ok-http.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
 import { docBlocks, docPages, REPO, where, type DocBlock } from './doc-blocks';
 
@@ -138,19 +138,6 @@ describe('TypeScript blocks in the README and docs/', () => {
 
 // ---------------------------------------------------------------------------------------------
 // YAML
-
-/** Answers every HTTP request with 200 and an empty JSON object: the docs' APIs are examples. */
-const okHttp: HttpClient = {
-  request: (req) =>
-    Promise.resolve({
-      _tag: 'response',
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: new TextEncoder().encode('{}'),
-      truncated: false,
-      url: req.url,
-    }),
-};
 
 /** A whole mission, not a piece of one: it has `version:` and `steps:` at the top level. */
 const isWholeMission = (yaml: string): boolean => /^version:/m.test(yaml) && /^steps:/m.test(yaml);

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import { starterMission } from '../../src/cli/starter-mission.js';
 import { parseMission } from '../../src/mission/parse.js';
-import type { HttpClient } from '../../src/ports/http.js';
+import { okHttp } from './ok-http.js';
 import type { MissionEvent, MissionReport } from '../../src/core.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
 import { createMissionServer } from '../../examples/mission-server';
@@ -264,19 +264,6 @@ describe('examples/mission-server.ts', () => {
 
 // ---------------------------------------------------------------------------------------------
 // YAML missions in the docs, with the test kit
-
-/** Answers every HTTP request with 200 and an empty JSON object: the docs' APIs are examples. */
-const okHttp: HttpClient = {
-  request: (req) =>
-    Promise.resolve({
-      _tag: 'response',
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: new TextEncoder().encode('{}'),
-      truncated: false,
-      url: req.url,
-    }),
-};
 
 const missionBlocks = pages()
   .flatMap((p) => blocks(p, 'yaml'))
