@@ -21,8 +21,11 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string>>;
   readonly fs: FileSystem;
   readonly clock: Clock;
-  /** The docs/ directory installed with the package, when this copy has one. @default the published docs */
-  readonly docs?: string;
+  /**
+   * The docs/ directory installed with the package, when this copy has one (read only by the
+   * commands that point at a page, so the others never look for it). @default the published docs
+   */
+  readonly docs?: string | undefined;
 }
 
 /** Where a page of docs/ can be read: in the installed package, or at its published address. */

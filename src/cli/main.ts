@@ -36,7 +36,6 @@ const context = (): CliContext => {
   const stdout = stdoutTerminal();
   const stderr = stderrTerminal();
   const host = nodeHost();
-  const docs = installedDocs();
   return {
     stdout,
     stderr,
@@ -46,7 +45,11 @@ const context = (): CliContext => {
     env,
     fs: host.fs,
     clock: systemClock,
-    ...(docs !== undefined ? { docs } : {}),
+    // Found by walking up to the package root, reading package.json files on the way: only help,
+    // usage errors and init name a page, so `run`, `--version` and the rest never pay for it.
+    get docs(): string | undefined {
+      return installedDocs();
+    },
   };
 };
 
