@@ -197,7 +197,11 @@ export const loadMissionWith = async (
   options: LoadOptions = {},
 ): Promise<Mission> => {
   checkSource(source);
-  if (isMission(source)) return source;
+  if (isMission(source)) {
+    // Decoded elsewhere (parseMission, the CLI): its shell templates are checked against this host.
+    refuseUnsafeShellTemplates(source, host.facts?.platform);
+    return source;
+  }
   const maxBytes = validMaxBytes(options.maxBytes);
   const registry = {
     stepTypes: makeRegistry(options.stepTypes),
@@ -291,7 +295,6 @@ export const planMissionWith = async (
 ): Promise<PlanView> => {
   checkOptions(options);
   const mission = await loadMissionWith(host, source, options);
-  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const facts = host.facts ? await gatherPlanFacts(mission, host.facts, host.fs, host.cwd, host.env) : {};
   return planView(createPlan(mission, facts));
 };
@@ -331,7 +334,6 @@ export const startRun = async (
   const fs = options.fs ?? host.fs;
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
-  refuseUnsafeShellTemplates(mission, host.facts?.platform);
   const env = { ...host.env, ...(options.env ?? {}) };
   const facts =
     recording.facts ?? (host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {});
