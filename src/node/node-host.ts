@@ -9,6 +9,7 @@ import { nodeHttp } from './node-http.js';
 import { createResourceSampler } from './resource-usage.js';
 import type { ResourceSampler } from '../ports/sampler.js';
 import { systemClock } from './system-clock.js';
+import { tracksEnvironmentMarker } from './platform.js';
 
 let executor: ReturnType<typeof createNodeExecutor> | undefined;
 let sampler: ResourceSampler | undefined;
@@ -29,6 +30,7 @@ export const nodeHost = (): RuntimeHost => {
     sampler,
     cwd: process.cwd(),
     env,
+    findsTreeMarkers: tracksEnvironmentMarker(process.platform),
   };
 };
 

@@ -1,7 +1,8 @@
 // Killing what a dead host left running. The journal recorded, for every attempt, the pid of each
 // process it started (on POSIX, the leader of the process group the Node executor put it in) and
 // the environment marker every process of the attempt inherited; a resuming host kills every
-// process found by either, and waits until none is left before the step may run again.
+// process found by either (and the process group of every marked one), and waits until none is
+// left before the step may run again.
 import { performance } from 'node:perf_hooks';
 import type { OrphanedAttempt, OrphanKiller } from '../runtime/journaled-run.js';
 import type { HostPlatform } from './platform.js';
@@ -33,6 +34,7 @@ export const orphanKiller =
       // and no process table here: the recorded processes themselves are terminated.
       for (const g of groups) kill(treeSignalling(platform) === 'process-group' ? -g : g);
       const table = await readProcessTable(platform, { _tag: 'all' });
+      const own = table.find((e) => e.pid === process.pid)?.pgid;
       const left = table.filter(
         (e) =>
           !e.zombie &&
@@ -40,6 +42,9 @@ export const orphanKiller =
           (groups.has(e.pgid) || groups.has(e.pid) || markers.some((m) => hasTreeMarker(e, m))),
       );
       if (left.length === 0) return;
+      // A marked process names its attempt's process group even when the dead host's record of
+      // the group's pid never reached the disk: a member that cleared its environment is found by it.
+      for (const e of left) if (e.pgid > 1 && e.pgid !== own) groups.add(e.pgid);
       for (const e of left) kill(e.pid);
       if (performance.now() - started > GIVE_UP_MS)
         throw new Error(

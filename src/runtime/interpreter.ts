@@ -26,6 +26,7 @@ import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
+import { noopStep } from '../steps/noop.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -55,9 +56,19 @@ export interface InterpreterOptions {
   readonly log?: RunLog;
   /** A journaled run resumed: the state its events rebuilt. */
   readonly replayed?: Replayed;
+  /**
+   * Whether a resuming host finds an attempt's processes by their tree marker alone (Linux reads
+   * it from /proc). Then a process record need not be durable before the run goes on: the marker
+   * is named by the attempt, whose start is durable before anything is spawned. @default false
+   */
+  readonly markersFindable?: boolean;
 }
 
-/** Events that settle or start something are durable before they are applied; activity is batched. */
+/**
+ * The rare events that change what the whole run does are durable at once. The others are
+ * group-committed: written in batches, and made durable together at the next barrier (before a
+ * step reaches outside the run, before the report) — see docs/durability.md.
+ */
 const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
   switch (event._tag) {
     case 'step_output':
@@ -65,9 +76,9 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
     case 'step_warning':
     case 'step_sample':
     case 'timer_fired':
+    case 'step_finished':
       return 'buffered';
     case 'start':
-    case 'step_finished':
     case 'cancel':
     case 'resume':
       return 'durable';
@@ -75,6 +86,12 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
       return unreachable(event);
   }
 };
+
+/**
+ * Step types that never reach outside the run (no process, request or file): starting one is not
+ * visible outside, so it needs no barrier. Known by identity: a host's own `noop` gets one.
+ */
+const EFFECT_FREE: ReadonlySet<unknown> = new Set<unknown>([noopStep]);
 
 /** The tree-marker environment variable (src/node/process-tree.ts), naming a journaled attempt's processes. */
 const TREE_MARKER_VARIABLE = 'MISSIONKIT_TREE';
@@ -109,6 +126,15 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const replayed = o.replayed;
     let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined);
     const log = o.log;
+    // Events appended since the last sync: a barrier syncs only when there are some, so the
+    // starts of one wave (and the process records between them) share one fsync.
+    let unsynced = false;
+    /** Group commit: everything appended so far is durable before the run reaches outside. */
+    const barrier = (): void => {
+      if (log === undefined || !unsynced) return;
+      unsynced = false;
+      log.sync();
+    };
     const queue: SchedulerEvent[] = [];
     let pumping = false;
     let done = false;
@@ -193,11 +219,16 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
               name: TREE_MARKER_VARIABLE,
               value: attemptMarker(log.runId, step, attempt),
             }),
-            onSpawn: (step: number, attempt: number, pid: number, marker: string | undefined) =>
+            // Where markers are found without it, the record rides with the next group commit;
+            // elsewhere the pid is the only way to the orphan, so it is durable before the run goes on.
+            onSpawn: (step: number, attempt: number, pid: number, marker: string | undefined) => {
+              const durable = o.markersFindable !== true;
               log.append(
                 { _tag: 'process', step, attempt, pid, ...(marker !== undefined ? { marker } : {}) },
-                'durable',
-              ),
+                durable ? 'durable' : 'buffered',
+              );
+              if (durable) unsynced = false;
+            },
           }
         : {}),
       onInfo: (step, attempt, message) => {
@@ -283,6 +314,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         });
         return;
       }
+      // Write-ahead: what led to this start is durable before the step can reach outside.
+      if (!EFFECT_FREE.has(type)) barrier();
       try {
         if (type === undefined)
           throw new TypeError(
@@ -343,6 +376,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           return;
         case 'finish':
           done = true;
+          barrier();
           timers.clear();
           o.signal?.removeEventListener('abort', onAbort);
           resolve(mask(cmd.report));
@@ -355,12 +389,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const handle = (event: SchedulerEvent): void => {
       // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
       if (log !== undefined) {
-        log.append({ _tag: 'event', event: mask(event) }, durabilityOf(event));
+        const durability = durabilityOf(event);
+        log.append({ _tag: 'event', event: mask(event) }, durability);
+        unsynced = durability === 'buffered';
       }
       const [next, commands] = transition(state, event);
       state = next;
-      // Nothing starts before what led to it is durable: a resumed run must know every attempt begun.
-      if (log !== undefined && commands.some((c) => c._tag === 'start_step')) log.sync();
       for (let c = 0; c < commands.length; c++) perform(commands[c]!);
     };
 

@@ -125,6 +125,12 @@ export interface RuntimeHost {
    * their base and `platform_commands` cannot be resolved.
    */
   readonly facts?: HostFacts;
+  /**
+   * Whether a host resuming a journaled run finds a dead host's processes by their tree marker
+   * alone (Linux: /proc/<pid>/environ); then process records are group-committed, not fsynced one by one.
+   * @default false
+   */
+  readonly findsTreeMarkers?: boolean;
 }
 
 const isMission = (source: MissionSource): source is Mission =>
@@ -383,6 +389,7 @@ export const startRun = async (
     redrawEvents: options.redrawEvents ?? false,
     signal: options.signal,
     seed,
+    markersFindable: host.findsTreeMarkers === true,
     ...recorded,
   });
 };
