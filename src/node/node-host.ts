@@ -1,5 +1,6 @@
 // The real host for runMission: the Node executor, the system clock, the real file system, the
 // process's working directory and environment, and its SIGINT/SIGTERM.
+import { createHash } from 'node:crypto';
 import type { RuntimeHost } from '../runtime/run-mission.js';
 import { onHostTermination, type HostSignal } from './host-signals.js';
 import { createNodeExecutor } from './node-executor.js';
@@ -31,6 +32,7 @@ export const nodeHost = (): RuntimeHost => {
     cwd: process.cwd(),
     env,
     findsTreeMarkers: tracksEnvironmentMarker(process.platform),
+    sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
   };
 };
 

@@ -9,8 +9,11 @@ import {
   type RunInputs,
 } from '../ports/journal.js';
 
-/** One entry as a line, newline included. */
-export const entryLine = (entry: JournalEntry): string => `${JSON.stringify(entry)}\n`;
+/** One entry as a line, newline included. An event's wrapper is written by hand: the same text, one object less per event. */
+export const entryLine = (entry: JournalEntry): string =>
+  entry._tag === 'event'
+    ? `{"_tag":"event","event":${JSON.stringify(entry.event)}}\n`
+    : `${JSON.stringify(entry)}\n`;
 
 /** The inputs as text. */
 export const inputsText = (inputs: RunInputs): string => `${JSON.stringify(inputs)}\n`;

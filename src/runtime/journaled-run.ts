@@ -102,6 +102,7 @@ export const runJournaled = async (
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
   const read = await sourceText({ fs, cwd }, source);
+  const sha256 = (host.sha256 ?? sha256Hex)(read.text);
   const mission = await loadMissionWith({ fs, cwd, facts: host.facts }, read.source, options);
   const runId = options.runId ?? newRunId(clock.now());
   let log: RunLog | undefined;
@@ -117,7 +118,7 @@ export const runJournaled = async (
           missionkit_version: VERSION,
           mission: {
             text: read.text,
-            sha256: sha256Hex(read.text),
+            sha256,
             ...(read.file !== undefined ? { file: read.file } : {}),
           },
           variables,
@@ -141,7 +142,10 @@ export const runJournaled = async (
 };
 
 /** Why a recorded run cannot be resumed as it stands, or undefined. */
-const refusalOf = (run: RecordedRun, text: string | undefined): JournalRefusal | undefined => {
+const refusalOf = (
+  run: RecordedRun,
+  current: { readonly sha256: string } | undefined,
+): JournalRefusal | undefined => {
   const inputs = run.inputs;
   if (inputs.format !== JOURNAL_FORMAT)
     return new JournalRefusal(
@@ -155,10 +159,10 @@ const refusalOf = (run: RecordedRun, text: string | undefined): JournalRefusal |
       `run ${inputs.run_id} was recorded by missionkit ${inputs.missionkit_version}; this is ${VERSION} (major and minor must match)`,
       `resume it with missionkit ${versionKey(inputs.missionkit_version)}.x, or start the mission again`,
     );
-  if (text !== undefined && sha256Hex(text) !== inputs.mission.sha256)
+  if (current !== undefined && current.sha256 !== inputs.mission.sha256)
     return new JournalRefusal(
       'mission_changed',
-      `run ${inputs.run_id}: the mission${inputs.mission.file !== undefined ? ` ${inputs.mission.file}` : ''} changed since the run started (sha-256 ${inputs.mission.sha256.slice(0, 12)}… recorded, ${sha256Hex(text).slice(0, 12)}… now)`,
+      `run ${inputs.run_id}: the mission${inputs.mission.file !== undefined ? ` ${inputs.mission.file}` : ''} changed since the run started (sha-256 ${inputs.mission.sha256.slice(0, 12)}… recorded, ${current.sha256.slice(0, 12)}… now)`,
       'restore the mission as it was to resume, or start a new run of the changed mission',
     );
   return undefined;
@@ -191,7 +195,10 @@ export const resumeMissionWith = async (
               );
             })
           : undefined;
-    const refusal = refusalOf(run, current?.text);
+    const refusal = refusalOf(
+      run,
+      current !== undefined ? { sha256: (host.sha256 ?? sha256Hex)(current.text) } : undefined,
+    );
     if (refusal !== undefined) throw refusal;
     const text = current?.text ?? inputs.mission.text;
     if (text === undefined)
