@@ -427,8 +427,10 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       const now = o.clock.now();
       for (const [timer, due] of replayed.timers) timers.arm(timer, Math.max(0, due - now));
     }
-    if (replayed === undefined || !replayed.started) enqueue({ _tag: 'start', at: o.clock.now() });
+    // The resume comes first: it interrupts what the dead host was running, never what a start
+    // of a run that died before its first event starts here.
     if (replayed !== undefined) enqueue({ _tag: 'resume', at: o.clock.now(), from_event: replayed.events });
+    if (replayed === undefined || !replayed.started) enqueue({ _tag: 'start', at: o.clock.now() });
     if (o.signal !== undefined && !done) {
       if (o.signal.aborted) onAbort();
       else o.signal.addEventListener('abort', onAbort, { once: true });

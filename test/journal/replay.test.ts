@@ -111,7 +111,18 @@ const crashAndResume = async (
   journal.crashNextRun({ afterEntries: after, loseUnsynced });
   await runJournaled(text, journal, 'r', scripts);
   const clock = new VirtualClock({ startAt: lastAt(journal, 'r') + 250 });
-  return (await resumeTestMission('r', { journal, clock, commands: scripts })).report;
+  const resumed = await resumeTestMission('r', { journal, clock, commands: scripts });
+  // The resumed host never runs two copies of a step at once.
+  const spawns = resumed.executor.spawns;
+  for (const a of spawns)
+    for (const b of spawns)
+      if (a !== b && a.request.stepId === b.request.stepId && a.startedAt <= b.startedAt)
+        expect({ after, step: a.request.stepId, overlap: (a.endedAt ?? Infinity) > b.startedAt }).toEqual({
+          after,
+          step: a.request.stepId,
+          overlap: false,
+        });
+  return resumed.report;
 };
 
 describe('a journaled run resumed after its host died', () => {
