@@ -95,9 +95,14 @@ export const plainRenderer = (
   // log gets a line at the progress interval, not one each time a step reports (an HTTP step
   // says "GET …" as it starts).
   const said = new Map<string, { readonly message?: string; readonly fraction?: number }>();
+  // A resumed run sends what its journal recorded first: the log says where that ends.
+  let replaying = false;
   return (e: MissionEvent): void => {
     const time = clockTime(e.at);
     const t = style.dim(time);
+    if (e.replayed === true && !replaying) write(style.dim('── recorded before the host stopped ──'));
+    else if (e.replayed !== true && replaying) write(style.dim('── resumed ──'));
+    replaying = e.replayed === true;
     switch (e.type) {
       case 'mission_start':
         write(

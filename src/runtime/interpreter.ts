@@ -416,6 +416,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       }
     }
 
+    // A resumed run's listener first hears what happened before the host died, as it happened.
+    if (replayed !== undefined) for (const event of replayed.told) emit({ ...event, replayed: true });
     if (replayed?.report !== undefined) {
       // The recorded run had finished: its report is the answer.
       done = true;

@@ -4,6 +4,7 @@
 import type { MissionPlan } from '../plan/plan.js';
 import type { JournalEntry } from '../ports/journal.js';
 import type { MissionReport, StepResult } from '../scheduler/report.js';
+import type { MissionEvent } from '../scheduler/mission-events.js';
 import { initialState, type SchedulerState } from '../scheduler/state.js';
 import { transition } from '../scheduler/transition.js';
 import { unreachable } from '../unreachable.js';
@@ -22,7 +23,26 @@ export interface Replayed {
   readonly lastAt: number | undefined;
   /** The report, when the recorded run had finished. */
   readonly report: MissionReport | undefined;
+  /**
+   * What the recorded run told its listener, to tell a resumed run's listener again: the start,
+   * warnings, each step's starts, retries, kills and ends, and the end of a run that had finished
+   * (empty when no one listens).
+   */
+  readonly told: ReadonlyArray<MissionEvent>;
 }
+
+/** The events a resumed run sends again: the run's shape, not its activity (progress, samples). */
+const RETOLD: ReadonlySet<MissionEvent['type']> = new Set<MissionEvent['type']>([
+  'mission_start',
+  'mission_warnings',
+  'step_start',
+  'step_warning',
+  'step_kill',
+  'step_retry',
+  'step_end',
+  'mission_warning',
+  'mission_end',
+]);
 
 /** Feeds every journaled event to the scheduler, in order, and gathers what the live run had. */
 export const replay = (
@@ -38,6 +58,7 @@ export const replay = (
   let started = false;
   let lastAt: number | undefined;
   let report: MissionReport | undefined;
+  const told: MissionEvent[] = [];
   for (const entry of entries) {
     if (entry._tag !== 'event') continue;
     const event = entry.event;
@@ -57,6 +78,7 @@ export const replay = (
           break;
         case 'emit':
           if (cmd.step !== undefined) ended[cmd.step] = cmd.event.result;
+          if (events && RETOLD.has(cmd.event.type)) told.push(cmd.event);
           break;
         case 'finish':
           report = cmd.report;
@@ -71,5 +93,5 @@ export const replay = (
       }
     }
   }
-  return { state, timers, ended, events: count, started, lastAt, report };
+  return { state, timers, ended, events: count, started, lastAt, report, told };
 };

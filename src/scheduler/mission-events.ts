@@ -4,8 +4,19 @@ import type { StepId } from '../mission/model.js';
 import type { OutputStream } from '../ports/executor.js';
 import type { MissionReport, KillReason, StepResult } from './report.js';
 
-/** Everything that happens during a run, in order. Every event carries `at`, epoch ms on the run's clock. */
-export type MissionEvent =
+/**
+ * Everything that happens during a run, in order. Every event carries `at`, epoch ms on the run's
+ * clock. A resumed run first sends again what its journal recorded (the start, each step's starts,
+ * retries, kills and ends before the host died), each with `replayed: true` and its original time,
+ * so a listener sees the whole run.
+ */
+export type MissionEvent = MissionEventBody & {
+  /** Sent again from the journal by a resumed run: it happened before the host died. */
+  readonly replayed?: true;
+};
+
+/** The events themselves, without the `replayed` flag. */
+export type MissionEventBody =
   | { readonly type: 'mission_start'; readonly at: number; readonly name: string; readonly steps: number }
   /** Right after `mission_start`, when the mission loaded with warnings: each with file, line and column. */
   | {

@@ -248,6 +248,9 @@ describe('a journaled run resumed after its host died', () => {
         const full = await runJournaled(text, journal, 'full', scripts);
         const total = journal.text('full').log.split('\n').length - 1;
         const resumed = await crashAndResume(text, scripts, crashAt % (total + 1));
+        // The same journal replayed by another host: byte for byte the same report.
+        const again = await crashAndResume(text, scripts, crashAt % (total + 1));
+        expect(JSON.stringify(again)).toBe(JSON.stringify(resumed));
         expect(resumed.steps.map(shape)).toEqual(expected(full, resumed));
         // Only an interrupted, not rerun attempt can change how the mission ends.
         if (!resumed.steps.some((r) => r.attempts.at(-1)?.interrupted === true))
@@ -306,5 +309,48 @@ ${extra}    parameters: { command: job }
     await expect(runTestMission(ONE('    on_interrupt: retry\n'))).rejects.toMatchObject({
       errors: [expect.objectContaining({ path: 'steps[0].on_interrupt' })],
     });
+  });
+});
+
+describe("a resumed run's listener", () => {
+  it('first hears what happened before the host died, flagged replayed, then the rest live', async () => {
+    const journal = new MemoryJournal();
+    await runJournaled(DIAMOND, journal, 'full', SCRIPTS);
+    const lines = journal
+      .text('full')
+      .log.split('\n')
+      .filter((l) => l !== '');
+    // Crash once `fetch` ended and the three steps after it started.
+    const fetched = lines.findIndex((l) => l.includes('"step_finished"') && l.includes('"step":0'));
+    const crashed = new MemoryJournal();
+    crashed.crashNextRun({ afterEntries: fetched + 3 });
+    const first = await runTestMission(DIAMOND, { journal: crashed, runId: 'r', commands: SCRIPTS });
+    const clock = new VirtualClock({ startAt: lastAt(crashed, 'r') + 250 });
+    const { events } = await resumeTestMission('r', { journal: crashed, clock, commands: SCRIPTS });
+
+    const replayed = events.filter((e) => e.replayed === true);
+    const live = events.filter((e) => e.replayed !== true);
+    // Replayed first, with their original times; the start once, never again live.
+    expect(events.slice(0, replayed.length)).toEqual(replayed);
+    expect(replayed[0]).toMatchObject({ type: 'mission_start', steps: 5 });
+    expect(replayed[0]!.at).toBe(first.events.find((e) => e.type === 'mission_start')!.at);
+    expect(live.some((e) => e.type === 'mission_start')).toBe(false);
+    // `fetch` settled before the crash: its end is replayed, and it does not end again live.
+    const ends = (es: typeof events): string[] =>
+      es.flatMap((e) => (e.type === 'step_end' ? [e.result.id] : []));
+    expect(ends(replayed)).toEqual(['fetch']);
+    expect(ends(live)).not.toContain('fetch');
+    expect(ends(live).sort()).toEqual(['flaky', 'once', 'report', 'slow']);
+    expect(live.at(-1)).toMatchObject({ type: 'mission_end' });
+  });
+
+  it('hears the whole run of a run that had finished', async () => {
+    const journal = new MemoryJournal();
+    const full = await runTestMission(DIAMOND, { journal, runId: 'r', commands: SCRIPTS });
+    const { events } = await resumeTestMission('r', { journal, commands: SCRIPTS });
+    expect(events.every((e) => e.replayed === true)).toBe(true);
+    const shape = (es: typeof events): string[] =>
+      es.filter((e) => e.type === 'step_end' || e.type.startsWith('mission_')).map((e) => e.type);
+    expect(shape(events)).toEqual(shape(full.events));
   });
 });

@@ -119,7 +119,7 @@ it('resumes a run whose host was SIGKILLed: settled steps once, interrupted reru
 it('`missionkit resume` refuses a run whose mission changed, and resumes it once restored', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-resume-cli-'));
   try {
-    const mission = `version: "1.0"\nname: cli resume\nsteps:\n${step('long', 1000, '')}${step('after', 50, '    depends_on: [long]\n')}`;
+    const mission = `version: "1.0"\nname: cli resume\nsteps:\n${step('first', 50, '')}${step('long', 1000, '    depends_on: [first]\n')}${step('after', 50, '    depends_on: [long]\n')}`;
     fs.writeFileSync(path.join(dir, 'mission.yaml'), mission);
     const first = runHost(dir, `mk.runMission('mission.yaml', { journal, runId: 'r1' })`);
     const firstExit = new Promise((resolve) => first.on('exit', resolve));
@@ -136,12 +136,25 @@ it('`missionkit resume` refuses a run whose mission changed, and resumes it once
     expect(refused.stderr).toMatch(/hint: restore the mission as it was to resume/);
 
     fs.writeFileSync(path.join(dir, 'mission.yaml'), mission);
-    const resumed = await runCli(['resume', 'r1', '--journal', 'runs', '--json'], { cwd: dir });
+    const resumed = await runCli(['resume', 'r1', '--journal', 'runs', '--report', 'report.json'], {
+      cwd: dir,
+    });
     expect(resumed.code).toBe(0);
-    const report = JSON.parse(resumed.stdout);
+    // The log shows the whole run: what settled before the crash first, then the resumed rest.
+    const log = resumed.stdout.split('\n');
+    const recorded = log.findIndex((l) => l.includes('recorded before the host stopped'));
+    const resumedAt = log.findIndex((l) => l.includes('── resumed ──'));
+    expect(recorded).toBeGreaterThanOrEqual(0);
+    expect(resumedAt).toBeGreaterThan(recorded);
+    expect(log.slice(recorded, resumedAt).join('\n')).toMatch(/✔ first succeeded/);
+    // (The summary table after the log, past its empty line, lists every step.)
+    const live = log.slice(resumedAt, log.indexOf('', resumedAt)).join('\n');
+    expect(live).not.toMatch(/✔ first succeeded/);
+    expect(live).toMatch(/✔ after succeeded/);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
     expect(report.status).toBe('succeeded');
     expect(report.resumed).toEqual({ at: expect.any(String), from_event: expect.any(Number) });
-    expect(report.steps[0].attempts.map((a: { interrupted?: boolean }) => a.interrupted === true)).toEqual([
+    expect(report.steps[1].attempts.map((a: { interrupted?: boolean }) => a.interrupted === true)).toEqual([
       true,
       false,
     ]);
