@@ -49,13 +49,23 @@ export {
  * Runs a mission and resolves its report — also when steps fail, time out or are cancelled.
  * Rejects only with a `MissionValidationError` (every problem of an invalid mission at once) or a
  * `TypeError` (a wrong option). SIGINT/SIGTERM of the host cancel the run and terminate every
- * process tree first.
+ * process tree first — except that SIGTERM suspends a journaled run (`suspendSignal`), so that a
+ * restarted host resumes it.
  * @example
  * const report = await runMission('missions/deploy.yaml', { signal: AbortSignal.timeout(600_000) });
  * if (report.status !== 'succeeded') process.exitCode = 1;
  */
 export const runMission = (source: MissionSource, options: RunMissionOptions = {}): Promise<MissionReport> =>
-  withHostSignals(options.signal, (signal) => runMissionWith(nodeHost(), source, { ...options, signal }));
+  withHostSignals(
+    options.signal,
+    (signal, suspendSignal) =>
+      runMissionWith(nodeHost(), source, {
+        ...options,
+        signal,
+        ...(suspendSignal !== undefined ? { suspendSignal } : {}),
+      }),
+    options.journal !== undefined ? { signal: options.suspendSignal } : undefined,
+  );
 
 /** Reads, parses and validates a mission; rejects with a `MissionValidationError` listing every problem. */
 export const loadMission = (source: MissionSource, options: LoadOptions = {}): Promise<Mission> =>
@@ -74,9 +84,13 @@ export const planMission = (source: MissionSource, options: LoadOptions = {}): P
  * const report = await resumeMission('import-42', { journal: fileJournal('.missionkit/runs') });
  */
 export const resumeMission = (runId: string, options: ResumeMissionOptions): Promise<MissionReport> =>
-  withHostSignals(options.signal, (signal) =>
-    resumeMissionWith({ ...nodeHost(), killOrphans: orphanKiller(process.platform) }, runId, {
-      ...options,
-      signal,
-    }),
+  withHostSignals(
+    options.signal,
+    (signal, suspendSignal) =>
+      resumeMissionWith({ ...nodeHost(), killOrphans: orphanKiller(process.platform) }, runId, {
+        ...options,
+        signal,
+        ...(suspendSignal !== undefined ? { suspendSignal } : {}),
+      }),
+    { signal: options.suspendSignal },
   );

@@ -5,7 +5,7 @@ import { resumeMissionWith, type OrphanKiller } from '../runtime/journaled-run.j
 import type { ResumeArgs } from './args.js';
 import { type CliContext, displayPath } from './cli-context.js';
 import { plural } from './format.js';
-import { showRun, type JournalDirectories, type RunDependencies } from './run-command.js';
+import { resumeCommandLine, showRun, type JournalDirectories, type RunDependencies } from './run-command.js';
 
 /** What resuming needs beyond a run's dependencies: where runs are recorded, and how to kill orphans. */
 export interface ResumeDependencies extends RunDependencies {
@@ -39,11 +39,18 @@ export const resumeCommand = (
 ): Promise<number> => {
   const dir = cli.fs.resolve(cli.cwd, args.journal);
   const journal = deps.journals.open(dir);
-  return showRun(args, cli, deps, (options) =>
-    resumeMissionWith(
-      { ...deps.host, killOrphans: deps.killOrphans },
-      args.runId ?? lastResumable(cli, deps.journals, dir),
-      { ...options, journal, variables: args.vars },
-    ),
+  const runId = args.runId ?? lastResumable(cli, deps.journals, dir);
+  return showRun(
+    args,
+    cli,
+    deps,
+    (options) =>
+      resumeMissionWith({ ...deps.host, killOrphans: deps.killOrphans }, runId, {
+        ...options,
+        journal,
+        variables: args.vars,
+      }),
+    undefined,
+    { runId, resume: resumeCommandLine(runId, args.journal) },
   );
 };

@@ -3,8 +3,7 @@
 // reports, and turns the mission's status into the exit code. Ctrl-C once cancels gracefully and
 // still writes the reports; twice kills every process tree at once; a third time exits at once.
 import type { CliSignal } from '../node/cli-signals.js';
-import { parse as parseYaml } from 'yaml';
-import { runMissionWith, type MissionSource, type RuntimeHost } from '../runtime/run-mission.js';
+import { runMissionWith, type RuntimeHost } from '../runtime/run-mission.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import type { MissionReport } from '../scheduler/report.js';
 import { DEFAULT_JOURNAL_DIR, type RunArgs } from './args.js';
@@ -131,18 +130,15 @@ const cancelReason = (signal: CliSignal): string => {
   }
 };
 
+/** The command that resumes a journaled run. */
+export const resumeCommandLine = (runId: string, journal: string): string =>
+  `missionkit resume ${runId}${journal === DEFAULT_JOURNAL_DIR ? '' : ` --journal ${journal}`}`;
+
 /**
- * The mission as a journaled run records it: its file, so a resume can check it did not change;
- * with --parallel, the file's data with the override in it, so a resume plans the same waves.
+ * The exit code of a suspended run (EX_TEMPFAIL of sysexits.h: a temporary failure, try again):
+ * a supervisor tells it from a failure and resumes the run.
  */
-const journaledSource = async (cli: CliContext, args: RunArgs): Promise<MissionSource> => {
-  const file = cli.fs.resolve(cli.cwd, args.file);
-  if (args.parallel === undefined) return { path: file };
-  const data: unknown = parseYaml(new TextDecoder().decode(await cli.fs.readFile(file)));
-  const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-  const config = typeof fields.config === 'object' && fields.config !== null ? fields.config : {};
-  return { mission: { ...fields, config: { ...config, max_parallel_steps: args.parallel } } };
-};
+export const SUSPENDED_EXIT_CODE = 75;
 
 /** Runs `missionkit run`; resolves the exit code. */
 export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
@@ -173,17 +169,27 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
     cli,
     deps,
     async (options) =>
-      runMissionWith(deps.host, recorded !== undefined ? await journaledSource(cli, args) : mission, {
-        ...options,
-        strict: args.strict,
-        variables: args.vars,
-        ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
-        ...(recorded ?? {}),
-      }),
+      // A journaled run records the mission file (so a resume checks it did not change) and the
+      // --parallel override beside it (so a resume plans the same waves).
+      runMissionWith(
+        deps.host,
+        recorded !== undefined ? { path: cli.fs.resolve(cli.cwd, args.file) } : mission,
+        {
+          ...options,
+          ...(recorded !== undefined && args.parallel !== undefined
+            ? { maxParallelSteps: args.parallel }
+            : {}),
+          strict: args.strict,
+          variables: args.vars,
+          ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+          ...(recorded ?? {}),
+        },
+      ),
     recorded !== undefined
-      ? `run ${recorded.runId} is journaled: if this process dies, \`missionkit resume ${recorded.runId}${
-          args.journal === DEFAULT_JOURNAL_DIR ? '' : ` --journal ${args.journal!}`
-        }\` resumes it`
+      ? `run ${recorded.runId} is journaled: if this process dies, \`${resumeCommandLine(recorded.runId, args.journal!)}\` resumes it`
+      : undefined,
+    recorded !== undefined
+      ? { runId: recorded.runId, resume: resumeCommandLine(recorded.runId, args.journal!) }
       : undefined,
   );
   if (dir !== undefined && journals !== undefined) {
@@ -212,21 +218,35 @@ export const showRun = async (
   deps: RunDependencies,
   start: (options: {
     readonly signal: AbortSignal;
+    readonly suspendSignal?: AbortSignal;
     readonly onEvent?: (event: MissionEvent) => void;
     readonly redrawEvents?: boolean;
   }) => Promise<MissionReport>,
   announcement?: string,
+  journaled?: { readonly runId: string; readonly resume: string },
 ): Promise<number> => {
   const view = chooseView(args, cli, deps);
   // Said before the live view draws anything, on stderr: stdout keeps the run's own output.
   if (announcement !== undefined && (view._tag === 'live' || view._tag === 'plain'))
     err(cli, cli.errStyle.dim(announcement));
   const controller = new AbortController();
+  // A journaled run is suspended by SIGTERM (a supervisor or deploy stopping the process) and
+  // SIGHUP (the terminal went away), to be resumed; Ctrl-C is a person's wish to cancel it.
+  const suspender = journaled !== undefined ? new AbortController() : undefined;
   let interrupts = 0;
   const dispose = deps.onInterrupt((signal) => {
     interrupts += 1;
     const key = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-    if (interrupts === 1) {
+    if (interrupts === 1 && suspender !== undefined && journaled !== undefined && signal !== 'SIGINT') {
+      tell(
+        cli,
+        view,
+        cli.errStyle.yellow(
+          `■ ${signal}: suspending run ${journaled.runId} — stopping every step; \`${journaled.resume}\` resumes it (${key} again to force)`,
+        ),
+      );
+      suspender.abort(new Error(`suspended (${signal})`));
+    } else if (interrupts === 1) {
       tell(
         cli,
         view,
@@ -256,6 +276,7 @@ export const showRun = async (
   try {
     report = await start({
       signal: controller.signal,
+      ...(suspender !== undefined ? { suspendSignal: suspender.signal } : {}),
       ...(view._tag === 'live' ? { onEvent: view.live.onEvent, redrawEvents: true } : {}),
       ...(view._tag === 'plain' ? { onEvent: view.onEvent } : {}),
     });
@@ -298,5 +319,14 @@ export const showRun = async (
       unreachable(view);
   }
   for (const p of written.problems) err(cli, cli.errStyle.red(`missionkit: ${p}`));
+  if (report.suspended !== undefined && journaled !== undefined) {
+    err(
+      cli,
+      cli.errStyle.yellow(
+        `missionkit: run ${journaled.runId} is suspended (${report.suspended.reason}): \`${journaled.resume}\` resumes it`,
+      ),
+    );
+    return SUSPENDED_EXIT_CODE;
+  }
   return missionSucceeded(report.status) && written.problems.length === 0 ? 0 : 1;
 };

@@ -59,27 +59,35 @@ const leave = (run: (signal: HostSignal) => void): void => {
 /**
  * Runs `body` with an AbortSignal that also fires when the host receives SIGINT or SIGTERM. When
  * one arrived and nothing else listens for it, it is raised again once the run has cleaned up, so
- * the host still ends as it would have without missionkit.
+ * the host still ends as it would have without missionkit. With `suspend` (a journaled run),
+ * SIGTERM fires the suspend signal instead: a deploy's restart suspends the run, to be resumed.
  */
 export const withHostSignals = async <T>(
   signal: AbortSignal | undefined,
-  body: (signal: AbortSignal) => Promise<T>,
+  body: (signal: AbortSignal, suspend: AbortSignal | undefined) => Promise<T>,
+  suspend?: { readonly signal: AbortSignal | undefined },
 ): Promise<T> => {
   const controller = new AbortController();
+  const suspender = suspend !== undefined ? new AbortController() : undefined;
   const follow = (): void => controller.abort(signal?.reason);
+  const followSuspend = (): void => suspender?.abort(suspend?.signal?.reason);
   if (signal?.aborted) follow();
   else signal?.addEventListener('abort', follow, { once: true });
+  if (suspend?.signal?.aborted) followSuspend();
+  else suspend?.signal?.addEventListener('abort', followSuspend, { once: true });
   let received: HostSignal | undefined;
   const onSignal = (s: HostSignal): void => {
     received ??= s;
-    controller.abort(new Error(`the host received ${s}`));
+    if (s === 'SIGTERM' && suspender !== undefined) suspender.abort(new Error(`the host received ${s}`));
+    else controller.abort(new Error(`the host received ${s}`));
   };
   join(onSignal);
   try {
-    return await body(controller.signal);
+    return await body(controller.signal, suspender?.signal);
   } finally {
     leave(onSignal);
     signal?.removeEventListener('abort', follow);
+    suspend?.signal?.removeEventListener('abort', followSuspend);
     if (received !== undefined && process.listenerCount(received) === 0) {
       const again = received;
       setImmediate(() => process.kill(process.pid, again));

@@ -31,6 +31,8 @@ export interface RunInputs {
     readonly cwd: string;
     readonly seed: number;
     readonly max_output_bytes: number;
+    /** The run's override of `config.max_parallel_steps` (`--parallel`), if it had one. */
+    readonly max_parallel_steps?: number;
   };
   /** The host facts the plan was made with (PATH lookups, measured sizes), so a resume plans the same. */
   readonly facts: PlanFacts;

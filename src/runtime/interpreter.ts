@@ -45,6 +45,8 @@ export interface InterpreterOptions {
   /** Emit `step_redraw` events (for live views). */
   readonly redrawEvents: boolean;
   readonly signal: AbortSignal | undefined;
+  /** Suspends a journaled run (cancels an unjournaled one): see `RunMissionOptions.suspendSignal`. */
+  readonly suspendSignal?: AbortSignal | undefined;
   readonly seed: number;
   /** Secret values, masked as *** in every event and in the report. */
   readonly secrets: ReadonlyArray<string>;
@@ -180,6 +182,35 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
 
     const onAbort = (): void =>
       enqueue({ _tag: 'cancel', at: o.clock.now(), reason: o.signal ? reasonText(o.signal) : 'aborted' });
+
+    // Suspending: the journal is made durable and then closed to this run, which stops as if
+    // cancelled. What the journal holds is what a host that died here would have left: the
+    // attempts running now are interrupted attempts to whoever resumes the run.
+    let suspended: { readonly at: number; readonly reason: string } | undefined;
+    const onSuspend = (): void => {
+      if (done || suspended !== undefined) return;
+      const reason = o.suspendSignal !== undefined ? reasonText(o.suspendSignal) : 'suspended';
+      if (log === undefined) {
+        enqueue({ _tag: 'cancel', at: o.clock.now(), reason });
+        return;
+      }
+      unsynced = true;
+      barrier();
+      suspended = { at: o.clock.now(), reason };
+      enqueue({ _tag: 'cancel', at: suspended.at, reason: `suspended: ${reason}` });
+    };
+    /** The report, saying so when the run was suspended. */
+    const finalReport = (report: MissionReport): MissionReport =>
+      suspended === undefined || log === undefined
+        ? report
+        : {
+            ...report,
+            suspended: {
+              at: new Date(suspended.at).toISOString(),
+              run_id: log.runId,
+              reason: suspended.reason,
+            },
+          };
 
     const host: StepContextHost = {
       workingDirectory: o.workingDirectory,
@@ -372,14 +403,19 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
             ended[cmd.step] = r;
             if (r.attempts.length > 0) variables.record(r);
           }
-          emit(cmd.event);
+          emit(
+            cmd.event.type === 'mission_end'
+              ? { ...cmd.event, report: finalReport(cmd.event.report) }
+              : cmd.event,
+          );
           return;
         case 'finish':
           done = true;
           barrier();
           timers.clear();
           o.signal?.removeEventListener('abort', onAbort);
-          resolve(mask(cmd.report));
+          o.suspendSignal?.removeEventListener('abort', onSuspend);
+          resolve(mask(finalReport(cmd.report)));
           return;
         default:
           unreachable(cmd);
@@ -388,7 +424,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
 
     const handle = (event: SchedulerEvent): void => {
       // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
-      if (log !== undefined) {
+      if (log !== undefined && suspended === undefined) {
         const durability = durabilityOf(event);
         log.append({ _tag: 'event', event: mask(event) }, durability);
         unsynced = durability === 'buffered';
@@ -409,6 +445,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         timers.clear();
         for (const attempt of live) attempt?.kill('cancel', 'force');
         o.signal?.removeEventListener('abort', onAbort);
+        o.suspendSignal?.removeEventListener('abort', onSuspend);
         reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
         if (queue.length > 0) queue.length = 0;
@@ -436,5 +473,9 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     if (o.signal !== undefined && !done) {
       if (o.signal.aborted) onAbort();
       else o.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (o.suspendSignal !== undefined && !done) {
+      if (o.suspendSignal.aborted) onSuspend();
+      else o.suspendSignal.addEventListener('abort', onSuspend, { once: true });
     }
   });

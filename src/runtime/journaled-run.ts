@@ -43,7 +43,10 @@ export interface OrphanedAttempt {
 export type OrphanKiller = (attempts: ReadonlyArray<OrphanedAttempt>) => Promise<void>;
 
 /** Options of `resumeMission`: the run's ports, listeners and the secrets it needs again. */
-export interface ResumeMissionOptions extends Omit<RunMissionOptions, 'journal' | 'runId' | 'seed' | 'cwd'> {
+export interface ResumeMissionOptions extends Omit<
+  RunMissionOptions,
+  'journal' | 'runId' | 'seed' | 'cwd' | 'maxParallelSteps'
+> {
   /** Where the run was recorded. */
   readonly journal: Journal;
   /**
@@ -127,6 +130,9 @@ export const runJournaled = async (
             cwd: run.cwd,
             seed: run.seed,
             max_output_bytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+            ...(options.maxParallelSteps !== undefined
+              ? { max_parallel_steps: options.maxParallelSteps }
+              : {}),
           },
           facts: run.facts,
         };
@@ -134,7 +140,8 @@ export const runJournaled = async (
         return { log };
       },
     });
-    log?.finish?.({ status: report.status, ended_at: report.ended_at });
+    // A suspended run is left unfinished: it is resumed, not listed as ended.
+    if (report.suspended === undefined) log?.finish?.({ status: report.status, ended_at: report.ended_at });
     return report;
   } finally {
     await log?.close();
@@ -233,6 +240,9 @@ export const resumeMissionWith = async (
         cwd: inputs.options.cwd,
         seed: inputs.options.seed,
         maxOutputBytes: options.maxOutputBytes ?? inputs.options.max_output_bytes,
+        ...(inputs.options.max_parallel_steps !== undefined
+          ? { maxParallelSteps: inputs.options.max_parallel_steps }
+          : {}),
       },
       {
         facts: inputs.facts,
@@ -253,7 +263,7 @@ export const resumeMissionWith = async (
         },
       },
     );
-    log.finish?.({ status: report.status, ended_at: report.ended_at });
+    if (report.suspended === undefined) log.finish?.({ status: report.status, ended_at: report.ended_at });
     return report;
   } finally {
     await log.close();

@@ -22,6 +22,8 @@ const KNOWN = [
   'http',
   'sampler',
   'maxOutputBytes',
+  'maxParallelSteps',
+  'suspendSignal',
   'seed',
   'stepTypes',
   'strict',
@@ -85,6 +87,21 @@ export const checkOptions = (options: unknown): void => {
   }
   if (has('maxOutputBytes') && !(Number.isInteger(o.maxOutputBytes) && (o.maxOutputBytes as number) > 0))
     fail('maxOutputBytes', 'a positive whole number');
+  if (
+    has('maxParallelSteps') &&
+    !(Number.isInteger(o.maxParallelSteps) && (o.maxParallelSteps as number) > 0)
+  )
+    fail('maxParallelSteps', 'a positive whole number');
+  if (
+    has('suspendSignal') &&
+    !(
+      typeof o.suspendSignal === 'object' &&
+      o.suspendSignal !== null &&
+      'aborted' in o.suspendSignal &&
+      'addEventListener' in o.suspendSignal
+    )
+  )
+    fail('suspendSignal', 'an AbortSignal');
   if (has('seed') && !Number.isInteger(o.seed)) fail('seed', 'a whole number');
   if (has('strict') && typeof o.strict !== 'boolean') fail('strict', 'a boolean');
   if (has('redrawEvents') && typeof o.redrawEvents !== 'boolean') fail('redrawEvents', 'a boolean');

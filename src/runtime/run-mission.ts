@@ -97,6 +97,24 @@ export interface RunMissionOptions extends LoadOptions {
   readonly sampler?: ResourceSampler;
   /** Capture limit per output stream, in bytes (head and tail kept). @default 1048576 */
   readonly maxOutputBytes?: number;
+  /**
+   * Overrides the mission's `config.max_parallel_steps` (the CLI's `--parallel`). A journaled run
+   * records it, and its resume runs with it. @default the mission's
+   */
+  readonly maxParallelSteps?: number;
+  /**
+   * Suspends a journaled run: every running step's process tree is terminated (SIGTERM, then
+   * SIGKILL after the kill grace), nothing more is recorded, and the report resolves with status
+   * `cancelled` and `suspended` set. The journal is left as a host that died would leave it, so
+   * `resumeMission` goes on from there: the steps that were running are interrupted and follow
+   * `on_interrupt`. Without a journal it cancels. A host's SIGTERM does this to a journaled
+   * `runMission` (SIGINT cancels it). @default undefined
+   * @example
+   * const suspend = new AbortController();
+   * process.once('SIGUSR2', () => suspend.abort());
+   * await runMission('import.yaml', { journal, runId: 'import-42', suspendSignal: suspend.signal });
+   */
+  readonly suspendSignal?: AbortSignal;
   /** Seeds retry jitter, so a run can be replayed exactly. @default derived from the clock */
   readonly seed?: number;
   /**
@@ -338,7 +356,7 @@ export interface RunRecording {
 /** Plans a loaded mission and runs it. */
 export const startRun = async (
   host: RuntimeHost,
-  mission: Mission,
+  loaded: Mission,
   options: RunMissionOptions,
   recording: RunRecording,
 ): Promise<MissionReport> => {
@@ -346,6 +364,10 @@ export const startRun = async (
   const clock = options.clock ?? host.clock;
   const cwd = options.cwd !== undefined ? fs.resolve(host.cwd, options.cwd) : host.cwd;
   const env = { ...host.env, ...(options.env ?? {}) };
+  const mission =
+    options.maxParallelSteps === undefined
+      ? loaded
+      : { ...loaded, config: { ...loaded.config, max_parallel_steps: options.maxParallelSteps } };
   const facts =
     recording.facts ?? (host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {});
   const plan: MissionPlan = createPlan(mission, facts);
@@ -393,6 +415,7 @@ export const startRun = async (
     onEvent: options.onEvent,
     redrawEvents: options.redrawEvents ?? false,
     signal: options.signal,
+    suspendSignal: options.suspendSignal,
     seed,
     markersFindable: host.findsTreeMarkers === true,
     ...recorded,

@@ -115,4 +115,9 @@ export interface MissionReport {
   readonly cancel_reason?: string;
   /** Set when the run was resumed from its journal: when, and after how many replayed events. */
   readonly resumed?: { readonly at: string; readonly from_event: number };
+  /**
+   * Set when a journaled run was suspended (`suspendSignal`, a host's SIGTERM): its journal is left
+   * unfinished and `resumeMission` goes on from where it stopped. `status` is then `cancelled`.
+   */
+  readonly suspended?: { readonly at: string; readonly run_id: string; readonly reason: string };
 }

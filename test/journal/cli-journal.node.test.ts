@@ -187,3 +187,79 @@ it('--keep-runs N keeps the N newest runs and prunes older finished ones, never 
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--keep-runs takes a whole number ≥ 1, got "0"');
 }, 60_000);
+
+/** Starts `missionkit run long.yaml` and resolves once `long` runs, with the CLI still going. */
+const whileLongRuns = async (extra: ReadonlyArray<string> = []) => {
+  const cli = startCli(['run', 'long.yaml', ...extra], { cwd: dir });
+  const until = Date.now() + 30_000;
+  while (!linesOf(dir, 'long').some((l) => l.startsWith('tick'))) {
+    if (Date.now() > until) throw new Error(`the step never ran:\n${cli.stdout()}\n${cli.stderr()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return cli;
+};
+
+const pidsOf = (lines: ReadonlyArray<string>): number[] =>
+  lines.filter((l) => l.startsWith('start ')).map((l) => Number(l.split(' ')[1]));
+
+it('SIGTERM suspends a journaled run (exit 75, says how to resume), and `resume` finishes it; Ctrl-C still cancels', async () => {
+  const cli = await whileLongRuns();
+  cli.child.kill('SIGTERM');
+  const suspended = await cli.done;
+  expect(suspended.code).toBe(75);
+  const id = runsIn(dir)[0]!;
+  expect(suspended.stderr).toContain(`SIGTERM: suspending run ${id}`);
+  expect(suspended.stderr).toContain(
+    `run ${id} is suspended (suspended (SIGTERM)): \`missionkit resume ${id}\` resumes it`,
+  );
+  // Its step was stopped, not left running, and the run waits to be resumed.
+  const first = pidsOf(linesOf(dir, 'long'));
+  expect(first).toHaveLength(1);
+  expect(() => process.kill(first[0]!, 0)).toThrow();
+  const listed = await runCli(['runs', '--json'], { cwd: dir });
+  expect(JSON.parse(listed.stdout)).toEqual([
+    expect.objectContaining({ id, status: 'interrupted', resumable: true }),
+  ]);
+
+  const resumed = await runCli(['resume', id, '--json'], { cwd: dir });
+  expect(resumed.code).toBe(0);
+  const report = JSON.parse(resumed.stdout);
+  expect(report.status).toBe('succeeded');
+  expect(report.steps[0].attempts.map((a: { interrupted?: boolean }) => a.interrupted === true)).toEqual([
+    true,
+    false,
+  ]);
+  expect(pidsOf(linesOf(dir, 'after'))).toHaveLength(1);
+
+  // Ctrl-C is a wish to stop: the run is cancelled and ends.
+  fs.rmSync(path.join(dir, 'long.log'));
+  const again = await whileLongRuns();
+  again.child.kill('SIGINT');
+  const cancelled = await again.done;
+  expect(cancelled.code).toBe(1);
+  const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Array<{
+    status: string;
+    outcome?: string;
+  }>;
+  expect(runs.at(-1)).toMatchObject({ status: 'finished', outcome: 'cancelled' });
+}, 120_000);
+
+it('with --parallel, the run records the mission file and the override: a changed file is refused on resume', async () => {
+  await crashedRun(['--parallel', '3']);
+  const id = runsIn(dir)[0]!;
+  const inputs = JSON.parse(
+    fs.readFileSync(path.join(dir, '.missionkit', 'runs', id, 'inputs.json'), 'utf8'),
+  );
+  expect(inputs.mission).toMatchObject({ file: path.join(dir, 'long.yaml'), text: LONG });
+  expect(inputs.options.max_parallel_steps).toBe(3);
+
+  fs.writeFileSync(path.join(dir, 'long.yaml'), LONG.replace('name: long', 'name: changed'));
+  const refused = await runCli(['resume', id], { cwd: dir });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/long\.yaml changed since the run started/);
+
+  fs.writeFileSync(path.join(dir, 'long.yaml'), LONG);
+  const resumed = await runCli(['resume', id, '--json'], { cwd: dir });
+  expect(resumed.code).toBe(0);
+  expect(JSON.parse(resumed.stdout).status).toBe('succeeded');
+}, 120_000);

@@ -163,3 +163,50 @@ it('`missionkit resume` refuses a run whose mission changed, and resumes it once
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+it("a host's SIGTERM suspends its journaled run: the report says so, the host still ends, a new host resumes", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-suspend-'));
+  try {
+    const mission = `version: "1.0"\nname: suspend\nsteps:\n${step('first', 50, '')}${step('long', 1500, '    depends_on: [first]\n')}${step('after', 50, '    depends_on: [long]\n')}`;
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), mission);
+    const first = runHost(dir, `mk.runMission('mission.yaml', { journal, runId: 'r1' })`);
+    let out = '';
+    first.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      first.on('exit', (_code, signal) => resolve(signal)),
+    );
+    await waitFor(() => linesOf(dir, 'long').some((l) => l.startsWith('tick')), 30_000);
+    first.kill('SIGTERM');
+    // The app's own default for SIGTERM still happens once the run is suspended.
+    expect(await ended).toBe('SIGTERM');
+    const report = JSON.parse(
+      out
+        .split('\n')
+        .find((l) => l.startsWith('REPORT '))!
+        .slice('REPORT '.length),
+    );
+    expect(report.status).toBe('cancelled');
+    expect(report.suspended).toEqual({
+      at: expect.any(String),
+      run_id: 'r1',
+      reason: 'the host received SIGTERM',
+    });
+    await expectAllGone(pidsStarted(linesOf(dir, 'long')));
+
+    const second = runHost(dir, `mk.resumeMission('r1', { journal })`);
+    let resumed = '';
+    second.stdout.on('data', (b: Buffer) => (resumed += b.toString()));
+    await new Promise((resolve) => second.on('exit', resolve));
+    const final = JSON.parse(
+      resumed
+        .split('\n')
+        .find((l) => l.startsWith('REPORT '))!
+        .slice('REPORT '.length),
+    );
+    expect(final.status).toBe('succeeded');
+    expect(final.steps.map((s: { attempts: unknown[] }) => s.attempts.length)).toEqual([1, 2, 1]);
+    expect(pidsStarted(linesOf(dir, 'first'))).toHaveLength(1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
