@@ -1,7 +1,8 @@
 // The embedded journal: one directory per run under a root, holding `inputs.json` (what the run
 // was started with), `events.jsonl` (one JSON line per entry, appended) and `lock` (the pid of
-// the process running it). Entries that settle or start something are fsynced before the run
-// goes on; activity (output, progress, samples) is batched and written within FLUSH_MS.
+// the process running it). Entries are buffered and written in batches (within FLUSH_MS, or at
+// FLUSH_BYTES); a `durable` append or a sync writes what waits and fdatasyncs it once, so the run
+// commits in groups (the interpreter decides when: docs/durability.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
