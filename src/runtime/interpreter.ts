@@ -26,6 +26,7 @@ import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
+import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -55,6 +56,8 @@ export interface InterpreterOptions {
   readonly log?: RunLog;
   /** A journaled run resumed: the state its events rebuilt. */
   readonly replayed?: Replayed;
+  /** What `if:` conditions read besides step results. @default the mission's variables, nothing else */
+  readonly conditions?: ConditionInputs;
 }
 
 /** Events that settle or start something are durable before they are applied; activity is batched. */
@@ -107,7 +110,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
   new Promise<MissionReport>((resolve, reject) => {
     // Without a listener, the scheduler builds only the events the run itself reads (step_end).
     const replayed = o.replayed;
-    let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined);
+    let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined, o.conditions);
     const log = o.log;
     const queue: SchedulerEvent[] = [];
     let pumping = false;
