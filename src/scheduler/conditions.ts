@@ -94,7 +94,9 @@ export const decideCondition = (
     platform: inputs.platform,
     status: {
       success: strategyRuns && s.stopping === undefined,
-      failure: calls(condition, 'failure') && ancestorFailed(s, k),
+      // fail_fast may settle a step this one waits for before that step's own dependencies end: a
+      // stop for a failure counts, so a notification still goes out when the failure is elsewhere.
+      failure: calls(condition, 'failure') && (s.stopping?.kind === 'fail_fast' || ancestorFailed(s, k)),
       cancelled: s.stopping?.kind === 'cancel',
     },
   });

@@ -44,6 +44,8 @@ const FIRST_SAMPLE_MS = 1000;
 /** Collects the commands of one transition. */
 class Step {
   readonly commands: SchedulerCommand[] = [];
+  /** Steps decided in this transition and waiting in a work list to be settled (a stop leaves them to it). */
+  deferred: Set<number> | undefined = undefined;
   constructor(
     readonly s: SchedulerInternals,
     readonly at: number,
@@ -237,6 +239,12 @@ const markSettled = (x: Step, i: number, result: StepResult): void => {
 /** Steps to settle as skipped, and why (or as failed, when their condition could not be evaluated). */
 type Work = Array<{ readonly i: number; readonly reason: string; readonly failure?: string }>;
 
+/** Puts a decided step on the work list, where it will be settled. */
+const defer = (x: Step, work: Work, item: Work[number]): void => {
+  (x.deferred ??= new Set()).add(item.i);
+  work.push(item);
+};
+
 /** Queues step `k` — or first evaluates its `if:`, when it has one. `strategySkip`: why its strategy would skip it. */
 const gate = (x: Step, k: number, work: Work, strategySkip?: string): void => {
   const { s } = x;
@@ -250,11 +258,11 @@ const gate = (x: Step, k: number, work: Work, strategySkip?: string): void => {
     if (verdict._tag === 'skip') {
       // A condition that does not hold is the mission working as written: no warning for the mission.
       s.notNeeded.add(k);
-      work.push({ i: k, reason: verdict.reason });
+      defer(x, work, { i: k, reason: verdict.reason });
       return;
     }
     if (verdict._tag === 'fail') {
-      work.push({ i: k, reason: '', failure: verdict.message });
+      defer(x, work, { i: k, reason: '', failure: verdict.message });
       return;
     }
   } else if (strategySkip !== undefined) {
@@ -281,7 +289,7 @@ const skipAfter = (x: Step, k: number, work: Work, reason: string): void => {
     }
     if (onlyUnneeded) s.notNeeded.add(k);
   }
-  work.push({ i: k, reason });
+  defer(x, work, { i: k, reason });
 };
 
 /** Whether a step whose dependencies have all settled runs, is skipped, or first needs an alternative. */
@@ -326,7 +334,7 @@ const decide = (x: Step, k: number, work: Work): void => {
           return;
         }
         const how = altResult.conclusion === 'skipped' ? 'was skipped' : 'failed';
-        work.push({
+        defer(x, work, {
           i: k,
           reason: `dependency ${decision.failed} failed and its alternative ${decision.alternative} ${how} too (conditional: retry_with_alternative)`,
         });
@@ -404,6 +412,8 @@ const stop = (x: Step, stopping: Stopping): void => {
   for (let i = 0; i < n; i++) {
     const phase = s.phase[i];
     if (phase === WAITING || phase === QUEUED) {
+      // Already decided in this transition: its work list settles it, with its own reason.
+      if (x.deferred?.has(i) === true) continue;
       if (s.conditioned[i] === 1 && survivesStop(s.plan.steps[i]!.step.if, stopping)) {
         survivors.push(i);
         continue;
@@ -439,7 +449,12 @@ const keepSurvivors = (
   const { dependentStart, dependentList } = s.plan.graph;
   const work: Work = [];
   const ready: number[] = [];
-  for (const k of survivors) if (s.phase[k] === QUEUED) s.queue.push(k);
+  for (const k of survivors) {
+    if (s.phase[k] === QUEUED) s.queue.push(k);
+    // A mission cancelled before it started: its first steps were never decided.
+    else if (s.remaining[k] === 0 && !(s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true))
+      ready.push(k);
+  }
   for (const j of settledNow) {
     for (let d = dependentStart[j]!; d < dependentStart[j + 1]!; d++) {
       const k = dependentList[d]!;
