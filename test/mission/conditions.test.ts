@@ -143,3 +143,15 @@ describe('if: at load time', () => {
     expect(isRight(r) && r.right.warnings.map((w) => w.path)).toEqual(['steps[2].if']);
   });
 });
+
+test('a condition starting with `!` unquoted is read by YAML as a tag: the hint says to quote it', () => {
+  const text = mission(`  - id: c
+    name: C
+    step_type: noop
+    depends_on: [build]
+    if: !cancelled()
+`);
+  const e = errorsOf(text).find((x) => x.code === 'forbidden_tag');
+  expect(e?.hint).toContain('quote the condition');
+  expect(e?.hint).toContain('if: "!cancelled()');
+});
