@@ -2,6 +2,12 @@
 // report, secrets masked there, and a condition that cannot be evaluated failing its step.
 import { runTestMission } from '../../src/testing/run-test-mission.js';
 import { toHtml } from '../../src/report/html.js';
+import { isRight } from 'fp-ts/lib/Either.js';
+import { parseMission } from '../../src/mission/parse.js';
+import { createPlan } from '../../src/plan/plan.js';
+import { planView } from '../../src/runtime/plan-view.js';
+import { planLines } from '../../src/cli/plan-lines.js';
+import { makeStyle } from '../../src/cli/style.js';
 
 const mission = (condition: string, extra = ''): string => `version: "1.0"
 name: conditions
@@ -54,4 +60,12 @@ describe('conditions in a run', () => {
     expect(html).not.toContain('caused by');
     expect(report.status).toBe('succeeded');
   });
+});
+
+test("a dry run shows each step's condition", () => {
+  const parsed = parseMission(mission('steps.list.exit_code == 0'));
+  if (!isRight(parsed)) throw new Error('parse');
+  const view = planView(createPlan(parsed.right));
+  expect(view.steps.map((s) => s.if)).toEqual([undefined, 'steps.list.exit_code == 0']);
+  expect(planLines(view, makeStyle(false)).join('\n')).toContain('runs if     steps.list.exit_code == 0');
 });
