@@ -69,6 +69,7 @@ export default tseslint.config(
   {
     files: [
       'src/mission/**/*.ts',
+      'src/expression/**/*.ts',
       'src/plan/**/*.ts',
       'src/scheduler/**/*.ts',
       'src/ports/**/*.ts',

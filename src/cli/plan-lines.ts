@@ -90,6 +90,7 @@ const stepLines = (s: PlannedStepView, style: Style): string[] => {
       'depends on',
       s.depends_on.length > 0 ? `${s.depends_on.join(', ')} ${style.dim(`(${s.dependency_strategy})`)}` : '—',
     ),
+    ...(s.if !== undefined ? [row('runs if', plainText(s.if))] : []),
     row('retry', retryText(s.retry)),
     row('limits', limitsText(s.resource_limits)),
     ...(s.continue_on_error ? [row('on error', 'continue (continue_on_error)')] : []),

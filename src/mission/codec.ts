@@ -147,6 +147,8 @@ export const StepCodec = t.intersection(
       dependencies: t.array(ConditionalDependencyCodec),
       continue_on_failure: t.boolean,
       on_interrupt: OnInterruptCodec,
+      /** A condition (`variables.branch == 'main'`, `failure()`), or `true`/`false`. */
+      if: t.union([t.string, t.boolean], 'Condition'),
     }),
     t.partial(liftableFields),
   ],

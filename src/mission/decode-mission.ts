@@ -13,6 +13,7 @@ import type { Mission, Step } from './model.js';
 import { checkDocumentShape, missingHint, unknownKeyDraft } from './rustchain-hints.js';
 import { rangeChecks, validateGraph, type StepNode } from './validate.js';
 import { validateTemplates } from './validate-templates.js';
+import { validateConditions } from './validate-conditions.js';
 import { dollarBraceWarnings } from './dollar-brace-hints.js';
 import { nameClashWarnings } from './name-clashes.js';
 import { literalPathWarnings } from './literal-paths.js';
@@ -102,6 +103,8 @@ export const decodeValue = (
     }
   }
   drafts.push(...validateGraph(nodes));
+  // Conditions are checked even beside other errors, so every bad one is reported at once.
+  if (steps.length === nodes.length) drafts.push(...validateConditions(steps, header?.variables ?? {}));
   if (!drafts.some((d) => d.severity === 'error') && steps.length === nodes.length) {
     drafts.push(
       ...validateTemplates({

@@ -26,6 +26,7 @@ import {
   unknownKeyDraft,
 } from './rustchain-hints.js';
 import { commandShellWarnings } from './shell-hints.js';
+import { readStepCondition } from './validate-conditions.js';
 import { checkStepType, rangeChecks, type StepNode, type StepRef } from './validate.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
@@ -277,6 +278,8 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
   }
   const id = typeof s['id'] === 'string' && s['id'].trim() !== '' ? s['id'] : undefined;
   const node: StepNode = { index, id, refs };
+  // `if:` — its syntax here; what it reads, once every step is known (validate-conditions.ts).
+  const condition = readStepCondition(s['if'], base, drafts);
 
   if (
     decoded === undefined ||
@@ -315,6 +318,7 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
     continue_on_error: decoded.continue_on_error ?? false,
     dependency_strategy: strategy,
     continue_on_failure: decoded.continue_on_failure ?? false,
+    ...(condition !== undefined ? { if: condition } : {}),
     ...(decoded.on_interrupt !== undefined ? { on_interrupt: decoded.on_interrupt } : {}),
     ...(decoded.retry !== undefined ? { retry: toRetryPolicy(decoded.retry) } : {}),
     allow_partial_results: decoded.allow_partial_results ?? false,

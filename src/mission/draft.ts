@@ -12,6 +12,8 @@ export type Draft = Omit<MissionError, 'file' | 'path'> & {
   readonly at?: 'key' | 'value';
   /** Text inside the value to put the column on (`${name}` in a long path), when it is on the value's first line. */
   readonly pointAt?: string;
+  /** The character the problem is about inside a string value (an `if:` expression): the value read, and the offset in it. */
+  readonly inValue?: { readonly value: string; readonly offset: number };
 };
 
 /** An error-severity draft. */

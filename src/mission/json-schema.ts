@@ -241,6 +241,11 @@ export const missionJsonSchema = (
       ...stepBase.properties,
       step_type: stepType,
       dependencies: { ...(stepBase.properties['dependencies'] as object), minItems: 1 },
+      if: {
+        ...(stepBase.properties['if'] as object),
+        description:
+          "Run the step only when this condition holds (e.g. variables.branch == 'main', failure()); see docs/mission-format.md#conditions-if",
+      },
     },
     allOf: [
       // `conditional` needs its list; a list needs `conditional` (or no strategy, which implies it).

@@ -2,6 +2,7 @@
 // Field names follow the mission file (RustChain's format and the roadmap's extensions), so a
 // field in YAML, in the JSON Schema, in the docs and here is spelt the same way everywhere.
 import type { MissionError } from './errors.js';
+import type { StepCondition } from '../expression/condition.js';
 
 /** A step id, checked unique within its mission by the parser. */
 export type StepId = string & { readonly __brand: 'StepId' };
@@ -124,6 +125,12 @@ export interface Step extends TimeoutSettings {
   readonly dependency_strategy: DependencyStrategy;
   /** Run even when dependencies failed (the roadmap's name; same as `best_effort`). @default false */
   readonly continue_on_failure: boolean;
+  /**
+   * `if:` — run the step only when this condition holds, evaluated when its dependencies have
+   * settled; false skips it with the reason `condition false: <expression>` (docs/mission-format.md).
+   * @example { if: "variables.branch == 'main'" }
+   */
+  readonly if?: StepCondition;
   /**
    * What a resumed run does with an attempt that was running when its host died: `rerun` it (the
    * step must be safe to run twice) or `fail` it (for steps that must never run twice).

@@ -13,6 +13,7 @@ import type { Mission } from './model.js';
 import { formatPath } from './path.js';
 import { checkPlainDataLimits } from './plain-data-limits.js';
 import { readSource, type Source } from './yaml-source.js';
+import { positionInScalar } from './scalar-offset.js';
 
 /** How `parseMission` reads a mission. */
 export interface ParseOptions {
@@ -81,6 +82,8 @@ const within = (
   where: Where | undefined,
   position: SourcePosition | undefined,
 ): SourcePosition | undefined => {
+  if (d.inValue !== undefined && position !== undefined)
+    return positionInScalar(where?.scalarText(d.path), position, d.inValue.value, d.inValue.offset);
   if (d.pointAt === undefined || position === undefined) return position;
   const written = where?.scalarText(d.path);
   const i = written?.indexOf(d.pointAt) ?? -1;

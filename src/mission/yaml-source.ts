@@ -237,7 +237,10 @@ const walk = (
           message: `the YAML tag \`${n.tag.replace(/^tag:yaml\.org,2002:/, '!!')}\` is not allowed`,
           found: n.tag,
           expected: 'plain YAML values (strings, numbers, booleans, null, lists, maps)',
-          hint: 'remove the tag; missions are plain data, and tags that construct objects are refused for safety',
+          hint:
+            pathOfLink(v.link).at(-1) === 'if'
+              ? `YAML reads a leading \`!\` as a tag: quote the condition, \`if: "${[n.tag, (n as { source?: unknown }).source].filter((x) => typeof x === 'string' && x !== '').join(' ')}"\``
+              : 'remove the tag; missions are plain data, and tags that construct objects are refused for safety',
         }),
       );
     }

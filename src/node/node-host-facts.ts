@@ -7,6 +7,7 @@ import { which } from './which.js';
 /** Host facts from the machine Node runs on. */
 export const nodeHostFacts: HostFacts = {
   platform: process.platform,
+  arch: process.arch,
   which: (command, env, cwd) => which(command, env, cwd),
   measure: (paths, options) => measurePaths(paths, options),
   listFiles: (paths, options) => listFiles(paths, options),

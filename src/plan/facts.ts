@@ -35,6 +35,10 @@ export interface PlanFacts {
   readonly platform?: string;
   /** By step id. */
   readonly steps?: Readonly<Record<string, StepFacts>>;
+  /** The machine's architecture in Node's names (`x64`, `arm64`…), for `if:` conditions' `platform.arch`. */
+  readonly arch?: string;
+  /** The environment variables `if:` conditions read (`null`: not set), recorded so a resumed run decides the same. */
+  readonly env?: Readonly<Record<string, string | null>>;
 }
 
 /** The command a step will run, as far as the plan can tell. */

@@ -66,6 +66,8 @@ export interface ListedFiles {
 export interface HostFacts {
   /** The OS, in Node's names (`linux`, `darwin`, `win32`, `freebsd`…). */
   readonly platform: string;
+  /** The architecture, in Node's names (`x64`, `arm64`…), for `if:` conditions' `platform.arch`. */
+  readonly arch?: string;
   /** The file `command` runs as, looked up on `env`'s PATH (and PATHEXT on Windows), or `undefined`. */
   which(command: string, env: Readonly<Record<string, string>>, cwd: string): Promise<string | undefined>;
   /** Size and file count of `paths` (files, or directories walked recursively without following symlinks). */

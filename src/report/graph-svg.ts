@@ -18,6 +18,8 @@ const LABEL_CHARS = 20;
 /** The dependencies of a step that did not run that explain why: those that did not succeed. */
 export const causesOf = (byId: ReadonlyMap<string, StepResult>, s: StepResult): ReadonlyArray<StepResult> => {
   if (s.attempts.length > 0 || (s.conclusion !== 'skipped' && s.conclusion !== 'cancelled')) return [];
+  // A step skipped by its own `if:` was not skipped because of its dependencies.
+  if (s.skip_reason?.startsWith('condition false: ') === true) return [];
   return (s.depends_on ?? [])
     .map((d) => byId.get(d))
     .filter((d): d is StepResult => d !== undefined && !isSuccess(d.conclusion));

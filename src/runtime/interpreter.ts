@@ -27,6 +27,7 @@ import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
 import { noopStep } from '../steps/noop.js';
+import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -64,6 +65,8 @@ export interface InterpreterOptions {
    * is named by the attempt, whose start is durable before anything is spawned. @default false
    */
   readonly markersFindable?: boolean;
+  /** What `if:` conditions read besides step results. @default the mission's variables, nothing else */
+  readonly conditions?: ConditionInputs;
 }
 
 /**
@@ -126,7 +129,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
   new Promise<MissionReport>((resolve, reject) => {
     // Without a listener, the scheduler builds only the events the run itself reads (step_end).
     const replayed = o.replayed;
-    let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined);
+    let state = replayed?.state ?? initialState(o.plan, o.seed, o.onEvent !== undefined, o.conditions);
     const log = o.log;
     // Events appended since the last sync: a barrier syncs only when there are some, so the
     // starts of one wave (and the process records between them) share one fsync.

@@ -19,6 +19,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
 import { attemptMarker } from './interpreter.js';
 import { replay } from './replay.js';
+import { factsToRecord } from './condition-facts.js';
 import {
   loadMissionWith,
   startRun,
@@ -134,7 +135,14 @@ export const runJournaled = async (
               ? { max_parallel_steps: options.maxParallelSteps }
               : {}),
           },
-          facts: run.facts,
+          // An environment value a condition reads is recorded unless it holds a secret (read again on resume).
+          facts: factsToRecord(
+            run.facts,
+            mission.secrets.flatMap((name) => {
+              const v = options.variables?.[name] ?? mission.variables[name];
+              return v === undefined ? [] : [v];
+            }),
+          ),
         };
         log = await journal.create(inputs);
         return { log };
@@ -247,7 +255,7 @@ export const resumeMissionWith = async (
       {
         facts: inputs.facts,
         record: async (plan, r) => {
-          const replayed = replay(plan, r.seed, r.events, run.entries);
+          const replayed = replay(plan, r.seed, r.events, run.entries, r.conditions);
           const orphans = replayed.report === undefined ? runningAttempts(replayed.state) : [];
           if (orphans.length > 0 && host.killOrphans !== undefined)
             await host.killOrphans(

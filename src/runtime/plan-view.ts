@@ -56,6 +56,8 @@ export interface PlannedStepView {
   readonly timeout: { readonly ms: number; readonly source: TimeoutSource; readonly explanation: string };
   readonly dependency_strategy: DependencyStrategy['_tag'];
   readonly continue_on_error: boolean;
+  /** The step's `if:` condition (the expression alone), when it has one. */
+  readonly if?: string;
   readonly retry: RetryPolicy | null;
   readonly resource_limits: ResourceLimits | null;
   /** For a `command` step: what will run on this platform (the variant chosen), and notes. */
@@ -102,6 +104,7 @@ export const planView = (plan: MissionPlan): PlanView => {
       timeout: s.timeout,
       dependency_strategy: s.strategy._tag,
       continue_on_error: s.step.continue_on_error,
+      ...(s.step.if !== undefined ? { if: s.step.if.text } : {}),
       retry: s.retry ?? null,
       resource_limits: s.step.resource_limits ?? m.config.resource_limits ?? null,
       ...(s.command !== undefined ? { command: commandView(s.command) } : {}),

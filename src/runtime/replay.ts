@@ -6,6 +6,7 @@ import type { JournalEntry } from '../ports/journal.js';
 import type { MissionReport, StepResult } from '../scheduler/report.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
 import { initialState, type SchedulerState } from '../scheduler/state.js';
+import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import { transition } from '../scheduler/transition.js';
 import { unreachable } from '../unreachable.js';
 
@@ -50,8 +51,9 @@ export const replay = (
   seed: number,
   events: boolean,
   entries: ReadonlyArray<JournalEntry>,
+  conditions?: ConditionInputs,
 ): Replayed => {
-  let state = initialState(plan, seed, events);
+  let state = initialState(plan, seed, events, conditions);
   const timers = new Map<number, number>();
   const ended: Array<StepResult | undefined> = new Array(plan.steps.length);
   let count = 0;

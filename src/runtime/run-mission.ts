@@ -34,6 +34,8 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
 import { checkSource } from './source-check.js';
 import { planView, type PlanView } from './plan-view.js';
+import { conditionInputs, resumedConditionFacts, withConditionFacts } from './condition-facts.js';
+import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 
 /**
  * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`,
@@ -349,7 +351,14 @@ export interface RunRecording {
   /** Called once the plan is made: opens the log and, for a resume, replays it. */
   readonly record?: (
     plan: MissionPlan,
-    run: { readonly seed: number; readonly facts: PlanFacts; readonly cwd: string; readonly events: boolean },
+    run: {
+      readonly seed: number;
+      readonly facts: PlanFacts;
+      readonly cwd: string;
+      readonly events: boolean;
+      /** What `if:` conditions read: replay decides them from the same. */
+      readonly conditions: ConditionInputs;
+    },
   ) => Promise<Pick<InterpreterOptions, 'log' | 'replayed'>>;
 }
 
@@ -369,7 +378,14 @@ export const startRun = async (
       ? loaded
       : { ...loaded, config: { ...loaded.config, max_parallel_steps: options.maxParallelSteps } };
   const facts =
-    recording.facts ?? (host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {});
+    recording.facts !== undefined
+      ? resumedConditionFacts(recording.facts, mission, env)
+      : withConditionFacts(
+          host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {},
+          mission,
+          env,
+          host.facts?.arch,
+        );
   const plan: MissionPlan = createPlan(mission, facts);
   const hostFacts = host.facts;
   const registry =
@@ -393,10 +409,11 @@ export const startRun = async (
   refuseUnmeasurableLimits(plan, sampler);
   const variables = { ...mission.variables, ...(options.variables ?? {}) };
   const seed = options.seed ?? Math.floor(clock.now()) % 2147483647;
+  const conditions = conditionInputs(facts, variables, mission.secrets);
   const recorded =
     recording.record === undefined
       ? {}
-      : await recording.record(plan, { seed, facts, cwd, events: options.onEvent !== undefined });
+      : await recording.record(plan, { seed, facts, cwd, events: options.onEvent !== undefined, conditions });
   return interpret({
     plan,
     registry,
@@ -418,6 +435,7 @@ export const startRun = async (
     suspendSignal: options.suspendSignal,
     seed,
     markersFindable: host.findsTreeMarkers === true,
+    conditions,
     ...recorded,
   });
 };

@@ -14,6 +14,7 @@ import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
 import type { ContainmentKind } from '../ports/executor.js';
 import { MinHeap } from './min-heap.js';
+import { noConditionInputs, type ConditionInputs } from './condition-inputs.js';
 import type { ResourceWatch } from './resource-watch.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
 
@@ -150,6 +151,10 @@ export interface SchedulerInternals {
   readonly events: boolean;
   /** The last time the run was resumed from its journal. */
   resumed: { readonly at: number; readonly from_event: number } | undefined;
+  /** What `if:` conditions read besides step results. */
+  readonly conditions: ConditionInputs;
+  /** 1 for each step with an `if:` (most have none, and are decided without reading their plan). */
+  readonly conditioned: Uint8Array;
 }
 
 /** The scheduler's state: an opaque, linearly used value. */
@@ -163,13 +168,20 @@ export interface SchedulerState {
  * With `events` false, the only `emit` commands are `step_end` (each step's result): a host with
  * nobody listening skips building the rest.
  */
-export const initialState = (plan: MissionPlan, seed = 1, events = true): SchedulerState => {
+export const initialState = (
+  plan: MissionPlan,
+  seed = 1,
+  events = true,
+  conditions: ConditionInputs = noConditionInputs(plan.mission.variables),
+): SchedulerState => {
   if (plan.steps.length > MAX_STEPS)
     throw new RangeError(`a mission may have at most ${MAX_STEPS} steps; this one has ${plan.steps.length}`);
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
   const starts = plan.graph.dependencyStart;
   for (let i = 0; i < n; i++) remaining[i] = starts[i + 1]! - starts[i]!;
+  const conditioned = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (plan.steps[i]!.step.if !== undefined) conditioned[i] = 1;
   return {
     inner: {
       plan,
@@ -193,6 +205,8 @@ export const initialState = (plan: MissionPlan, seed = 1, events = true): Schedu
       warnings: [],
       events,
       resumed: undefined,
+      conditions,
+      conditioned,
     },
   };
 };

@@ -34,6 +34,8 @@ import {
 } from './state.js';
 import { isFailure, isSuccess, type StepStatus } from './step-status.js';
 import { newWatch, recordSample } from './resource-watch.js';
+import { conditionFailedResult, decideCondition, overridesStrategy, survivesStop } from './conditions.js';
+import { iso } from './iso-time.js';
 import type { TreeUsage } from '../ports/sampler.js';
 
 /** The first resource sample of an attempt, at the latest (short steps get measured too). */
@@ -42,6 +44,8 @@ const FIRST_SAMPLE_MS = 1000;
 /** Collects the commands of one transition. */
 class Step {
   readonly commands: SchedulerCommand[] = [];
+  /** Steps decided in this transition and waiting in a work list to be settled (a stop leaves them to it). */
+  deferred: Set<number> | undefined = undefined;
   constructor(
     readonly s: SchedulerInternals,
     readonly at: number,
@@ -126,9 +130,19 @@ const startAttempt = (x: Step, i: number): void => {
 /** Starts queued steps while there is room. */
 const fill = (x: Step): void => {
   const { s } = x;
-  while (s.stopping === undefined && s.running < s.plan.max_parallel) {
+  while (s.running < s.plan.max_parallel) {
     const i = s.queue.pop();
     if (i === undefined) return;
+    // While the mission stops, only steps whose `if:` asks to run then (`always()`…) are queued.
+    if (s.stopping !== undefined && !survivesStop(s.plan.steps[i]!.step.if, s.stopping)) {
+      const status = s.stopping.kind === 'cancel' ? 'cancelled' : 'skipped';
+      markSettled(
+        x,
+        i,
+        notRunResult(s.plan.steps[i]!, s.states[i], status, `not started: ${s.stopping.reason}`),
+      );
+      continue;
+    }
     startAttempt(x, i);
   }
 };
@@ -159,22 +173,37 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
   // when a dependent is skipped; a step that settles without one allocates nothing here.
   const work: Work = [];
   settleOne(x, first, firstStatus, skipReason, work);
+  drain(x, work);
+};
+
+/** Settles the steps a decision skipped (or whose condition failed), and whatever that decides in turn. */
+const drain = (x: Step, work: Work): void => {
   while (work.length > 0) {
     const next = work.pop()!;
-    settleOne(x, next.i, 'skipped', next.reason, work);
+    if (next.failure === undefined) settleOne(x, next.i, 'skipped', next.reason, work);
+    else settleOne(x, next.i, 'failed', undefined, work, next.failure);
   }
 };
 
-const settleOne = (x: Step, i: number, status: StepStatus, reason: string | undefined, work: Work): void => {
+const settleOne = (
+  x: Step,
+  i: number,
+  status: StepStatus,
+  reason: string | undefined,
+  work: Work,
+  conditionFailure?: string,
+): void => {
   const { s, at } = x;
   // A fail_fast stop earlier in this loop may have settled a step already queued here.
   if (s.phase[i] === SETTLED) return;
   const planned = s.plan.steps[i]!;
   const st = s.states[i];
   const result =
-    status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
-      ? notRunResult(planned, st, status, reason ?? '')
-      : ranResult(planned, st!, status, at);
+    conditionFailure !== undefined
+      ? conditionFailedResult(planned, st, conditionFailure, iso(at))
+      : status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
+        ? notRunResult(planned, st, status, reason ?? '')
+        : ranResult(planned, st!, status, at);
   markSettled(x, i, result);
   if (isFailure(result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
     stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${result.conclusion.replace('_', ' ')}` });
@@ -207,15 +236,67 @@ const markSettled = (x: Step, i: number, result: StepResult): void => {
   x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result }, step: i });
 };
 
-/** Steps to settle as skipped, and why. */
-type Work = Array<{ readonly i: number; readonly reason: string }>;
+/** Steps to settle as skipped, and why (or as failed, when their condition could not be evaluated). */
+type Work = Array<{ readonly i: number; readonly reason: string; readonly failure?: string }>;
+
+/** Puts a decided step on the work list, where it will be settled. */
+const defer = (x: Step, work: Work, item: Work[number]): void => {
+  (x.deferred ??= new Set()).add(item.i);
+  work.push(item);
+};
+
+/** Queues step `k` — or first evaluates its `if:`, when it has one. `strategySkip`: why its strategy would skip it. */
+const gate = (x: Step, k: number, work: Work, strategySkip?: string): void => {
+  const { s } = x;
+  if (s.conditioned[k] === 1) {
+    const condition = s.plan.steps[k]!.step.if!;
+    if (strategySkip !== undefined && !overridesStrategy(condition)) {
+      skipAfter(x, k, work, strategySkip);
+      return;
+    }
+    const verdict = decideCondition(s, k, condition, strategySkip === undefined);
+    if (verdict._tag === 'skip') {
+      // A condition that does not hold is the mission working as written: no warning for the mission.
+      s.notNeeded.add(k);
+      defer(x, work, { i: k, reason: verdict.reason });
+      return;
+    }
+    if (verdict._tag === 'fail') {
+      defer(x, work, { i: k, reason: '', failure: verdict.message });
+      return;
+    }
+  } else if (strategySkip !== undefined) {
+    skipAfter(x, k, work, strategySkip);
+    return;
+  }
+  s.phase[k] = QUEUED;
+  s.queue.push(k);
+};
+
+/**
+ * Skips step `k` as its dependency strategy says. When every dependency that did not succeed was
+ * itself skipped as not needed (its condition was false), neither is this one: deploy's checks
+ * skipped with deploy on a feature branch leave the mission a clean success.
+ */
+const skipAfter = (x: Step, k: number, work: Work, reason: string): void => {
+  const { s } = x;
+  if (s.notNeeded.size > 0) {
+    const { dependencyStart, dependencyList } = s.plan.graph;
+    let onlyUnneeded = true;
+    for (let d = dependencyStart[k]!; d < dependencyStart[k + 1]! && onlyUnneeded; d++) {
+      const j = dependencyList[d]!;
+      if (!isSuccess(s.results[j]!.conclusion) && !s.notNeeded.has(j)) onlyUnneeded = false;
+    }
+    if (onlyUnneeded) s.notNeeded.add(k);
+  }
+  defer(x, work, { i: k, reason });
+};
 
 /** Whether a step whose dependencies have all settled runs, is skipped, or first needs an alternative. */
 const decide = (x: Step, k: number, work: Work): void => {
   const { s } = x;
   if (s.failedDependencies[k] === 0) {
-    s.phase[k] = QUEUED;
-    s.queue.push(k);
+    gate(x, k, work);
     return;
   }
   const dep = stateOf(s, k);
@@ -233,11 +314,10 @@ const decide = (x: Step, k: number, work: Work): void => {
     case 'run':
       addWarning(dep, ...decision.warnings);
       dep.defaults = decision.defaults;
-      s.phase[k] = QUEUED;
-      s.queue.push(k);
+      gate(x, k, work);
       return;
     case 'skip':
-      work.push({ i: k, reason: decision.reason });
+      gate(x, k, work, decision.reason);
       return;
     case 'alternative': {
       const a = s.plan.graph.indexOf(decision.alternative)!;
@@ -254,7 +334,7 @@ const decide = (x: Step, k: number, work: Work): void => {
           return;
         }
         const how = altResult.conclusion === 'skipped' ? 'was skipped' : 'failed';
-        work.push({
+        defer(x, work, {
           i: k,
           reason: `dependency ${decision.failed} failed and its alternative ${decision.alternative} ${how} too (conditional: retry_with_alternative)`,
         });
@@ -320,6 +400,9 @@ const stop = (x: Step, stopping: Stopping): void => {
   if (s.running > 0)
     for (let i = 0; i < n; i++) if (s.phase[i] === RUNNING) requestKill(x, i, killFor(stopping));
   s.queue.drain();
+  // Steps whose `if:` asks to run while the mission stops (`always()`, `failure()`, `cancelled()`) stay.
+  const survivors: number[] = [];
+  const settledNow: number[] = [];
   const notStarted =
     stopping.kind === 'cancel'
       ? `mission cancelled before this step started: ${stopping.reason}`
@@ -329,18 +412,59 @@ const stop = (x: Step, stopping: Stopping): void => {
   for (let i = 0; i < n; i++) {
     const phase = s.phase[i];
     if (phase === WAITING || phase === QUEUED) {
+      // Already decided in this transition: its work list settles it, with its own reason.
+      if (x.deferred?.has(i) === true) continue;
+      if (s.conditioned[i] === 1 && survivesStop(s.plan.steps[i]!.step.if, stopping)) {
+        survivors.push(i);
+        continue;
+      }
       const st = s.states[i];
       if (s.plan.steps[i]!.on_demand && st?.demanded !== true) s.idleOnDemand -= 1;
       const status = stopping.kind === 'cancel' ? 'cancelled' : 'skipped';
       markSettled(x, i, notRunResult(s.plan.steps[i]!, st, status, notStarted));
+      settledNow.push(i);
     } else if (phase === RETRY_WAIT) {
       const st = s.states[i]!;
       x.disarm(st.retryTimer);
       st.retryTimer = 0;
       addWarning(st, `not retried: ${notStarted.replace('not started: ', '')}`);
       markSettled(x, i, ranResult(s.plan.steps[i]!, st, st.attempts[st.attempts.length - 1]!.outcome, x.at));
+      settledNow.push(i);
     }
   }
+  if (survivors.length > 0) keepSurvivors(x, survivors, settledNow);
+};
+
+/**
+ * After a stop: each step it settled counts as a dependency that did not succeed for the survivors
+ * waiting on it (a step settled before the stop — or the one that caused it — is counted as usual);
+ * a survivor that has heard from every dependency is decided; one already queued is queued again.
+ */
+const keepSurvivors = (
+  x: Step,
+  survivors: ReadonlyArray<number>,
+  settledNow: ReadonlyArray<number>,
+): void => {
+  const { s } = x;
+  const { dependentStart, dependentList } = s.plan.graph;
+  const work: Work = [];
+  const ready: number[] = [];
+  for (const k of survivors) {
+    if (s.phase[k] === QUEUED) s.queue.push(k);
+    // A mission cancelled before it started: its first steps were never decided.
+    else if (s.remaining[k] === 0 && !(s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true))
+      ready.push(k);
+  }
+  for (const j of settledNow) {
+    for (let d = dependentStart[j]!; d < dependentStart[j + 1]!; d++) {
+      const k = dependentList[d]!;
+      if (s.phase[k] !== WAITING) continue;
+      if (!isSuccess(s.results[j]!.conclusion)) s.failedDependencies[k]! += 1;
+      if (--s.remaining[k]! === 0) ready.push(k);
+    }
+  }
+  for (const k of ready.sort((a, b) => a - b)) decide(x, k, work);
+  drain(x, work);
 };
 
 /** Asks a running step to stop gracefully, and arms the grace period after which it is forced. */
@@ -613,12 +737,17 @@ export const transition = (
           s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
           s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
         }
+        const work: Work = [];
         for (let i = 0; i < s.plan.steps.length; i++) {
           if (s.remaining[i] === 0 && (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)) {
-            s.phase[i] = QUEUED;
-            s.queue.push(i);
+            if (s.conditioned[i] === 1) gate(x, i, work);
+            else {
+              s.phase[i] = QUEUED;
+              s.queue.push(i);
+            }
           }
         }
+        drain(x, work);
         break;
       }
       case 'step_finished':

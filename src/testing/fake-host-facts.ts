@@ -38,6 +38,11 @@ export interface FakeHostFactsOptions {
    * @example { sizes: { '.': { bytes: 412e6, files: 8249 } } }
    */
   readonly sizes?: Readonly<Record<string, FakeSize>>;
+  /**
+   * The architecture the mission runs as, for `if:` conditions' `platform.arch`.
+   * @default 'x64'
+   */
+  readonly arch?: string;
   /** The file system paths not in `sizes` are measured and listed in. */
   readonly fs: FileSystem;
 }
@@ -58,6 +63,7 @@ export const fakeHostFacts = (options: FakeHostFactsOptions): HostFacts => {
   const sizes = new Map(Object.entries(options.sizes ?? {}).map(([k, v]) => [strip(k), v]));
   return {
     platform: NODE_NAMES.get(platform) ?? platform,
+    arch: options.arch ?? 'x64',
     which: (command) =>
       Promise.resolve(
         has(command)

@@ -59,6 +59,12 @@ export interface TestMissionOptions extends Omit<RunMissionOptions, 'executor' |
    */
   readonly platform?: string;
   /**
+   * The architecture the mission runs as, for `if:` conditions' `platform.arch` (Node's names).
+   * @default 'x64'
+   * @example { arch: 'arm64' }
+   */
+  readonly arch?: string;
+  /**
    * Which programs are on PATH, for `platform_commands` (a candidate not on PATH is skipped).
    * @default every program
    * @example { which: (command) => command !== 'powershell' }
@@ -135,6 +141,7 @@ export const testHost = (
     usage,
     measuresDiskIo,
     platform,
+    arch,
     which,
     sizes,
     http: givenHttp,
@@ -176,6 +183,7 @@ export const testHost = (
     facts: fakeHostFacts({
       fs,
       ...(platform !== undefined ? { platform } : {}),
+      ...(arch !== undefined ? { arch } : {}),
       ...(which !== undefined ? { which } : {}),
       ...(sizes !== undefined ? { sizes } : {}),
     }),
