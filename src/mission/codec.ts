@@ -103,6 +103,9 @@ export const DependencyStrategyCodec = t.keyof(
 /** `on_interrupt:` — what a resumed run does with an attempt its dead host left running (docs/durability.md). */
 export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrupt');
 
+/** `matrix:` — axes of values and `include`/`exclude` lists, checked in detail by fan-out.ts. */
+export const MatrixCodec = t.UnknownRecord;
+
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(
   [NonEmptyString, t.type({ type: NonEmptyString }, 'StepTypeMap')],
@@ -147,6 +150,11 @@ export const StepCodec = t.intersection(
       dependencies: t.array(ConditionalDependencyCodec),
       continue_on_failure: t.boolean,
       on_interrupt: OnInterruptCodec,
+      matrix: MatrixCodec,
+      for_each: NonEmptyString,
+      max_items: PositiveInt,
+      max_parallel: PositiveInt,
+      fail_fast: t.boolean,
     }),
     t.partial(liftableFields),
   ],

@@ -16,6 +16,7 @@ import { validateTemplates } from './validate-templates.js';
 import { dollarBraceWarnings } from './dollar-brace-hints.js';
 import { nameClashWarnings } from './name-clashes.js';
 import { literalPathWarnings } from './literal-paths.js';
+import { fanOutIdCollisions } from './fan-out.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -102,6 +103,7 @@ export const decodeValue = (
     }
   }
   drafts.push(...validateGraph(nodes));
+  drafts.push(...fanOutIdCollisions(steps));
   if (!drafts.some((d) => d.severity === 'error') && steps.length === nodes.length) {
     drafts.push(
       ...validateTemplates({
