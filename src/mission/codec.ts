@@ -104,7 +104,7 @@ export const DependencyStrategyCodec = t.keyof(
 export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrupt');
 
 /** `matrix:` — axes of values and `include`/`exclude` lists, checked in detail by fan-out.ts. */
-export const MatrixCodec = t.UnknownRecord;
+export const MatrixCodec = t.record(t.string, t.unknown, 'Matrix');
 
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(

@@ -45,6 +45,17 @@ export type FanOut =
       readonly fail_fast: boolean;
     };
 
+const SCALAR = { type: ['string', 'number', 'boolean'] };
+const COMBINATIONS = { type: 'array', items: { type: 'object', additionalProperties: SCALAR } };
+
+/** The JSON Schema of `matrix:` (axes of scalar values, `include`/`exclude` lists of combinations). */
+export const MATRIX_JSON_SCHEMA = {
+  type: 'object',
+  properties: { include: COMBINATIONS, exclude: COMBINATIONS },
+  additionalProperties: { type: 'array', minItems: 1, items: SCALAR },
+  minProperties: 1,
+} as const;
+
 /** The most combinations one matrix may have (GitHub Actions' limit too). */
 export const MAX_MATRIX_COMBINATIONS = 256;
 /** How many items a `for_each` may produce unless `max_items` says otherwise. */

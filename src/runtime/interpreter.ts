@@ -117,9 +117,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const variables = new StepVariables(o.variables);
     // Each ended step's result, by index; templates read them by id.
     const ended: Array<StepResult | undefined> = new Array(o.plan.steps.length);
+    // Instances of fanned-out steps are not in the plan's graph: their index by id, as they end.
+    const instances = new Map<StepId, number>();
+    const declared = o.plan.steps.length;
     const results = {
       get: (id: StepId): StepResult | undefined => {
-        const i = o.plan.graph.indexOf(id);
+        const i = o.plan.graph.indexOf(id) ?? instances.get(id);
         return i === undefined ? undefined : ended[i];
       },
     };
@@ -129,6 +132,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         const r = replayed.ended[i];
         if (r === undefined) continue;
         ended[i] = r;
+        if (i >= declared) instances.set(r.id, i);
         if (r.attempts.length > 0) variables.record(r);
       }
 
@@ -259,6 +263,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
                 defaults: cmd.defaults,
                 variables: o.variables,
                 env: o.env,
+                instance: planned.instance,
               },
               rustChain,
               o.platform,
@@ -337,6 +342,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           if (cmd.step !== undefined) {
             const r = cmd.event.result;
             ended[cmd.step] = r;
+            if (cmd.step >= declared) instances.set(r.id, cmd.step);
             if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);

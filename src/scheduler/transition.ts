@@ -34,6 +34,7 @@ import {
 } from './state.js';
 import { isFailure, isSuccess, type StepStatus } from './step-status.js';
 import { newWatch, recordSample } from './resource-watch.js';
+import { afterSettled, expand, groupResult, instanceOutcomes, isGroup, type FanOutOps } from './fan-out.js';
 import type { TreeUsage } from '../ports/sampler.js';
 
 /** The first resource sample of an attempt, at the latest (short steps get measured too). */
@@ -53,6 +54,21 @@ class Step {
     this.s.nextTimer = nextSeq(this.s.nextTimer);
     this.commands.push({ _tag: 'arm_timer', timer, delay_ms: Math.max(0, delayMs) });
     return timer;
+  }
+
+  private fanOps: FanOutOps | undefined;
+  /** What fan-out may do in this transition (made once, for missions with fan-out only). */
+  get fan(): FanOutOps {
+    return (this.fanOps ??= {
+      queue: (i) => {
+        this.s.phase[i] = QUEUED;
+        this.s.queue.push(i);
+      },
+      settle: (i, status) => settle(this, i, status),
+      record: (i, result) => markSettled(this, i, result),
+      kill: (i, reason) => requestKill(this, i, reason),
+      halt: (i, reason) => halt(this, i, reason),
+    });
   }
 
   /** Cancels an armed timer; its holder clears its id. Timers that fired are never disarmed. */
@@ -129,6 +145,8 @@ const fill = (x: Step): void => {
   while (s.stopping === undefined && s.running < s.plan.max_parallel) {
     const i = s.queue.pop();
     if (i === undefined) return;
+    // A fanned-out group's fail_fast may have settled an instance that was queued.
+    if (s.phase[i] !== QUEUED) continue;
     startAttempt(x, i);
   }
 };
@@ -172,9 +190,10 @@ const settleOne = (x: Step, i: number, status: StepStatus, reason: string | unde
   const planned = s.plan.steps[i]!;
   const st = s.states[i];
   const result =
-    status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
+    (s.fan !== undefined ? groupResult(s, i, at) : undefined) ??
+    (status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
       ? notRunResult(planned, st, status, reason ?? '')
-      : ranResult(planned, st!, status, at);
+      : ranResult(planned, st!, status, at));
   markSettled(x, i, result);
   if (isFailure(result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
     stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${result.conclusion.replace('_', ' ')}` });
@@ -205,6 +224,32 @@ const markSettled = (x: Step, i: number, result: StepResult): void => {
   s.results[i] = result;
   s.states[i] = undefined;
   x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result }, step: i });
+  if (s.fan !== undefined) afterSettled(s, i, result, x.at, x.fan);
+};
+
+/** Queues a step whose dependencies let it run; a fanned-out step expands into its instances instead. */
+const ready = (x: Step, k: number): void => {
+  const { s } = x;
+  if (s.fan !== undefined && isGroup(s.plan.steps[k]!)) {
+    expand(s, k, x.at, x.fan);
+    return;
+  }
+  s.phase[k] = QUEUED;
+  s.queue.push(k);
+};
+
+/** Settles one step that has not started (or waits to retry) as not run, as `stop` does for the mission. */
+const halt = (x: Step, i: number, reason: string): void => {
+  const { s } = x;
+  const st = s.states[i];
+  if (s.phase[i] === RETRY_WAIT) {
+    x.disarm(st!.retryTimer);
+    st!.retryTimer = 0;
+    addWarning(st!, `not retried: ${reason.replace('not started: ', '')}`);
+    markSettled(x, i, ranResult(s.plan.steps[i]!, st!, st!.attempts[st!.attempts.length - 1]!.outcome, x.at));
+    return;
+  }
+  markSettled(x, i, notRunResult(s.plan.steps[i]!, st, 'cancelled', reason));
 };
 
 /** Steps to settle as skipped, and why. */
@@ -214,8 +259,7 @@ type Work = Array<{ readonly i: number; readonly reason: string }>;
 const decide = (x: Step, k: number, work: Work): void => {
   const { s } = x;
   if (s.failedDependencies[k] === 0) {
-    s.phase[k] = QUEUED;
-    s.queue.push(k);
+    ready(x, k);
     return;
   }
   const dep = stateOf(s, k);
@@ -225,6 +269,13 @@ const decide = (x: Step, k: number, work: Work): void => {
   const { dependencyStart, dependencyList } = s.plan.graph;
   const outcomes: DependencyOutcome[] = [];
   for (let d = dependencyStart[k]!; d < dependencyStart[k + 1]!; d++) {
+    // Strategies that count see each instance of a fanned-out dependency.
+    if (
+      s.fan !== undefined &&
+      target.strategy._tag !== 'conditional' &&
+      instanceOutcomes(s, dependencyList[d]!, outcomes)
+    )
+      continue;
     const id = s.plan.steps[dependencyList[d]!]!.id;
     outcomes.push({ step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) });
   }
@@ -233,8 +284,7 @@ const decide = (x: Step, k: number, work: Work): void => {
     case 'run':
       addWarning(dep, ...decision.warnings);
       dep.defaults = decision.defaults;
-      s.phase[k] = QUEUED;
-      s.queue.push(k);
+      ready(x, k);
       return;
     case 'skip':
       work.push({ i: k, reason: decision.reason });
@@ -613,11 +663,15 @@ export const transition = (
           s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
           s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
         }
-        for (let i = 0; i < s.plan.steps.length; i++) {
-          if (s.remaining[i] === 0 && (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)) {
-            s.phase[i] = QUEUED;
-            s.queue.push(i);
-          }
+        // The declared steps only: instances a fanned-out step adds here are released by their group.
+        const declared = s.plan.steps.length;
+        for (let i = 0; i < declared; i++) {
+          if (
+            s.remaining[i] === 0 &&
+            s.phase[i] === WAITING &&
+            (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)
+          )
+            ready(x, i);
         }
         break;
       }
