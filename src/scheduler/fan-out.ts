@@ -242,6 +242,8 @@ export const afterSettled = (
       }
     }
   }
+  // The last sibling halted above may already have settled the group.
+  if (s.phase[group.index] === SETTLED) return;
   if (group.settled === group.instances.length) {
     if (s.stopping === undefined) ops.settle(group.index, groupStatus(s, group));
     else ops.record(group.index, groupResult(s, group.index, at)!);
