@@ -483,7 +483,9 @@ const interrupt = (x: Step, i: number): void => {
   const st = s.states[i]!;
   clearAttemptTimers(x, i);
   s.running -= 1;
-  const rerun = planned.step.on_interrupt !== 'fail' && s.stopping === undefined;
+  // An attempt a fanned-out group's fail_fast was stopping is not run again either.
+  const rerun =
+    planned.step.on_interrupt !== 'fail' && s.stopping === undefined && st.killReason !== 'fail_fast';
   const outcome: StepOutcome = {
     status: 'failed',
     failure_kind: 'error',
