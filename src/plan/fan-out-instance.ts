@@ -16,6 +16,12 @@ export interface FanOutInstance {
   /** A `for_each` instance's item. */
   readonly item?: unknown;
   readonly item_index?: number;
+  /** What the instance's result says of it (`StepResult.fan_out`), made once with the instance. */
+  readonly report: {
+    readonly group: StepId;
+    readonly matrix?: Readonly<Record<string, MatrixValue>>;
+    readonly item_index?: number;
+  };
 }
 
 /** The plan of one instance. Every setting is the group's: an instance is a full step. */
@@ -24,4 +30,25 @@ export const instancePlan = (
   index: number,
   id: StepId,
   instance: FanOutInstance,
-): PlannedStep => ({ ...group, index, id, instance });
+): PlannedStep => {
+  // Written out field by field: every instance gets one fixed shape, which the scheduler's hot
+  // paths read as fast as a declared step's (a spread made 10,000 instances several times slower).
+  const planned: { -readonly [K in keyof PlannedStep]: PlannedStep[K] } = {
+    index,
+    id,
+    step: group.step,
+    timeout: group.timeout,
+    retry: group.retry,
+    strategy: group.strategy,
+    progress_interval_ms: group.progress_interval_ms,
+    stall_warning_ms: group.stall_warning_ms,
+    stall_timeout_ms: group.stall_timeout_ms,
+    on_demand: false,
+    templated: group.templated,
+    resources: group.resources,
+    sample_interval_ms: group.sample_interval_ms,
+    instance,
+  };
+  if (group.command !== undefined) planned.command = group.command;
+  return planned;
+};

@@ -117,12 +117,20 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const variables = new StepVariables(o.variables);
     // Each ended step's result, by index; templates read them by id.
     const ended: Array<StepResult | undefined> = new Array(o.plan.steps.length);
-    // Instances of fanned-out steps are not in the plan's graph: their index by id, as they end.
+    // Instances of fanned-out steps are not in the plan's graph: their index by id, gathered from
+    // the results only when a template asks for one (most runs never do).
     const instances = new Map<StepId, number>();
-    const declared = o.plan.steps.length;
+    const instanceIndex = (id: StepId): number | undefined => {
+      if (!instances.has(id))
+        for (let i = o.plan.steps.length; i < ended.length; i++) {
+          const r = ended[i];
+          if (r !== undefined) instances.set(r.id, i);
+        }
+      return instances.get(id);
+    };
     const results = {
       get: (id: StepId): StepResult | undefined => {
-        const i = o.plan.graph.indexOf(id) ?? instances.get(id);
+        const i = o.plan.graph.indexOf(id) ?? instanceIndex(id);
         return i === undefined ? undefined : ended[i];
       },
     };
@@ -132,7 +140,6 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         const r = replayed.ended[i];
         if (r === undefined) continue;
         ended[i] = r;
-        if (i >= declared) instances.set(r.id, i);
         if (r.attempts.length > 0) variables.record(r);
       }
 
@@ -342,7 +349,6 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           if (cmd.step !== undefined) {
             const r = cmd.event.result;
             ended[cmd.step] = r;
-            if (cmd.step >= declared) instances.set(r.id, cmd.step);
             if (r.attempts.length > 0) variables.record(r);
           }
           emit(cmd.event);

@@ -117,6 +117,12 @@ const grow = (s: SchedulerInternals, needed: number): void => {
   s.failedDependencies = failed;
 };
 
+/** Lengthens the per-step lists one slot at a time: a write far past the end would make them sparse (and slow). */
+const extend = (s: SchedulerInternals, needed: number): void => {
+  while (s.results.length < needed) s.results.push(undefined);
+  while (s.states.length < needed) s.states.push(undefined);
+};
+
 /** Expands fanned-out step `g`, whose dependencies allow it to run, into its instances. */
 export const expand = (s: SchedulerInternals, g: number, at: number, ops: FanOutOps): void => {
   const fan = s.fan!;
@@ -149,6 +155,7 @@ export const expand = (s: SchedulerInternals, g: number, at: number, ops: FanOut
   const instances: number[] = [];
   if (error === undefined) {
     grow(s, base + count);
+    extend(s, base + count);
     for (let k = 0; k < count; k++) {
       const index = base + k;
       instances.push(index);
@@ -160,6 +167,7 @@ export const expand = (s: SchedulerInternals, g: number, at: number, ops: FanOut
             group_id: planned.id,
             position: k,
             matrix: m.values,
+            report: { group: planned.id, matrix: m.values },
           }),
         );
       } else
@@ -170,6 +178,7 @@ export const expand = (s: SchedulerInternals, g: number, at: number, ops: FanOut
             position: k,
             item: items[k],
             item_index: k,
+            report: { group: planned.id, item_index: k },
           }),
         );
     }

@@ -11,16 +11,6 @@ import { usageOf } from './resource-watch.js';
 import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
 import { reportOrder } from './fan-out.js';
 
-/** What an instance's result says of its group and values (docs/report.md). */
-const fanOutOf = (planned: PlannedStep): NonNullable<StepResult['fan_out']> => {
-  const inst = planned.instance!;
-  return {
-    group: inst.group_id,
-    ...(inst.matrix !== undefined ? { matrix: inst.matrix } : {}),
-    ...(inst.item_index !== undefined ? { item_index: inst.item_index } : {}),
-  };
-};
-
 /** Output of a stream that printed nothing. */
 export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes: 0, dropped_bytes: 0 });
 
@@ -150,7 +140,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   if (st.killReason !== undefined) result.kill_reason = st.killReason;
   if (st.resources !== undefined && st.resources.samples > 0) result.resources = usageOf(st.resources);
   if (st.containment !== undefined) result.containment = st.containment;
-  if (planned.instance !== undefined) result.fan_out = fanOutOf(planned);
+  if (planned.instance !== undefined) result.fan_out = planned.instance.report;
   return result;
 };
 
@@ -182,7 +172,7 @@ export const notRunResult = (
     timeout: st?.attemptTimeout ?? planned.timeout,
     warnings: st?.warnings ?? NO_WARNINGS,
     skip_reason: reason,
-    ...(planned.instance !== undefined ? { fan_out: fanOutOf(planned) } : {}),
+    ...(planned.instance !== undefined ? { fan_out: planned.instance.report } : {}),
   };
 };
 

@@ -14,6 +14,7 @@ import { buildReport, notRunResult, rawOutcome, ranResult, recordAttempt } from 
 import {
   addWarning,
   consume,
+  FANNED_OUT,
   QUEUED,
   RETRY_WAIT,
   RUNNING,
@@ -190,7 +191,7 @@ const settleOne = (x: Step, i: number, status: StepStatus, reason: string | unde
   const planned = s.plan.steps[i]!;
   const st = s.states[i];
   const result =
-    (s.fan !== undefined ? groupResult(s, i, at) : undefined) ??
+    (s.phase[i] === FANNED_OUT ? groupResult(s, i, at) : undefined) ??
     (status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
       ? notRunResult(planned, st, status, reason ?? '')
       : ranResult(planned, st!, status, at));
@@ -200,7 +201,9 @@ const settleOne = (x: Step, i: number, status: StepStatus, reason: string | unde
   }
   const succeeded = isSuccess(result.conclusion);
   const { dependentStart, dependentList } = s.plan.graph;
-  for (let d = dependentStart[i]!; d < dependentStart[i + 1]!; d++) {
+  // An instance of a fanned-out step is not in the graph: its group waits for it instead.
+  const last = planned.instance === undefined ? dependentStart[i + 1]! : 0;
+  for (let d = last === 0 ? 0 : dependentStart[i]!; d < last; d++) {
     const k = dependentList[d]!;
     if (s.phase[k] !== WAITING) continue;
     const left = --s.remaining[k]!;

@@ -144,7 +144,7 @@ describe('fan-out properties over random missions', () => {
         for (let i = 0; i < c.steps.length; i++) expect(ends).toContain(`s${i}`);
         const results = new Map(sim.report.steps.map((r) => [r.id, r]));
         c.steps.forEach((s, i) => {
-          const r = results.get(`s${i}`)!;
+          const r = results.get(stepId(`s${i}`))!;
           const instances = sim.report.steps.filter((x) => x.fan_out?.group === `s${i}`);
           if (r.instances === undefined) {
             // Never expanded: skipped or not started.
@@ -156,7 +156,7 @@ describe('fan-out properties over random missions', () => {
           if (s.fan === 'for_each') {
             // The items are those of the source's output; a source that failed (with continue_on_error) has none.
             // A matrix source's output is its instances' outputs, a list with no `items`.
-            const output = results.get(`s${s.deps[0]}`)!.output as { items?: unknown } | undefined;
+            const output = results.get(stepId(`s${s.deps[0]}`))!.output as { items?: unknown } | undefined;
             const n = Array.isArray(output?.items) ? output.items.length : undefined;
             if (n === undefined || n > 5) expect(r).toMatchObject({ conclusion: 'failed', instances: [] });
             else expect(r.instances).toHaveLength(n);
