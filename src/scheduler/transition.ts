@@ -128,6 +128,7 @@ const startAttempt = (x: Step, i: number): void => {
         attempt,
         timeout_ms: st.attemptTimeout.ms,
         timeout_explanation: st.attemptTimeout.explanation,
+        ...(planned.instance !== undefined ? { group: planned.instance.group_id } : {}),
       },
     });
   x.commands.push({
