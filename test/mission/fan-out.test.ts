@@ -240,3 +240,44 @@ describe('bad for_each', () => {
     expect(e.path).toBe('steps[2].id');
   });
 });
+
+describe('templates only an instance can read', () => {
+  const plainStep = (args: string, extra = ''): string => `  - id: use
+    name: use
+    step_type: command
+    parameters: { command: echo, args: ["${args}"] }
+${extra}`;
+
+  test('{{ matrix.x }} in a step without a matrix, and an axis the matrix does not have', () => {
+    expect(only(mission(plainStep('{{ matrix.db }}'))).hint).toBe('add `matrix: { db: [ … ] }` to the step');
+    const e = only(mission(plainStep('{{ matrix.dbs }}', '    matrix: { db: [pg14] }\n')));
+    expect(e.message).toBe("template {{ matrix.dbs }} names no axis of this step's matrix");
+    expect(e.hint).toBe('did you mean `db`?');
+  });
+
+  test('{{ item }} and {{ item_index }} outside a for_each', () => {
+    const e = only(mission(plainStep('{{ item_index }}', '    matrix: { db: [pg14] }\n')));
+    expect(e.message).toContain('has no `for_each`');
+    expect(e.hint).toBe('a matrix instance reads its values as {{ matrix.<axis> }}');
+    expect(only(mission(plainStep('{{ item.name }}'))).path).toBe('steps[0].parameters.args[0]');
+  });
+
+  test('{{ steps.x.outputs }} of a step that does not fan out', () => {
+    const e = only(mission(list + plainStep('{{ steps.list.outputs }}', '    depends_on: [list]\n')));
+    expect(e.message).toContain('`list` has no `matrix` or `for_each`');
+    expect(e.hint).toBe('read its one output as {{ steps.list.output }}');
+  });
+
+  test('all of them load where they can be read', () => {
+    mustParse(
+      mission(
+        list +
+          plainStep(
+            '{{ item }} {{ item.name }} {{ item_index }}',
+            '    depends_on: [list]\n    for_each: "{{ steps.list.stdout_lines }}"\n',
+          ) +
+          `  - id: after\n    name: after\n    step_type: command\n    parameters: { command: echo, args: ["{{ steps.use.outputs }}"] }\n    depends_on: [use]\n`,
+      ),
+    );
+  });
+});

@@ -230,3 +230,33 @@ steps:
     expect(byId(report.steps, 'all').skip_reason).toContain('mirror[site=eu]');
   });
 });
+
+test('an item in a shell command line is data: it travels in an environment variable, never in the script', async () => {
+  const yaml = `
+version: "1.0"
+name: shell items
+steps:
+  - id: list
+    name: list
+    step_type: command
+    parameters: { command: ls }
+  - id: each
+    name: each
+    step_type: command
+    depends_on: [list]
+    for_each: "{{ steps.list.stdout_lines }}"
+    parameters: { command: 'convert "{{ item }}"', shell: true }
+`;
+  const shells: SpawnRequest[] = [];
+  const evil = '$(touch PWNED) `id`; rm -rf /';
+  const { report } = await runTestMission(yaml, {
+    commands: { ls: { output: [{ text: `plain.txt\n${evil}\n` }] } },
+    defaultScript: (req: SpawnRequest) => (shells.push(req), { exitCode: 0 }),
+  });
+  expect(report.status).toBe('succeeded');
+  expect(shells.map((r) => r.command)).toEqual([
+    'convert "${MISSIONKIT_VALUE_1}"',
+    'convert "${MISSIONKIT_VALUE_1}"',
+  ]);
+  expect(shells.map((r) => r.env['MISSIONKIT_VALUE_1'])).toEqual(['plain.txt', evil]);
+});
