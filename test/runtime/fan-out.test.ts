@@ -1,6 +1,7 @@
 // Fan-out end to end, on virtual time with scripted processes: a matrix over three values, a
 // dynamic fan-out over the files a step lists, the group's max_parallel and fail_fast, strategies
 // that count instances, and `{{ steps.<id>.outputs }}`.
+import * as t from 'io-ts';
 import type { SpawnRequest } from '../../src/ports/executor.js';
 import type { MissionEvent } from '../../src/scheduler/mission-events.js';
 import type { StepResult } from '../../src/scheduler/report.js';
@@ -162,13 +163,13 @@ config: { max_parallel_steps: 4 }
 steps:
   - id: list
     name: list
-    step_type: noop
+    step_type: lister
   - id: ask
     name: ask
-    step_type: command
-    parameters: { command: ask, args: ["{{ item }}"] }
+    step_type: asker
+    parameters: { question: "{{ item.name }} #{{ item_index }}" }
     depends_on: [list]
-    for_each: "{{ steps.list.output.names }}"
+    for_each: "{{ steps.list.output.people }}"
   - id: sum
     name: sum
     step_type: command
@@ -176,23 +177,27 @@ steps:
     depends_on: [ask]
 `;
     const seen: string[][] = [];
-    // The noop step has no output; a custom step type gives one here.
-    const { report } = await runTestMission(yaml.replace('step_type: noop', 'step_type: lister'), {
+    const { report } = await runTestMission(yaml, {
       stepTypes: [
         {
           name: 'lister',
-          parameters: { decode: (u: unknown) => ({ _tag: 'Right', right: u ?? {} }) } as never,
-          run: () => Promise.resolve({ status: 'succeeded', output: { names: ['x', 'y'] } }),
+          parameters: t.UnknownRecord,
+          run: () =>
+            Promise.resolve({ status: 'succeeded', output: { people: [{ name: 'ada' }, { name: 'alan' }] } }),
+        },
+        {
+          name: 'asker',
+          parameters: t.type({ question: t.string }),
+          run: (_ctx, p: { question: string }) =>
+            Promise.resolve({ status: 'succeeded', output: { answer: p.question.toUpperCase() } }),
         },
       ],
-      commands: {
-        ask: { exitCode: 0 },
-        sum: (req: SpawnRequest) => (seen.push([...req.args]), { exitCode: 0 }),
-      },
+      commands: { sum: (req: SpawnRequest) => (seen.push([...req.args]), { exitCode: 0 }) },
     });
     expect(report.status).toBe('succeeded');
     expect(byId(report.steps, 'ask').instances).toEqual(['ask[0]', 'ask[1]']);
-    expect(seen).toEqual([['[null,null]']]);
+    expect(seen).toEqual([['[{"answer":"ADA #0"},{"answer":"ALAN #1"}]']]);
+    expect(byId(report.steps, 'ask').output).toEqual([{ answer: 'ADA #0' }, { answer: 'ALAN #1' }]);
   });
 
   test('any_required holds when one instance succeeded', async () => {
