@@ -26,6 +26,8 @@ export {
   type SourcePosition,
 } from './mission/errors.js';
 export * from './mission/model.js';
+export type { FanOut, ForEachSource, MatrixInstance, MatrixValue } from './mission/fan-out.js';
+export type { FanOutInstance } from './plan/fan-out-instance.js';
 export { createPlan, type MissionPlan, type PlannedStep, type PlanFacts } from './plan/plan.js';
 export { buildGraph, dependencyIds, type StepGraph } from './plan/graph.js';
 export {

@@ -17,6 +17,7 @@ import { orphanKiller } from './node/orphans.js';
 export * from './core.js';
 export type { MissionSource, RunMissionOptions, LoadOptions } from './runtime/run-mission.js';
 export type { PlanView, PlannedStepView, PlannedCommandView } from './runtime/plan-view.js';
+export type { FanOutView } from './runtime/fan-out-view.js';
 export { nodeHostFacts } from './node/node-host-facts.js';
 export { createNodeExecutor, NodeExecutor, type NodeExecutorOptions } from './node/node-executor.js';
 export type { ContainmentChoice } from './node/containment/choose-containment.js';

@@ -51,7 +51,10 @@ type Phase =
   | { readonly _tag: 'waiting'; readonly until: number; readonly attempt: number };
 
 interface LiveStep {
+  readonly _tag: 'step';
   readonly id: StepId;
+  /** For an instance of a fanned-out step: that step's id (its line is drawn under the step's). */
+  readonly group: StepId | undefined;
   startedAt: number;
   attempt: number;
   phase: Phase;
@@ -75,6 +78,10 @@ const PLAIN = makeStyle(false);
 const visiblePart = (line: string): string =>
   lastRedraw(line.length > RAW_LINE_MAX ? line.slice(0, RAW_LINE_MAX) : line);
 
+/** How a running step is named on its line: an instance by its values alone, indented under its step. */
+const labelOf = (s: LiveStep): string =>
+  s.group !== undefined && s.id.startsWith(s.group) ? `  ${s.id.slice(s.group.length)}` : s.id;
+
 /** The one line a finished step collapses to: its status and, when it did not succeed, why — cut to `width`. */
 const finishedLine = (r: StepResult, style: Style, width: number): string => {
   const why = r.skip_reason ?? (isSuccess(r.status) ? undefined : r.message);
@@ -97,9 +104,39 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
   let stopped = false;
   let started = false;
   let frames = 0;
+  // Instances that ended, by fanned-out step, for the line drawn above its running instances.
+  const groups = new Map<StepId, { done: number; failed: number }>();
+
+  /** Running steps with each fanned-out step's instances gathered under a line for that step. */
+  const grouped = (
+    steps: ReadonlyArray<LiveStep>,
+  ): Array<LiveStep | { readonly _tag: 'group'; readonly id: StepId }> => {
+    if (!steps.some((s) => s.group !== undefined)) return [...steps];
+    const out: Array<LiveStep | { readonly _tag: 'group'; readonly id: StepId }> = [];
+    const members = new Map<StepId, LiveStep[]>();
+    for (const s of steps) {
+      if (s.group === undefined) out.push(s);
+      else if (members.has(s.group)) members.get(s.group)!.push(s);
+      else members.set(s.group, [s]);
+    }
+    for (const [id, list] of members) out.push({ _tag: 'group', id }, ...list);
+    return out;
+  };
+
+  const groupLine = (id: StepId): string => {
+    const g = groups.get(id);
+    const running = [...runningOf(id)].length;
+    const done =
+      g === undefined ? '' : `, ${g.done} done${g.failed > 0 ? ` (${g.failed} not succeeded)` : ''}`;
+    return `${style.yellow('▸')} ${style.bold(plainText(id))}  ${style.dim(`${running} running${done}`)}`;
+  };
+
+  function* runningOf(id: StepId): Iterable<LiveStep> {
+    for (const s of running.values()) if (s.group === id) yield s;
+  }
 
   const liveLine = (s: LiveStep, now: number, idWidth: number, width: number): string => {
-    const id = fitWidth(plainText(s.id), idWidth);
+    const id = fitWidth(plainText(labelOf(s)), idWidth);
     const idCell = id + ' '.repeat(Math.max(0, idWidth - displayWidth(id)));
     let mark: string;
     let detail: string;
@@ -131,10 +168,13 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
     // One column short of the edge: writing the last column leaves some terminals about to wrap.
     const width = Math.max(20, terminal.columns() - 1);
     const room = Math.max(1, terminal.rows() - 2);
-    const steps = [...running.values()];
+    const steps = grouped([...running.values()]);
     const shown = steps.length > room ? steps.slice(0, room - 1) : steps;
-    const idWidth = Math.min(ID_COLUMN_MAX, Math.max(...shown.map((s) => displayWidth(plainText(s.id)))));
-    const lines = shown.map((s) => liveLine(s, now, idWidth, width));
+    const idWidth = Math.min(
+      ID_COLUMN_MAX,
+      Math.max(...shown.map((s) => (s._tag === 'group' ? 0 : displayWidth(plainText(labelOf(s)))))),
+    );
+    const lines = shown.map((s) => (s._tag === 'group' ? groupLine(s.id) : liveLine(s, now, idWidth, width)));
     if (shown.length < steps.length)
       lines.push(style.dim(`… and ${plural(steps.length - shown.length, 'more step')} running`));
     return lines;
@@ -181,7 +221,9 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
         const s = running.get(e.step_id);
         if (s === undefined) {
           running.set(e.step_id, {
+            _tag: 'step',
             id: e.step_id,
+            group: e.group,
             startedAt: e.at,
             attempt: e.attempt,
             phase: { _tag: 'running' },
@@ -247,10 +289,21 @@ export const createLiveView = (options: LiveViewOptions): LiveView => {
       case 'mission_warning':
         commit(noticeLine(e, style));
         return;
-      case 'step_end':
+      case 'step_end': {
         running.delete(e.result.id);
+        const group = e.result.fan_out?.group;
+        if (group !== undefined) {
+          const g = groups.get(group) ?? { done: 0, failed: 0 };
+          g.done += 1;
+          if (!isSuccess(e.result.conclusion)) g.failed += 1;
+          groups.set(group, g);
+          commit(`  ${style.dim('└')} ${finishedLine(e.result, style, terminal.columns() - 5)}`);
+          return;
+        }
+        groups.delete(e.result.id);
         commit(finishedLine(e.result, style, terminal.columns() - 1));
         return;
+      }
       case 'mission_end':
         running.clear();
         schedule();

@@ -6,6 +6,7 @@ import { unreachable } from '../unreachable.js';
 import { duration, plural } from './format.js';
 import type { Style } from './style.js';
 import { plainText } from './terminal-text.js';
+import { fanOutRows } from './fan-out-lines.js';
 
 const retryCondition = (r: RetryOn): string => {
   switch (r._tag) {
@@ -85,6 +86,7 @@ const stepLines = (s: PlannedStepView, style: Style): string[] => {
   return [
     `    ${style.bold(plainText(s.id))} ${style.dim(`(${s.step_type})`)}${s.name !== s.id ? ` ${plainText(s.name)}` : ''}`,
     ...(s.command !== undefined ? commandRows(s.command, style, row) : []),
+    ...(s.fan_out !== undefined ? fanOutRows(s.fan_out, style, row) : []),
     row('timeout', `${duration(s.timeout.ms)} ${style.dim(`— ${plainText(s.timeout.explanation)}`)}`),
     row(
       'depends on',

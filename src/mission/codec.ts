@@ -103,6 +103,9 @@ export const DependencyStrategyCodec = t.keyof(
 /** `on_interrupt:` — what a resumed run does with an attempt its dead host left running (docs/durability.md). */
 export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrupt');
 
+/** `matrix:` — axes of values and `include`/`exclude` lists, checked in detail by fan-out.ts. */
+export const MatrixCodec = t.record(t.string, t.unknown, 'Matrix');
+
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(
   [NonEmptyString, t.type({ type: NonEmptyString }, 'StepTypeMap')],
@@ -149,6 +152,11 @@ export const StepCodec = t.intersection(
       on_interrupt: OnInterruptCodec,
       /** A condition (`variables.branch == 'main'`, `failure()`), or `true`/`false`. */
       if: t.union([t.string, t.boolean], 'Condition'),
+      matrix: MatrixCodec,
+      for_each: NonEmptyString,
+      max_items: PositiveInt,
+      max_parallel: PositiveInt,
+      fail_fast: t.boolean,
     }),
     t.partial(liftableFields),
   ],

@@ -17,6 +17,7 @@ import { validateConditions } from './validate-conditions.js';
 import { dollarBraceWarnings } from './dollar-brace-hints.js';
 import { nameClashWarnings } from './name-clashes.js';
 import { literalPathWarnings } from './literal-paths.js';
+import { fanOutIdCollisions } from './fan-out.js';
 
 const isMap = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -105,6 +106,7 @@ export const decodeValue = (
   drafts.push(...validateGraph(nodes));
   // Conditions are checked even beside other errors, so every bad one is reported at once.
   if (steps.length === nodes.length) drafts.push(...validateConditions(steps, header?.variables ?? {}));
+  drafts.push(...fanOutIdCollisions(steps));
   if (!drafts.some((d) => d.severity === 'error') && steps.length === nodes.length) {
     drafts.push(
       ...validateTemplates({

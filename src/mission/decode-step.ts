@@ -6,6 +6,7 @@ import { LIFTABLE_KEYS, StepCodec } from './codec.js';
 import { decodeWith } from './decode-errors.js';
 import { toOnFailure, toRetryPolicy } from './defaults.js';
 import { error, warning, type Draft } from './draft.js';
+import { decodeFanOut } from './fan-out.js';
 import type { MissionError } from './errors.js';
 import { declaredKeys, findUnknownKeys } from './known-keys.js';
 import { liftParameters } from './lift.js';
@@ -280,6 +281,13 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
   const node: StepNode = { index, id, refs };
   // `if:` — its syntax here; what it reads, once every step is known (validate-conditions.ts).
   const condition = readStepCondition(s['if'], base, drafts);
+  const fanOut = decodeFanOut(
+    s,
+    id,
+    refs.flatMap((r) => (r.kind === 'alternative' ? [] : [r.target])),
+    base,
+    drafts,
+  );
 
   if (
     decoded === undefined ||
@@ -343,6 +351,7 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
       ? { stall_timeout_seconds: decoded.stall_timeout_seconds }
       : {}),
     ...(decoded.resource_limits !== undefined ? { resource_limits: decoded.resource_limits } : {}),
+    ...(fanOut !== undefined ? { fan_out: fanOut } : {}),
   };
   return { step, node };
 };

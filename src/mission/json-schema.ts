@@ -5,7 +5,8 @@ import * as t from 'io-ts';
 import { either } from 'fp-ts';
 import type { StepTypeRegistry } from '../ports/step-type.js';
 import { codomainOf, elementOf, membersOf, objectShape, propsOf, tagOf, unwrap } from './codec-shape.js';
-import { LiftableFieldsCodec, MissionCodec, StepCodec, StepTypeRefCodec } from './codec.js';
+import { LiftableFieldsCodec, MatrixCodec, MissionCodec, StepCodec, StepTypeRefCodec } from './codec.js';
+import { MATRIX_JSON_SCHEMA } from './fan-out.js';
 import { declaredKeys } from './known-keys.js';
 import { RequiredUnlessType } from './required-unless.js';
 import {
@@ -49,6 +50,7 @@ const known = new Map<t.Any, JsonSchema>([
   [HttpStatusCode, { type: 'integer', minimum: 100, maximum: 599 }],
   [HttpStatusClass, { type: 'string', pattern: HTTP_STATUS_CLASS_PATTERN }],
   [AnyValue, {}],
+  [MatrixCodec, MATRIX_JSON_SCHEMA],
 ]);
 
 const isObjectCodec = (codec: t.Any): boolean => {

@@ -3,6 +3,7 @@
 // field in YAML, in the JSON Schema, in the docs and here is spelt the same way everywhere.
 import type { MissionError } from './errors.js';
 import type { StepCondition } from '../expression/condition.js';
+import type { FanOut } from './fan-out.js';
 
 /** A step id, checked unique within its mission by the parser. */
 export type StepId = string & { readonly __brand: 'StepId' };
@@ -144,6 +145,8 @@ export interface Step extends TimeoutSettings {
   readonly stall_warning_seconds?: number;
   readonly stall_timeout_seconds?: number;
   readonly resource_limits?: ResourceLimits;
+  /** Run once per `matrix` combination or per `for_each` item, with the group's `max_parallel` and `fail_fast`. */
+  readonly fan_out?: FanOut;
 }
 
 /** Mission-wide settings, with defaults filled in. */

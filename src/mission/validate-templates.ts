@@ -8,6 +8,7 @@ import { error, warning, type Draft } from './draft.js';
 import type { Mission, Step, StepId } from './model.js';
 import type { Path } from './path.js';
 import { suggest } from './suggest.js';
+import { fanOutTemplateProblem, outputsProblem } from './validate-fan-out-templates.js';
 
 type Found = {
   readonly path: Path;
@@ -143,7 +144,17 @@ export const validateTemplates = (
                 hint: `add "${ref.step}" to this step's depends_on`,
               }),
             );
+          } else if (ref.field === 'outputs') {
+            const d = outputsProblem(byId.get(ref.step)!, ref.text, path);
+            if (d !== undefined) drafts.push(d);
           }
+          break;
+        }
+        case 'matrix':
+        case 'item':
+        case 'item_index': {
+          const d = fanOutTemplateProblem(step, ref, path);
+          if (d !== undefined) drafts.push(d);
           break;
         }
         case 'variable':

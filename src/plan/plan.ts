@@ -11,6 +11,7 @@ import {
 } from '../mission/model.js';
 import { factsOf, planCommand, type PlanFacts, type PlannedCommand } from './facts.js';
 import { buildGraph, type StepGraph } from './graph.js';
+import type { FanOutInstance } from './fan-out-instance.js';
 import { mayHaveTemplates } from './templates.js';
 import type { ResourcePolicy } from '../scheduler/resource-watch.js';
 import { stepTimeout, type EffectiveTimeout } from './timeouts.js';
@@ -42,6 +43,8 @@ export interface PlannedStep {
   readonly resources: ResourcePolicy | undefined;
   /** How often its process tree is sampled. */
   readonly sample_interval_ms: number;
+  /** For an instance of a fanned-out step (`matrix`, `for_each`): its group and values. */
+  readonly instance?: FanOutInstance;
 }
 
 /** A mission ready to run. */

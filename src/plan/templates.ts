@@ -5,8 +5,10 @@
 // namespaces is left exactly as written (RustChain missions carry `{{ timestamp }}`, which
 // RustChain never expanded either).
 
-/** The fields of a step a template can read. */
-export type StepField = 'stdout' | 'stderr' | 'exit_code' | 'status' | 'output';
+import { parseFanOutRef, type FanOutRef } from './fan-out-templates.js';
+
+/** The fields of a step a template can read (`outputs`: a fanned-out step's instances' outputs, as a JSON list). */
+export type StepField = 'stdout' | 'stderr' | 'exit_code' | 'status' | 'output' | 'outputs';
 
 /** One reference in a template. */
 export type TemplateRef =
@@ -18,7 +20,8 @@ export type TemplateRef =
       readonly text: string;
     }
   | { readonly _tag: 'variable'; readonly name: string; readonly text: string }
-  | { readonly _tag: 'env'; readonly name: string; readonly text: string };
+  | { readonly _tag: 'env'; readonly name: string; readonly text: string }
+  | FanOutRef;
 
 /** A piece of a parsed template. */
 export type TemplatePart =
@@ -30,7 +33,7 @@ const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 // after `$` it is a shell's `${name}`, which RustChain never substituted either: left whole.
 const TEMPLATE_OR_RUSTCHAIN = /\{\{\s*([^{}]*?)\s*\}\}|(?<!\$)\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const FIELDS: ReadonlyArray<StepField> = ['stdout', 'stderr', 'exit_code', 'status', 'output'];
+const FIELDS: ReadonlyArray<StepField> = ['stdout', 'stderr', 'exit_code', 'status', 'output', 'outputs'];
 
 /** A malformed reference in a known namespace: `{{ steps.x }}`, `{{ steps.x.nope }}`. */
 export interface TemplateProblem {
@@ -79,6 +82,10 @@ export const parseRef = (body: string, text: string): TemplateRef | TemplateProb
         };
       return ns === 'env' ? { _tag: 'env', name, text } : { _tag: 'variable', name, text };
     }
+    case 'matrix':
+    case 'item':
+    case 'item_index':
+      return parseFanOutRef(ns, rest, text);
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import { statusLook } from './status-look.js';
 import { stepHtml } from './step-details.js';
 import { timeAxis } from './time-axis.js';
 import { timelineHtml } from './timeline.js';
+import { groupedStepsHtml, INSTANCES_CSS } from './instances-html.js';
 
 /** Options of {@link toHtml}. */
 export interface HtmlOptions {
@@ -74,7 +75,7 @@ const stepsHtml = (r: MissionReport): string => {
     indexOf.set(s.id, i);
   });
   const axis = timeAxis(r);
-  return `<section id="steps"><h2>Steps</h2>${r.steps.map((s, i) => stepHtml(s, i, byId, indexOf, axis)).join('\n')}</section>`;
+  return `<section id="steps"><h2>Steps</h2>${groupedStepsHtml(r.steps, (s, i) => stepHtml(s, i, byId, indexOf, axis))}</section>`;
 };
 
 /**
@@ -93,11 +94,16 @@ export const toHtml = (report: MissionReport, options: HtmlOptions = {}): string
     `<meta http-equiv="Content-Security-Policy" content="${esc(PAGE_POLICY)}">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">` +
     `<meta name="generator" content="missionkit ${esc(VERSION)}">` +
-    `<title>${esc(`${look.icon} ${title}`)}</title><style>${PAGE_CSS}</style></head>\n<body>` +
+    `<title>${esc(`${look.icon} ${title}`)}</title><style>${PAGE_CSS}${INSTANCES_CSS}</style></head>\n<body>` +
     header(report) +
     timelineHtml(report) +
     '\n' +
-    graphHtml(report) +
+    // The graph shows each fanned-out step once; its instances are listed under it below.
+    graphHtml(
+      report.steps.some((s) => s.fan_out !== undefined)
+        ? { ...report, steps: report.steps.filter((s) => s.fan_out === undefined) }
+        : report,
+    ) +
     '\n' +
     stepsHtml(report) +
     `<footer>missionkit ${esc(VERSION)} · report format ${esc(report.format)} · times are UTC · output is masked as in the JSON report</footer>` +

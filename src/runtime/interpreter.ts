@@ -148,9 +148,20 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const variables = new StepVariables(o.variables);
     // Each ended step's result, by index; templates read them by id.
     const ended: Array<StepResult | undefined> = new Array(o.plan.steps.length);
+    // Instances of fanned-out steps are not in the plan's graph: their index by id, gathered from
+    // the results only when a template asks for one (most runs never do).
+    const instances = new Map<StepId, number>();
+    const instanceIndex = (id: StepId): number | undefined => {
+      if (!instances.has(id))
+        for (let i = o.plan.steps.length; i < ended.length; i++) {
+          const r = ended[i];
+          if (r !== undefined) instances.set(r.id, i);
+        }
+      return instances.get(id);
+    };
     const results = {
       get: (id: StepId): StepResult | undefined => {
-        const i = o.plan.graph.indexOf(id);
+        const i = o.plan.graph.indexOf(id) ?? instanceIndex(id);
         return i === undefined ? undefined : ended[i];
       },
     };
@@ -324,6 +335,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
                 defaults: cmd.defaults,
                 variables: o.variables,
                 env: o.env,
+                instance: planned.instance,
               },
               rustChain,
               o.platform,

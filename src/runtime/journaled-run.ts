@@ -259,9 +259,9 @@ export const resumeMissionWith = async (
           const orphans = replayed.report === undefined ? runningAttempts(replayed.state) : [];
           if (orphans.length > 0 && host.killOrphans !== undefined)
             await host.killOrphans(
-              orphans.map(({ step, attempt }) => ({
+              orphans.map(({ step, step_id, attempt }) => ({
                 step,
-                step_id: plan.steps[step]!.id,
+                step_id,
                 attempt,
                 pids: pidsOf(run.entries, step, attempt),
                 marker: attemptMarker(runId, step, attempt),

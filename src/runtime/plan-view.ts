@@ -6,6 +6,7 @@ import type { TimeoutSource } from '../plan/timeouts.js';
 import type { PlannedCommand } from '../plan/facts.js';
 import type { CommandSource } from '../plan/platform.js';
 import type { OperationKind } from '../plan/operations.js';
+import { fanOutView, type FanOutView } from './fan-out-view.js';
 
 /** What a `command` step will run here: the platform variant chosen and why, or why none fits. */
 export interface PlannedCommandView {
@@ -62,6 +63,8 @@ export interface PlannedStepView {
   readonly resource_limits: ResourceLimits | null;
   /** For a `command` step: what will run on this platform (the variant chosen), and notes. */
   readonly command?: PlannedCommandView;
+  /** For a step with `matrix` or `for_each`: how it fans out, and every matrix instance. */
+  readonly fan_out?: FanOutView;
 }
 
 /** A dry run's answer. */
@@ -108,6 +111,7 @@ export const planView = (plan: MissionPlan): PlanView => {
       retry: s.retry ?? null,
       resource_limits: s.step.resource_limits ?? m.config.resource_limits ?? null,
       ...(s.command !== undefined ? { command: commandView(s.command) } : {}),
+      ...(s.step.fan_out !== undefined ? { fan_out: fanOutView(s.step.fan_out) } : {}),
     })),
     warnings: m.warnings,
   };

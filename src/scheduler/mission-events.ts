@@ -31,6 +31,8 @@ export type MissionEventBody =
       readonly attempt: number;
       readonly timeout_ms: number;
       readonly timeout_explanation: string;
+      /** For an instance of a fanned-out step (`matrix`, `for_each`): that step's id. */
+      readonly group?: StepId;
     }
   | {
       readonly type: 'step_output';

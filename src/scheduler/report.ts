@@ -78,6 +78,14 @@ export interface StepResult {
    * `cgroup-v1` (nothing it started could leave), `process-group` or `taskkill` (see docs/processes.md).
    */
   readonly containment?: ContainmentKind;
+  /** For an instance of a fanned-out step: the step it belongs to and its values (docs/mission-format.md, Fan-out). */
+  readonly fan_out?: {
+    readonly group: StepId;
+    readonly matrix?: Readonly<Record<string, string | number | boolean>>;
+    readonly item_index?: number;
+  };
+  /** For a fanned-out step (`matrix`, `for_each`): its instances' ids, in order; their results follow it. */
+  readonly instances?: ReadonlyArray<StepId>;
 }
 
 /** Counts of steps by conclusion. */

@@ -9,6 +9,7 @@ import { invocationOf } from './invocation.js';
 import { iso } from './iso-time.js';
 import { usageOf } from './resource-watch.js';
 import { isFailure, isSuccess, type MissionStatus, type StepStatus } from './step-status.js';
+import { reportOrder } from './fan-out.js';
 
 /** Output of a stream that printed nothing. */
 export const EMPTY_OUTPUT: CapturedText = Object.freeze({ text: '', total_bytes: 0, dropped_bytes: 0 });
@@ -139,6 +140,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   if (st.killReason !== undefined) result.kill_reason = st.killReason;
   if (st.resources !== undefined && st.resources.samples > 0) result.resources = usageOf(st.resources);
   if (st.containment !== undefined) result.containment = st.containment;
+  if (planned.instance !== undefined) result.fan_out = planned.instance.report;
   return result;
 };
 
@@ -170,6 +172,7 @@ export const notRunResult = (
     timeout: st?.attemptTimeout ?? planned.timeout,
     warnings: st?.warnings ?? NO_WARNINGS,
     skip_reason: reason,
+    ...(planned.instance !== undefined ? { fan_out: planned.instance.report } : {}),
   };
 };
 
@@ -216,7 +219,8 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
     started_at: iso(startedAt),
     ended_at: iso(at),
     duration_ms: at - startedAt,
-    steps: results,
+    // Each fanned-out step's instances follow it.
+    steps: s.fan === undefined ? results : reportOrder(s),
     counts,
     success_rate: results.length === 0 ? 1 : successes / results.length,
     warnings:

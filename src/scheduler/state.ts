@@ -17,6 +17,7 @@ import { MinHeap } from './min-heap.js';
 import { noConditionInputs, type ConditionInputs } from './condition-inputs.js';
 import type { ResourceWatch } from './resource-watch.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
+import { newFanOutState, type FanOutState } from './fan-out.js';
 
 const NONE: ReadonlyArray<never> = Object.freeze([]);
 
@@ -26,7 +27,7 @@ export const addWarning = (st: StepState, ...messages: ReadonlyArray<string>): v
 };
 
 /** Where a step is in its life. */
-export type StepPhase = 'waiting' | 'queued' | 'running' | 'retry_wait' | 'settled';
+export type StepPhase = 'waiting' | 'queued' | 'running' | 'retry_wait' | 'settled' | 'fanned_out';
 
 // The phases as the small numbers the scheduler keeps them in (one byte per step).
 export const WAITING = 0;
@@ -34,7 +35,16 @@ export const QUEUED = 1;
 export const RUNNING = 2;
 export const RETRY_WAIT = 3;
 export const SETTLED = 4;
-const PHASE_NAMES: ReadonlyArray<StepPhase> = ['waiting', 'queued', 'running', 'retry_wait', 'settled'];
+/** A fanned-out step whose instances run in its place (scheduler/fan-out.ts). */
+export const FANNED_OUT = 5;
+const PHASE_NAMES: ReadonlyArray<StepPhase> = [
+  'waiting',
+  'queued',
+  'running',
+  'retry_wait',
+  'settled',
+  'fanned_out',
+];
 
 /**
  * What an armed timer is for, packed in one small integer: `step * 4 + kind` for a step's timers,
@@ -118,12 +128,12 @@ export interface Stopping {
 /** The internals behind a SchedulerState. */
 export interface SchedulerInternals {
   readonly plan: MissionPlan;
-  /** Each step's phase (`WAITING` … `SETTLED`). */
-  readonly phase: Uint8Array;
+  /** Each step's phase (`WAITING` … `FANNED_OUT`); grown when a fanned-out step adds instances. */
+  phase: Uint8Array;
   /** Each step's dependencies not settled yet. */
-  readonly remaining: Int32Array;
+  remaining: Int32Array;
   /** Each step's settled dependencies that did not succeed; while 0, no strategy needs consulting. */
-  readonly failedDependencies: Int32Array;
+  failedDependencies: Int32Array;
   /** The bookkeeping of steps that have any (see `StepState`); `stateOf` makes it. */
   readonly states: Array<StepState | undefined>;
   /** Each settled step's result. */
@@ -155,6 +165,8 @@ export interface SchedulerInternals {
   readonly conditions: ConditionInputs;
   /** 1 for each step with an `if:` (most have none, and are decided without reading their plan). */
   readonly conditioned: Uint8Array;
+  /** Fan-out groups and instances; absent when no step has `matrix` or `for_each`. */
+  readonly fan: FanOutState | undefined;
 }
 
 /** The scheduler's state: an opaque, linearly used value. */
@@ -176,6 +188,9 @@ export const initialState = (
 ): SchedulerState => {
   if (plan.steps.length > MAX_STEPS)
     throw new RangeError(`a mission may have at most ${MAX_STEPS} steps; this one has ${plan.steps.length}`);
+  const fan = newFanOutState(plan.steps);
+  // With fan-out, the scheduler's plan lists instances too, appended as groups expand.
+  if (fan !== undefined) plan = { ...plan, steps: fan.steps };
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
   const starts = plan.graph.dependencyStart;
@@ -207,6 +222,7 @@ export const initialState = (
       resumed: undefined,
       conditions,
       conditioned,
+      fan,
     },
   };
 };
@@ -250,12 +266,13 @@ const newStepState = (planned: PlannedStep): StepState => ({
 /** The attempts running in a state: after a replay, those its dead host left behind. Does not consume it. */
 export const runningAttempts = (
   state: SchedulerState,
-): ReadonlyArray<{ readonly step: number; readonly attempt: number }> => {
+): ReadonlyArray<{ readonly step: number; readonly step_id: StepId; readonly attempt: number }> => {
   const inner = state.inner;
   if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
-  const out: Array<{ step: number; attempt: number }> = [];
+  const out: Array<{ step: number; step_id: StepId; attempt: number }> = [];
   for (let i = 0; i < inner.plan.steps.length; i++)
-    if (inner.phase[i] === RUNNING) out.push({ step: i, attempt: inner.states[i]!.attempt });
+    if (inner.phase[i] === RUNNING)
+      out.push({ step: i, step_id: inner.plan.steps[i]!.id, attempt: inner.states[i]!.attempt });
   return out;
 };
 
@@ -280,7 +297,7 @@ export const inspect = (
   const inner = state.inner;
   if (inner === undefined) throw new TypeError('this scheduler state was already advanced');
   return {
-    phases: Array.from(inner.phase, (p) => PHASE_NAMES[p]!),
+    phases: Array.from(inner.phase.subarray(0, inner.plan.steps.length), (p) => PHASE_NAMES[p]!),
     running: inner.plan.steps.flatMap((_, i) => (inner.phase[i] === RUNNING ? [i] : [])),
     finished: inner.finished,
     results: Array.from({ length: inner.plan.steps.length }, (_, i) => inner.results[i]),

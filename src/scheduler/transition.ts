@@ -14,6 +14,7 @@ import { buildReport, notRunResult, rawOutcome, ranResult, recordAttempt } from 
 import {
   addWarning,
   consume,
+  FANNED_OUT,
   QUEUED,
   RETRY_WAIT,
   RUNNING,
@@ -36,6 +37,7 @@ import { isFailure, isSuccess, type StepStatus } from './step-status.js';
 import { newWatch, recordSample } from './resource-watch.js';
 import { conditionFailedResult, decideCondition, overridesStrategy, survivesStop } from './conditions.js';
 import { iso } from './iso-time.js';
+import { afterSettled, expand, groupResult, instanceOutcomes, isGroup, type FanOutOps } from './fan-out.js';
 import type { TreeUsage } from '../ports/sampler.js';
 
 /** The first resource sample of an attempt, at the latest (short steps get measured too). */
@@ -57,6 +59,21 @@ class Step {
     this.s.nextTimer = nextSeq(this.s.nextTimer);
     this.commands.push({ _tag: 'arm_timer', timer, delay_ms: Math.max(0, delayMs) });
     return timer;
+  }
+
+  private fanOps: FanOutOps | undefined;
+  /** What fan-out may do in this transition (made once, for missions with fan-out only). */
+  get fan(): FanOutOps {
+    return (this.fanOps ??= {
+      queue: (i) => {
+        this.s.phase[i] = QUEUED;
+        this.s.queue.push(i);
+      },
+      settle: (i, status) => settle(this, i, status),
+      record: (i, result) => markSettled(this, i, result),
+      kill: (i, reason) => requestKill(this, i, reason),
+      halt: (i, reason) => halt(this, i, reason),
+    });
   }
 
   /** Cancels an armed timer; its holder clears its id. Timers that fired are never disarmed. */
@@ -115,6 +132,7 @@ const startAttempt = (x: Step, i: number): void => {
         attempt,
         timeout_ms: st.attemptTimeout.ms,
         timeout_explanation: st.attemptTimeout.explanation,
+        ...(planned.instance !== undefined ? { group: planned.instance.group_id } : {}),
       },
     });
   x.commands.push({
@@ -133,6 +151,8 @@ const fill = (x: Step): void => {
   while (s.running < s.plan.max_parallel) {
     const i = s.queue.pop();
     if (i === undefined) return;
+    // A fanned-out group's fail_fast may have settled an instance that was queued.
+    if (s.phase[i] !== QUEUED) continue;
     // While the mission stops, only steps whose `if:` asks to run then (`always()`…) are queued.
     if (s.stopping !== undefined && !survivesStop(s.plan.steps[i]!.step.if, s.stopping)) {
       const status = s.stopping.kind === 'cancel' ? 'cancelled' : 'skipped';
@@ -201,16 +221,19 @@ const settleOne = (
   const result =
     conditionFailure !== undefined
       ? conditionFailedResult(planned, st, conditionFailure, iso(at))
-      : status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
-        ? notRunResult(planned, st, status, reason ?? '')
-        : ranResult(planned, st!, status, at);
+      : ((s.phase[i] === FANNED_OUT ? groupResult(s, i, at) : undefined) ??
+        (status === 'skipped' || (status === 'cancelled' && (st?.attempt ?? 0) === 0)
+          ? notRunResult(planned, st, status, reason ?? '')
+          : ranResult(planned, st!, status, at)));
   markSettled(x, i, result);
   if (isFailure(result.conclusion) && s.plan.fail_fast && s.stopping === undefined) {
     stop(x, { kind: 'fail_fast', reason: `step ${planned.id} ${result.conclusion.replace('_', ' ')}` });
   }
   const succeeded = isSuccess(result.conclusion);
   const { dependentStart, dependentList } = s.plan.graph;
-  for (let d = dependentStart[i]!; d < dependentStart[i + 1]!; d++) {
+  // An instance of a fanned-out step is not in the graph: its group waits for it instead.
+  const last = planned.instance === undefined ? dependentStart[i + 1]! : 0;
+  for (let d = last === 0 ? 0 : dependentStart[i]!; d < last; d++) {
     const k = dependentList[d]!;
     if (s.phase[k] !== WAITING) continue;
     const left = --s.remaining[k]!;
@@ -234,6 +257,32 @@ const markSettled = (x: Step, i: number, result: StepResult): void => {
   s.results[i] = result;
   s.states[i] = undefined;
   x.commands.push({ _tag: 'emit', event: { type: 'step_end', at: x.at, result }, step: i });
+  if (s.fan !== undefined) afterSettled(s, i, result, x.at, x.fan);
+};
+
+/** Queues a step whose dependencies let it run; a fanned-out step expands into its instances instead. */
+const ready = (x: Step, k: number): void => {
+  const { s } = x;
+  if (s.fan !== undefined && isGroup(s.plan.steps[k]!)) {
+    expand(s, k, x.at, x.fan);
+    return;
+  }
+  s.phase[k] = QUEUED;
+  s.queue.push(k);
+};
+
+/** Settles one step that has not started (or waits to retry) as not run, as `stop` does for the mission. */
+const halt = (x: Step, i: number, reason: string): void => {
+  const { s } = x;
+  const st = s.states[i];
+  if (s.phase[i] === RETRY_WAIT) {
+    x.disarm(st!.retryTimer);
+    st!.retryTimer = 0;
+    addWarning(st!, `not retried: ${reason.replace('not started: ', '')}`);
+    markSettled(x, i, ranResult(s.plan.steps[i]!, st!, st!.attempts[st!.attempts.length - 1]!.outcome, x.at));
+    return;
+  }
+  markSettled(x, i, notRunResult(s.plan.steps[i]!, st, 'cancelled', reason));
 };
 
 /** Steps to settle as skipped, and why (or as failed, when their condition could not be evaluated). */
@@ -269,8 +318,7 @@ const gate = (x: Step, k: number, work: Work, strategySkip?: string): void => {
     skipAfter(x, k, work, strategySkip);
     return;
   }
-  s.phase[k] = QUEUED;
-  s.queue.push(k);
+  ready(x, k);
 };
 
 /**
@@ -306,6 +354,13 @@ const decide = (x: Step, k: number, work: Work): void => {
   const { dependencyStart, dependencyList } = s.plan.graph;
   const outcomes: DependencyOutcome[] = [];
   for (let d = dependencyStart[k]!; d < dependencyStart[k + 1]!; d++) {
+    // Strategies that count see each instance of a fanned-out dependency.
+    if (
+      s.fan !== undefined &&
+      target.strategy._tag !== 'conditional' &&
+      instanceOutcomes(s, dependencyList[d]!, outcomes)
+    )
+      continue;
     const id = s.plan.steps[dependencyList[d]!]!.id;
     outcomes.push({ step_id: id, conclusion: conclusionOf(standIn.get(id) ?? id) });
   }
@@ -448,22 +503,22 @@ const keepSurvivors = (
   const { s } = x;
   const { dependentStart, dependentList } = s.plan.graph;
   const work: Work = [];
-  const ready: number[] = [];
+  const decided: number[] = [];
   for (const k of survivors) {
     if (s.phase[k] === QUEUED) s.queue.push(k);
     // A mission cancelled before it started: its first steps were never decided.
     else if (s.remaining[k] === 0 && !(s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true))
-      ready.push(k);
+      decided.push(k);
   }
   for (const j of settledNow) {
     for (let d = dependentStart[j]!; d < dependentStart[j + 1]!; d++) {
       const k = dependentList[d]!;
       if (s.phase[k] !== WAITING) continue;
       if (!isSuccess(s.results[j]!.conclusion)) s.failedDependencies[k]! += 1;
-      if (--s.remaining[k]! === 0) ready.push(k);
+      if (--s.remaining[k]! === 0) decided.push(k);
     }
   }
-  for (const k of ready.sort((a, b) => a - b)) decide(x, k, work);
+  for (const k of decided.sort((a, b) => a - b)) decide(x, k, work);
   drain(x, work);
 };
 
@@ -557,7 +612,9 @@ const interrupt = (x: Step, i: number): void => {
   const st = s.states[i]!;
   clearAttemptTimers(x, i);
   s.running -= 1;
-  const rerun = planned.step.on_interrupt !== 'fail' && s.stopping === undefined;
+  // An attempt a fanned-out group's fail_fast was stopping is not run again either.
+  const rerun =
+    planned.step.on_interrupt !== 'fail' && s.stopping === undefined && st.killReason !== 'fail_fast';
   const outcome: StepOutcome = {
     status: 'failed',
     failure_kind: 'error',
@@ -738,13 +795,16 @@ export const transition = (
           s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
         }
         const work: Work = [];
-        for (let i = 0; i < s.plan.steps.length; i++) {
-          if (s.remaining[i] === 0 && (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)) {
+        // The declared steps only: instances a fanned-out step adds here are released by their group.
+        const declared = s.plan.steps.length;
+        for (let i = 0; i < declared; i++) {
+          if (
+            s.remaining[i] === 0 &&
+            s.phase[i] === WAITING &&
+            (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)
+          ) {
             if (s.conditioned[i] === 1) gate(x, i, work);
-            else {
-              s.phase[i] = QUEUED;
-              s.queue.push(i);
-            }
+            else ready(x, i);
           }
         }
         drain(x, work);

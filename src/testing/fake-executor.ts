@@ -27,7 +27,9 @@ export interface FakeExecutorOptions {
    */
   readonly clock: Clock;
   /**
-   * Scripts by `request.stepId`; the first place a script is looked for.
+   * Scripts by `request.stepId`; the first place a script is looked for. An instance of a
+   * fanned-out step is scripted by its own id (`test[db=pg14]`, `process[3]`) or, failing that,
+   * by its step's id (`test`), where a script function can read the instance's args.
    * @default {} (none)
    * @example { steps: { build: { exitAfterMs: 90_000 }, deploy: { hang: true } } }
    */
@@ -53,6 +55,13 @@ export interface FakeExecutorOptions {
    */
   readonly firstPid?: number;
 }
+
+/** The id of the fanned-out step an instance id belongs to: `test` for `test[db=pg14]`. */
+const groupOf = (id: string): string | undefined => {
+  if (!id.endsWith(']')) return undefined;
+  const open = id.indexOf('[');
+  return open > 0 ? id.slice(0, open) : undefined;
+};
 
 /** What the FakeExecutor remembers of one spawn; it is updated as the process lives and ends. */
 export interface FakeSpawnRecord {
@@ -189,6 +198,11 @@ export class FakeExecutor implements Executor {
     const byStep = request.stepId === undefined ? undefined : this.steps.get(request.stepId);
     if (byStep !== undefined)
       return { origin: 'step', where: `step ${JSON.stringify(request.stepId)}`, source: byStep };
+    // An instance of a fanned-out step (`test[db=pg14]`, `process[3]`) without its own script runs its step's.
+    const group = request.stepId === undefined ? undefined : groupOf(request.stepId);
+    const byGroup = group === undefined ? undefined : this.steps.get(group);
+    if (byGroup !== undefined)
+      return { origin: 'step', where: `step ${JSON.stringify(group)}`, source: byGroup };
     const byCommand = this.commands.get(request.command);
     if (byCommand !== undefined)
       return { origin: 'command', where: `command ${JSON.stringify(request.command)}`, source: byCommand };

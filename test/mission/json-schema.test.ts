@@ -107,6 +107,11 @@ const negatives: ReadonlyArray<readonly [string, string]> = [
   ['retry jitter above 1', cmd('    retry: {max_attempts: 2, jitter: 2}\n')],
   ['retry_on an unknown kind', cmd('    retry: {max_attempts: 2, retry_on: [sometimes]}\n')],
   ['http_status class 9xx', cmd('    retry: {max_attempts: 2, retry_on: [{http_status: ["9xx"]}]}\n')],
+  ['a matrix axis that is empty', cmd('    matrix: {db: []}\n')],
+  ['a matrix value that is a map', cmd('    matrix: {db: [{v: 1}]}\n')],
+  ['a matrix that is a list', cmd('    matrix: [pg14, pg15]\n')],
+  ['max_parallel of 0 on a matrix', cmd('    matrix: {db: [pg14]}\n    max_parallel: 0\n')],
+  ['fail_fast as a string on a matrix', cmd('    matrix: {db: [pg14]}\n    fail_fast: "no"\n')],
   [
     'percent above 100',
     missionWithSteps(
@@ -161,6 +166,19 @@ const positives: ReadonlyArray<readonly [string, string]> = [
     'conditional dependencies',
     missionWithSteps(
       '  - {id: a, name: a, step_type: noop}\n  - {id: b, name: b, step_type: noop, dependencies: [{step_id: a, required: false, on_failure: {use_default_value: null}}]}\n',
+    ),
+  ],
+  [
+    'a matrix with include, exclude and group settings',
+    cmd(
+      '    matrix: {db: [pg14, pg15], mode: [fast, full], include: [{db: pg16, mode: fast}], exclude: [{mode: full}]}\n    max_parallel: 2\n    fail_fast: false\n',
+      '      command: echo\n      args: ["{{ matrix.db }}"]\n',
+    ),
+  ],
+  [
+    'a for_each with max_items',
+    missionWithSteps(
+      '  - {id: a, name: a, step_type: noop}\n  - {id: b, name: b, step_type: command, depends_on: [a], for_each: "{{ steps.a.stdout_lines }}", max_items: 10, parameters: {command: echo, args: ["{{ item }}"]}}\n',
     ),
   ],
   ['unknown keys (warnings only)', cmd('    timeout: 5\n', '      command: ls\n      cwd: /tmp\n')],

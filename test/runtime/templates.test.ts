@@ -152,7 +152,7 @@ steps:
       [
         'steps[1].parameters.args[2]',
         'template {{ steps.build.stdot }} reads an unknown field "stdot"',
-        'the fields of a step are stdout, stderr, exit_code, status, output (structured output: {{ steps.build.output.<field> }})',
+        'the fields of a step are stdout, stderr, exit_code, status, output, outputs (structured output: {{ steps.build.output.<field> }})',
       ],
     ]);
     expect(e.errors[0]!.position).toBeDefined();

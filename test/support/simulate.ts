@@ -25,6 +25,8 @@ export interface SimResult {
   readonly commands: ReadonlyArray<{ readonly at: number; readonly command: SchedulerCommand }>;
   readonly events: ReadonlyArray<MissionEvent>;
   readonly endedAt: number;
+  /** Every event the scheduler was given, in order: what a journal would hold. */
+  readonly fed: ReadonlyArray<SchedulerEvent>;
 }
 
 interface Pending {
@@ -46,6 +48,7 @@ export const simulate = (
   let seq = 0;
   const commands: { at: number; command: SchedulerCommand }[] = [];
   const events: MissionEvent[] = [];
+  const fed: SchedulerEvent[] = [];
   const timers = new Map<number, number>();
   const running = new Map<number, { attempt: number; b: SimBehaviour; finishSeq: number }>();
   let report: MissionReport | undefined;
@@ -67,6 +70,7 @@ export const simulate = (
       running.delete(next.event.step);
     }
     now = next.at;
+    fed.push(next.event);
     const [s, cmds] = transition(state, next.event);
     state = s;
     for (const command of cmds) {
@@ -128,5 +132,5 @@ export const simulate = (
   }
   if (report === undefined)
     throw new Error(`simulation did not finish (${pending.length} events pending at ${now} ms)`);
-  return { report, commands, events, endedAt: now };
+  return { report, commands, events, endedAt: now, fed };
 };
