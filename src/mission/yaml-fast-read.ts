@@ -96,7 +96,7 @@ export const fastRead = (text: string, limits: FastReadLimits): { readonly value
     text.includes('\n%') ||
     text.includes('\ufeff') ||
     text.includes('\t') ||
-    DOCUMENT_MARKER.test(text)
+    ((text.includes('...') || text.includes(' ---')) && DOCUMENT_MARKER.test(text))
   )
     return undefined;
   let events: Event[];

@@ -55,10 +55,15 @@ const ALLOWED_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`).concat(['!']),
 );
 
+// eslint-disable-next-line no-control-regex -- the whole point is to find any character above 0x7f
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 length of `text`, computed only when the cheap bounds cannot decide. */
 const boundedUtf8Length = (text: string, limit: number): number => {
   if (text.length > limit) return text.length;
   if (text.length * 3 <= limit) return text.length;
+  // ASCII text (most missions) is as many bytes as characters; the regular expression scans natively.
+  if (!NON_ASCII.test(text)) return text.length;
   return utf8Length(text);
 };
 
