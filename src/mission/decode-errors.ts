@@ -199,14 +199,20 @@ export const draftsFromValidation = (errors: t.Errors, base: Path): ReadonlyArra
 /**
  * Decodes `value`, pushing one draft per problem (below `base`) and returning the value when it
  * decoded. An optional field written `null` reads as absent, as in RustChain.
+ * `checksOnly` says the codec is built only of io-ts combinators that check and never convert
+ * (type, partial, intersection, union, array, record, brand, literal): then a value its `is`
+ * accepts decodes to itself, and the cheaper `is` (no context per declared key) answers for it.
  */
 export const decodeWith = <A>(
   codec: t.Type<A, unknown, unknown>,
   value: unknown,
   base: Path,
   drafts: Draft[],
+  checksOnly = false,
 ): A | undefined => {
-  const r = codec.decode(withoutNullOptionals(codec, value));
+  const input = withoutNullOptionals(codec, value);
+  if (checksOnly && codec.is(input)) return input;
+  const r = codec.decode(input);
   if (either.isRight(r)) return r.right;
   drafts.push(...draftsFromValidation(r.left, base));
   return undefined;
