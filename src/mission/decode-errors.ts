@@ -9,6 +9,7 @@ import { error, type Draft } from './draft.js';
 import type { Path, PathSegment } from './path.js';
 import { kindOf, renderValue } from './render-value.js';
 import { withoutNullOptionals } from './null-as-absent.js';
+import { isChecksOnly } from './checks-only.js';
 
 interface UnionChoice {
   /** Data-path length at the union. */
@@ -198,20 +199,17 @@ export const draftsFromValidation = (errors: t.Errors, base: Path): ReadonlyArra
 
 /**
  * Decodes `value`, pushing one draft per problem (below `base`) and returning the value when it
- * decoded. An optional field written `null` reads as absent, as in RustChain.
- * `checksOnly` says the codec is built only of io-ts combinators that check and never convert
- * (type, partial, intersection, union, array, record, brand, literal): then a value its `is`
- * accepts decodes to itself, and the cheaper `is` (no context per declared key) answers for it.
+ * decoded. An optional field written `null` reads as absent, as in RustChain. A codec marked
+ * `checksOnly` is asked `is` first: a value it accepts decodes to itself.
  */
 export const decodeWith = <A>(
   codec: t.Type<A, unknown, unknown>,
   value: unknown,
   base: Path,
   drafts: Draft[],
-  checksOnly = false,
 ): A | undefined => {
   const input = withoutNullOptionals(codec, value);
-  if (checksOnly && codec.is(input)) return input;
+  if (isChecksOnly(codec) && codec.is(input)) return input;
   const r = codec.decode(input);
   if (either.isRight(r)) return r.right;
   drafts.push(...draftsFromValidation(r.left, base));

@@ -45,7 +45,7 @@ export const decodeValue = (
   const root = value;
 
   const headerDrafts: Draft[] = [];
-  const header = decodeWith(MissionHeaderCodec, root, [], headerDrafts, true);
+  const header = decodeWith(MissionHeaderCodec, root, [], headerDrafts);
   for (const d of headerDrafts) {
     const hint = d.code === 'missing_field' ? missingHint(d.path, root, ctx.registry) : undefined;
     drafts.push(hint !== undefined && d.hint === undefined ? { ...d, hint } : d);

@@ -84,7 +84,7 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
       ? [...p.slice(0, 2), 'parameters', ...p.slice(2)]
       : p;
   const stepDrafts: Draft[] = [];
-  const decoded = decodeWith(StepCodec, lifted.step, base, stepDrafts, true);
+  const decoded = decodeWith(StepCodec, lifted.step, base, stepDrafts);
   const s = lifted.step;
   for (const d of stepDrafts) {
     const hint = d.code === 'missing_field' ? missingHint(d.path, {}, ctx.registry) : undefined;

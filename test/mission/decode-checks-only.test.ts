@@ -1,20 +1,29 @@
 // The step and header codecs only check, never convert, so the parser lets their cheaper `is`
 // answer for a value it accepts. These tests hold that shortcut to what a full decode gives:
-// the same value and the same errors, for every step of the RustChain corpus and for random data.
+// the same value and the same errors, for every step (and its parameters, as a command's) of the
+// RustChain corpus and for random data.
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import { MissionHeaderCodec, StepCodec } from '../../src/mission/codec.js';
-import { decodeWith } from '../../src/mission/decode-errors.js';
+import { decodeWith, draftsFromValidation } from '../../src/mission/decode-errors.js';
+import { isChecksOnly } from '../../src/mission/checks-only.js';
+import { withoutNullOptionals } from '../../src/mission/null-as-absent.js';
+import { commandParameters } from '../../src/steps/command-params.js';
+import { isRight } from 'fp-ts/Either';
+import type * as t from 'io-ts';
 import type { Draft } from '../../src/mission/draft.js';
 import { corpusFiles, readCorpus } from './support.js';
 
-const both = (codec: typeof StepCodec | typeof MissionHeaderCodec, value: unknown): void => {
-  const fastDrafts: Draft[] = [];
-  const fullDrafts: Draft[] = [];
-  const fast = decodeWith(codec as never, value, [], fastDrafts, true);
-  const full = decodeWith(codec as never, value, [], fullDrafts, false);
-  expect(fast).toEqual(full);
-  expect(fastDrafts).toEqual(fullDrafts);
+type Codec = t.Type<unknown, unknown, unknown>;
+
+/** decodeWith (which asks `is` first for these codecs) against io-ts's full decode of the same input. */
+const both = (codec: Codec, value: unknown): void => {
+  expect(isChecksOnly(codec)).toBe(true);
+  const drafts: Draft[] = [];
+  const fast = decodeWith(codec, value, [], drafts);
+  const r = codec.decode(withoutNullOptionals(codec, value));
+  expect(fast).toEqual(isRight(r) ? r.right : undefined);
+  expect(drafts).toEqual(isRight(r) ? [] : draftsFromValidation(r.left, []));
 };
 
 describe('decoding with checks only', () => {
@@ -28,11 +37,13 @@ describe('decoding with checks only', () => {
         continue;
       }
       if (typeof doc !== 'object' || doc === null) continue;
-      both(MissionHeaderCodec, doc);
+      both(MissionHeaderCodec as Codec, doc);
       const list = (doc as { steps?: unknown }).steps;
       if (!Array.isArray(list)) continue;
       for (const s of list) {
-        both(StepCodec, s);
+        both(StepCodec as Codec, s);
+        const p = (s as { parameters?: unknown } | null)?.parameters;
+        if (typeof p === 'object' && p !== null) both(commandParameters as Codec, p);
         steps += 1;
       }
     }
@@ -50,7 +61,22 @@ describe('decoding with checks only', () => {
           fc.record({ type: fc.oneof(fc.string(), scalar) }),
           scalar,
         ),
-        parameters: fc.oneof(fc.dictionary(fc.string(), scalar), scalar),
+        parameters: fc.oneof(
+          fc.dictionary(fc.string(), scalar),
+          fc.record(
+            {
+              command: fc.oneof(fc.constantFrom('echo', ''), scalar),
+              args: fc.oneof(fc.array(fc.oneof(fc.string(), scalar)), scalar),
+              shell: fc.oneof(fc.constantFrom(true, 'bash'), scalar),
+              env: fc.oneof(fc.dictionary(fc.string(), fc.oneof(fc.string(), scalar)), scalar),
+              platform_commands: fc.oneof(fc.record({ unix: fc.record({ command: scalar }) }), scalar),
+              expect_exit_codes: fc.oneof(fc.array(fc.oneof(fc.integer(), scalar)), scalar),
+              max_output_bytes: fc.oneof(fc.constantFrom(1, 0, 1.5), scalar),
+            },
+            { requiredKeys: [] },
+          ),
+          scalar,
+        ),
         depends_on: fc.oneof(fc.array(fc.oneof(fc.constantFrom('a', ''), scalar)), scalar),
         timeout_seconds: fc.oneof(fc.constantFrom(1, 0, -1, 0.5, NaN, Infinity), scalar),
         retry: fc.oneof(
@@ -69,7 +95,10 @@ describe('decoding with checks only', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(step, (s) => both(StepCodec, s)),
+      fc.property(step, (s) => {
+        both(StepCodec as Codec, s);
+        both(commandParameters as Codec, s.parameters);
+      }),
       { numRuns: 2000, seed: 20 },
     );
   });
