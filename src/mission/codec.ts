@@ -2,6 +2,7 @@
 // detection and the JSON Schema are all derived, so the three cannot drift apart. The codecs
 // check shape and ranges; defaults are filled in by the parser (see model.ts for each default).
 import * as t from 'io-ts';
+import { checksOnly } from './checks-only.js';
 import {
   AnyValue,
   AtLeastOne,
@@ -138,29 +139,31 @@ export const LIFTABLE_KEYS: ReadonlyArray<string> = Object.keys(liftableFields);
 export const RawParametersCodec = t.union([t.UnknownRecord, t.null], 'Parameters');
 
 /** One step. `parameters` is decoded afterwards by the step type's own codec. */
-export const StepCodec = t.intersection(
-  [
-    t.type({ id: NonEmptyString, name: t.string, step_type: StepTypeRefCodec }),
-    t.partial({
-      description: t.string,
-      parameters: RawParametersCodec,
-      depends_on: t.array(NonEmptyString),
-      continue_on_error: t.boolean,
-      dependency_strategy: DependencyStrategyCodec,
-      dependencies: t.array(ConditionalDependencyCodec),
-      continue_on_failure: t.boolean,
-      on_interrupt: OnInterruptCodec,
-      /** A condition (`variables.branch == 'main'`, `failure()`), or `true`/`false`. */
-      if: t.union([t.string, t.boolean], 'Condition'),
-      matrix: MatrixCodec,
-      for_each: NonEmptyString,
-      max_items: PositiveInt,
-      max_parallel: PositiveInt,
-      fail_fast: t.boolean,
-    }),
-    t.partial(liftableFields),
-  ],
-  'Step',
+export const StepCodec = checksOnly(
+  t.intersection(
+    [
+      t.type({ id: NonEmptyString, name: t.string, step_type: StepTypeRefCodec }),
+      t.partial({
+        description: t.string,
+        parameters: RawParametersCodec,
+        depends_on: t.array(NonEmptyString),
+        continue_on_error: t.boolean,
+        dependency_strategy: DependencyStrategyCodec,
+        dependencies: t.array(ConditionalDependencyCodec),
+        continue_on_failure: t.boolean,
+        on_interrupt: OnInterruptCodec,
+        /** A condition (`variables.branch == 'main'`, `failure()`), or `true`/`false`. */
+        if: t.union([t.string, t.boolean], 'Condition'),
+        matrix: MatrixCodec,
+        for_each: NonEmptyString,
+        max_items: PositiveInt,
+        max_parallel: PositiveInt,
+        fail_fast: t.boolean,
+      }),
+      t.partial(liftableFields),
+    ],
+    'Step',
+  ),
 );
 
 /** `config:` — mission-wide settings. */
@@ -215,7 +218,6 @@ export const MissionCodec = t.intersection(
  * The mission without its steps: the parser decodes steps one at a time (lifting fields out of
  * `parameters` first), so that a 100,000-step mission reports each step's errors in place.
  */
-export const MissionHeaderCodec = t.intersection(
-  [t.type(missionRequired), t.partial(missionOptional)],
-  'MissionHeader',
+export const MissionHeaderCodec = checksOnly(
+  t.intersection([t.type(missionRequired), t.partial(missionOptional)], 'MissionHeader'),
 );

@@ -9,6 +9,7 @@ import { error, type Draft } from './draft.js';
 import type { Path, PathSegment } from './path.js';
 import { kindOf, renderValue } from './render-value.js';
 import { withoutNullOptionals } from './null-as-absent.js';
+import { isChecksOnly } from './checks-only.js';
 
 interface UnionChoice {
   /** Data-path length at the union. */
@@ -198,7 +199,8 @@ export const draftsFromValidation = (errors: t.Errors, base: Path): ReadonlyArra
 
 /**
  * Decodes `value`, pushing one draft per problem (below `base`) and returning the value when it
- * decoded. An optional field written `null` reads as absent, as in RustChain.
+ * decoded. An optional field written `null` reads as absent, as in RustChain. A codec marked
+ * `checksOnly` is asked `is` first: a value it accepts decodes to itself.
  */
 export const decodeWith = <A>(
   codec: t.Type<A, unknown, unknown>,
@@ -206,7 +208,9 @@ export const decodeWith = <A>(
   base: Path,
   drafts: Draft[],
 ): A | undefined => {
-  const r = codec.decode(withoutNullOptionals(codec, value));
+  const input = withoutNullOptionals(codec, value);
+  if (isChecksOnly(codec) && codec.is(input)) return input;
+  const r = codec.decode(input);
   if (either.isRight(r)) return r.right;
   drafts.push(...draftsFromValidation(r.left, base));
   return undefined;

@@ -16,31 +16,52 @@ type Found = {
   readonly problem?: { readonly text: string; readonly message: string; readonly hint: string };
 };
 
-const walk = (value: unknown, path: Path, out: Found[]): void => {
+// `path` is one array pushed and popped on the way down, copied only where a template is found:
+// most values of a big mission hold none, and a new array per value was most of this check's time.
+const walk = (value: unknown, path: Array<string | number>, out: Found[]): void => {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return;
     const { parts, problems } = parseTemplate(value);
-    for (const p of parts) if (p._tag === 'ref') out.push({ path, ref: p.ref });
-    for (const problem of problems) out.push({ path, problem });
+    for (const p of parts) if (p._tag === 'ref') out.push({ path: [...path], ref: p.ref });
+    for (const problem of problems) out.push({ path: [...path], problem });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, [...path, i], out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, out);
+      path.pop();
+    }
   } else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], out);
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      path.push(k);
+      walk((value as Record<string, unknown>)[k], path, out);
+      path.pop();
+    }
   }
 };
 
-/** Every step `start` waits for, directly or through others. */
-const ancestors = (start: Step, byId: ReadonlyMap<string, Step>): ReadonlySet<StepId> => {
-  const seen = new Set<StepId>();
-  const stack = [...dependencyIds(start)];
+/**
+ * Whether `start` waits for `target`, directly or through others. The search stops at the first
+ * way found, and a template nearly always reads a direct or near dependency: building the whole
+ * set of a step's ancestors for each step instead was quadratic on long chains.
+ */
+const waitsFor = (start: Step, target: StepId, byId: ReadonlyMap<string, Step>): boolean => {
+  const direct = dependencyIds(start);
+  if (direct.includes(target)) return true;
+  const seen = new Set<StepId>(direct);
+  const stack = [...direct];
   while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const step = byId.get(id);
-    if (step !== undefined) stack.push(...dependencyIds(step));
+    const step = byId.get(stack.pop()!);
+    if (step === undefined) continue;
+    for (const id of dependencyIds(step)) {
+      if (id === target) return true;
+      if (!seen.has(id)) {
+        seen.add(id);
+        stack.push(id);
+      }
+    }
   }
-  return seen;
+  return false;
 };
 
 /**
@@ -91,7 +112,6 @@ export const validateTemplates = (
     const found: Found[] = [];
     walk(step.parameters, ['steps', i, 'parameters'], found);
     if (found.length === 0) return;
-    let reachable: ReadonlySet<StepId> | undefined;
     for (const { path, ref, problem } of found) {
       if (problem !== undefined) {
         drafts.push(
@@ -134,8 +154,7 @@ export const validateTemplates = (
             );
             break;
           }
-          reachable ??= ancestors(step, byId);
-          if (!reachable.has(ref.step as StepId)) {
+          if (!waitsFor(step, ref.step as StepId, byId)) {
             drafts.push(
               error({
                 code: 'invalid_reference',

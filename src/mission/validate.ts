@@ -55,7 +55,8 @@ export const validateGraph = (steps: ReadonlyArray<StepNode>): ReadonlyArray<Dra
   let suggestions = 0;
   // Node numbers are positions in `steps` (the array given); edges point from a step to the steps it waits for.
   const edges: number[][] = steps.map(() => []);
-  const edgePath = new Map<string, Path>();
+  // Where each edge is written, beside it: only a cycle's message reads one.
+  const edgePaths: Path[][] = steps.map(() => []);
   steps.forEach((s, n) => {
     for (const r of s.refs) {
       if (s.id !== undefined && r.target === s.id) {
@@ -90,11 +91,10 @@ export const validateGraph = (steps: ReadonlyArray<StepNode>): ReadonlyArray<Dra
         continue;
       }
       edges[n]!.push(targetIndex);
-      const key = `${n}>${targetIndex}`;
-      if (!edgePath.has(key)) edgePath.set(key, r.path);
+      edgePaths[n]!.push(r.path);
     }
   });
-  drafts.push(...cycles(steps, edges, edgePath));
+  drafts.push(...cycles(steps, edges, edgePaths));
   return drafts;
 };
 
@@ -102,7 +102,7 @@ export const validateGraph = (steps: ReadonlyArray<StepNode>): ReadonlyArray<Dra
 const cycles = (
   steps: ReadonlyArray<StepNode>,
   edges: ReadonlyArray<ReadonlyArray<number>>,
-  edgePath: ReadonlyMap<string, Path>,
+  edgePaths: ReadonlyArray<ReadonlyArray<Path>>,
 ): Draft[] => {
   const n = steps.length;
   const index = new Int32Array(n).fill(-1);
@@ -150,14 +150,14 @@ const cycles = (
       }
     }
   }
-  return components.map((component) => cycleDraft(steps, edges, edgePath, component));
+  return components.map((component) => cycleDraft(steps, edges, edgePaths, component));
 };
 
 /** Finds one concrete cycle through the component's first-declared step (BFS inside the component) and words it. */
 const cycleDraft = (
   steps: ReadonlyArray<StepNode>,
   edges: ReadonlyArray<ReadonlyArray<number>>,
-  edgePath: ReadonlyMap<string, Path>,
+  edgePaths: ReadonlyArray<ReadonlyArray<Path>>,
   component: ReadonlyArray<number>,
 ): Draft => {
   const members = new Set(component);
@@ -195,7 +195,7 @@ const cycleDraft = (
   const first = cycle[1]!;
   return error({
     code: 'dependency_cycle',
-    path: edgePath.get(`${start}>${first}`) ?? ['steps', steps[start]!.index, 'depends_on'],
+    path: edgePaths[start]![edges[start]!.indexOf(first)] ?? ['steps', steps[start]!.index, 'depends_on'],
     message:
       `dependency cycle: ${names.join(' → ')}` +
       (others.length > 0 ? ` (the cycle also involves ${others.join(', ')})` : ''),

@@ -1,7 +1,8 @@
 // Mission text → a plain value plus a way to find any path's line and column. This is the only
-// file that touches the `yaml` package. It is also where hostile input is stopped: size, nesting,
+// file that touches the `yaml` package (yaml-fast-read.ts reads clean documents with js-yaml first). It is also where hostile input is stopped: size, nesting,
 // alias expansion (billion laughs), recursive aliases and tags that would construct objects.
 import { utf8Length } from './utf8-length.js';
+import { fastRead } from './yaml-fast-read.js';
 import {
   isAlias,
   isMap,
@@ -54,10 +55,15 @@ const ALLOWED_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`).concat(['!']),
 );
 
+// eslint-disable-next-line no-control-regex -- the whole point is to find any character above 0x7f
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 length of `text`, computed only when the cheap bounds cannot decide. */
 const boundedUtf8Length = (text: string, limit: number): number => {
   if (text.length > limit) return text.length;
   if (text.length * 3 <= limit) return text.length;
+  // ASCII text (most missions) is as many bytes as characters; the regular expression scans natively.
+  if (!NON_ASCII.test(text)) return text.length;
   return utf8Length(text);
 };
 
@@ -322,8 +328,15 @@ const flattenStrings = (value: unknown): void => {
   }
 };
 
-/** Reads mission text into a value, with every problem the text itself has (never throws). */
-export const readSource = (text: string, options: SourceOptions): SourceResult => {
+/**
+ * Reads mission text into a value, with every problem the text itself has (never throws).
+ * `reader: 'yaml'` skips the fast reader: the reading it must always agree with (tests compare them).
+ */
+export const readSource = (
+  text: string,
+  options: SourceOptions,
+  reader: 'fast' | 'yaml' = 'fast',
+): SourceResult => {
   const bytes = boundedUtf8Length(text, options.maxBytes);
   if (bytes > options.maxBytes) {
     return {
@@ -346,6 +359,27 @@ export const readSource = (text: string, options: SourceOptions): SourceResult =
   // `yaml` package only knows \n and \r\n: read such text as the spec does. Same length, so every
   // offset, line and column still points into the text as written.
   const yamlText = options.format === 'yaml' && text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  // Most missions are plain, clean YAML: js-yaml reads them much faster, and the `yaml` library's
+  // document (for positions) is built only if a problem has to be located.
+  const fast = reader === 'fast' ? fastRead(yamlText, options) : undefined;
+  if (fast === undefined) return readWithYaml(text, yamlText, options);
+  let slow: Source | null | undefined;
+  const full = (): Source | undefined => {
+    if (slow === undefined) slow = readWithYaml(text, yamlText, options).source ?? null;
+    return slow ?? undefined;
+  };
+  return {
+    drafts: [],
+    source: {
+      value: fast.value,
+      locate: (path, at) => full()?.locate(path, at) ?? START,
+      scalarText: (path) => full()?.scalarText(path),
+    },
+  };
+};
+
+/** The `yaml` library's reading: the value, every problem the text has, and where each path sits. */
+const readWithYaml = (text: string, yamlText: string, options: SourceOptions): SourceResult => {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(yamlText, {
     lineCounter,

@@ -1,6 +1,7 @@
 // The `command` step's parameters: RustChain's `command`/`args`, and the roadmap's extensions
 // exactly where the roadmap puts them (under `parameters`).
 import * as t from 'io-ts';
+import { checksOnly } from '../mission/checks-only.js';
 import { requiredUnless } from '../mission/required-unless.js';
 import { NonNegative, NonNegativeInt, PositiveInt, StringMap } from '../mission/scalars.js';
 
@@ -69,10 +70,7 @@ const commandParameterFields = t.partial({
 });
 
 /** The fields above, with `command` required unless `platform_commands` says what to run (checked at load time). */
-export const commandParameters = requiredUnless(
-  commandParameterFields,
-  'command',
-  ['platform_commands'],
-  'CommandParameters',
+export const commandParameters = checksOnly(
+  requiredUnless(commandParameterFields, 'command', ['platform_commands'], 'CommandParameters'),
 );
 export type CommandParameters = t.TypeOf<typeof commandParameters>;
