@@ -27,16 +27,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 /**
- * The entry points, by source file; each becomes dist/esm/<same path>.js and dist/cjs/<same path>.js.
- * An entry whose source does not exist yet is left out, so an entry point can be listed before it lands.
+ * The package's entry points, by source file; each becomes dist/esm/<same path>.js and
+ * dist/cjs/<same path>.js. An entry whose source does not exist yet is left out, so an entry point
+ * can be listed before it lands.
  */
-const ENTRIES = [
-  'src/index.ts',
-  'src/core.ts',
-  'src/testing/index.ts',
-  'src/distributed/index.ts',
-  'src/cli/main.ts',
-].filter((entry) => existsSync(join(root, entry)));
+const ENTRIES = ['src/index.ts', 'src/core.ts', 'src/testing/index.ts', 'src/distributed/index.ts'].filter(
+  (entry) => existsSync(join(root, entry)),
+);
+
+/**
+ * The CLI is bundled on its own, CommonJS only (package.json `bin`): its commands are chunks of
+ * their own, loaded when a command runs, and none of them splits the entry points' chunks further.
+ */
+const CLI = 'src/cli/main.ts';
 
 /** Loaded from the host's node_modules, never bundled: the distributed runner's own dependencies. */
 const EXTERNAL = ['bullmq', 'ioredis'];
@@ -46,8 +49,15 @@ const BIN = 'cjs/cli/main.js';
 
 /** Built-ins Node has not loaded by the time a script starts: these are required on first use. */
 const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'perf_hooks', 'stream'];
-/** Bundled packages that are one function and read child_process as they load: evaluated on first call. */
-const LAZY_PACKAGES = ['pidusage', 'tree-kill'];
+/**
+ * Packages an import of missionkit need not read: each is bundled into a file of its own
+ * (dist/cjs/vendor/<name>.js, dist/esm/vendor/<name>.cjs) that is required when one of its exports is
+ * first used. yaml is most of the bundle's size and is needed only when a mission is read from YAML;
+ * pidusage and tree-kill read child_process as they load and are needed only by a step's processes.
+ */
+const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml'];
+/** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
+const VENDOR = '@missionkit-vendor/';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -59,18 +69,18 @@ const getters = (keys) =>
 
 /**
  * `import { spawn } from 'node:child_process'` costs ~5 ms at start even in a run that spawns
- * nothing. This stands a module in for each lazy built-in (its exports are getters that require the
- * real one when first read) and for each lazy package (a function that loads and calls the real one).
+ * nothing, and compiling yaml ~10 ms in a process that reads no YAML. This stands a module in for
+ * each lazy built-in and package: its exports are getters that require the real module when first
+ * read (a package that is one function becomes a function that loads and calls it).
  */
 const lazyModules = {
   name: 'lazy-modules',
   setup(build) {
     const builtins = new Set(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]));
     const packages = new Set(LAZY_PACKAGES);
-    build.onResolve({ filter: /^(node:)?[a-z_/-]+$/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@missionkit-vendor\/)?[a-z_/-]+$/ }, (args) => {
       // A stand-in's own require is of the real module.
-      if (args.namespace === 'lazy')
-        return builtins.has(args.path) ? { path: args.path, external: true } : undefined;
+      if (args.namespace === 'lazy') return { path: args.path, external: true };
       if (builtins.has(args.path))
         return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy' };
       if (packages.has(args.path)) return { path: args.path, namespace: 'lazy' };
@@ -78,7 +88,11 @@ const lazyModules = {
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
       const real = requireHere(args.path);
-      const load = `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));`;
+      // A vendor file is required by its absolute path: the stand-in's `require` may be another file's.
+      const from = args.path.startsWith('node:')
+        ? JSON.stringify(args.path)
+        : `__missionkitDir + "/" + ${JSON.stringify(`${VENDOR}${args.path}`)}`;
+      const load = `let real;\nconst load = () => (real ??= require(${from}));`;
       const keys = Object.keys(real).filter((k) => k !== 'default');
       const contents =
         typeof real === 'function'
@@ -102,19 +116,23 @@ const fpTsEs6 = {
   },
 };
 
-// In the ES module build, the lazy built-ins call `require`, which an ES module gets from createRequire.
+// In the ES module build, the lazy modules call `require`, which an ES module gets from createRequire,
+// and find the vendor files from the directory of the file they are in.
 const ESM_BANNER =
   "import { createRequire as __missionkitCreateRequire } from 'node:module';\n" +
-  'const require = __missionkitCreateRequire(import.meta.url);\n';
+  "import { fileURLToPath as __missionkitFileURLToPath } from 'node:url';\n" +
+  'const require = __missionkitCreateRequire(import.meta.url);\n' +
+  "const __missionkitDir = __missionkitFileURLToPath(new URL('.', import.meta.url));\n";
+const CJS_BANNER = 'const __missionkitDir = __dirname;\n';
 
-const bundle = () =>
+const bundle = (entryPoints, chunks) =>
   esbuild.build({
     absWorkingDir: root,
-    entryPoints: ENTRIES,
+    entryPoints,
     outbase: 'src',
     outdir: join(dist, 'esm'),
     entryNames: '[dir]/[name]',
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: `${chunks}/[name]-[hash]`,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -143,7 +161,7 @@ const toCommonJs = async (esm) => {
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
-  return hashbang + code;
+  return hashbang + CJS_BANNER + code;
 };
 
 const run = (args) =>
@@ -159,24 +177,64 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The declarations, from the same compiler settings as before the bundling, so the published types do not change. */
 const declarations = (config) => run([tsc, '-p', config, '--emitDeclarationOnly']);
 
-const javascript = async () => {
-  const result = await bundle();
+/** The path by which a file in `fromDir` requires the vendor file of `name`. */
+const vendorPath = (fromDir, format, name) => {
+  const rel = relative(fromDir, join(dist, format, 'vendor', `${name}.${format === 'esm' ? 'cjs' : 'js'}`));
+  return rel.startsWith('.') ? rel : `./${rel}`;
+};
+
+const write = (to, text) => {
+  mkdirSync(dirname(to), { recursive: true });
+  writeFileSync(to, text);
+};
+
+/** Bundles `entryPoints` and writes each output file in the module formats of `formats`. */
+const javascript = async (entryPoints, chunks, formats) => {
+  const result = await bundle(entryPoints, chunks);
   for (const file of result.outputFiles) {
     const rel = relative(join(dist, 'esm'), file.path);
-    for (const [dir, text] of [
-      ['esm', file.text],
-      ['cjs', await toCommonJs(file.text)],
-    ]) {
-      const to = join(dist, dir, rel);
-      mkdirSync(dirname(to), { recursive: true });
-      writeFileSync(to, text);
+    for (const format of formats) {
+      const to = join(dist, format, rel);
+      const text = format === 'esm' ? file.text : await toCommonJs(file.text);
+      write(
+        to,
+        // esbuild may have joined the stand-in's "/" to the name.
+        text.replace(/(["'])(\/?)@missionkit-vendor\/([a-z-]+)\1/g, (_, q, slash, name) =>
+          JSON.stringify(slash + vendorPath(dirname(to), format, name)),
+        ),
+      );
     }
   }
 };
 
+/** Each lazy package as one CommonJS file, for both builds. */
+const vendor = () =>
+  Promise.all(
+    LAZY_PACKAGES.map(async (name) => {
+      const result = await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [requireHere.resolve(name)],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        keepNames: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+        write: false,
+        outfile: join(dist, 'vendor.js'),
+      });
+      const [file] = result.outputFiles;
+      write(join(dist, 'cjs', 'vendor', `${name}.js`), file.text);
+      write(join(dist, 'esm', 'vendor', `${name}.cjs`), file.text);
+    }),
+  );
+
 rmSync(dist, { recursive: true, force: true });
 const results = await Promise.allSettled([
-  javascript(),
+  javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
+  javascript([CLI], 'cli/chunks', ['cjs']),
+  vendor(),
   declarations('tsconfig.cjs.json'),
   declarations('tsconfig.esm.json'),
 ]);
