@@ -19,12 +19,17 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(root, 'dist');
+// `--cli-only DIR` builds just the CLI's JavaScript into DIR (what the CLI's tests run, built apart
+// from dist/, which other processes may be using); without it, the whole package goes to dist/.
+const cliOnly = process.argv.indexOf('--cli-only');
+if (cliOnly !== -1 && !process.argv[cliOnly + 1])
+  throw new Error('--cli-only needs the directory to build into');
+const dist = cliOnly === -1 ? join(root, 'dist') : resolve(process.argv[cliOnly + 1]);
 
 /**
  * The package's entry points, by source file; each becomes dist/esm/<same path>.js and
@@ -231,13 +236,17 @@ const vendor = () =>
   );
 
 rmSync(dist, { recursive: true, force: true });
-const results = await Promise.allSettled([
-  javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
-  javascript([CLI], 'cli/chunks', ['cjs']),
-  vendor(),
-  declarations('tsconfig.cjs.json'),
-  declarations('tsconfig.esm.json'),
-]);
+const results = await Promise.allSettled(
+  cliOnly === -1
+    ? [
+        javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
+        javascript([CLI], 'cli/chunks', ['cjs']),
+        vendor(),
+        declarations('tsconfig.cjs.json'),
+        declarations('tsconfig.esm.json'),
+      ]
+    : [javascript([CLI], 'cli/chunks', ['cjs']), vendor()],
+);
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length > 0) {
   for (const f of failed) console.error(f.reason.message);
