@@ -24,12 +24,13 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// `--cli-only DIR` builds just the CLI's JavaScript into DIR (what the CLI's tests run, built apart
-// from dist/, which other processes may be using); without it, the whole package goes to dist/.
-const cliOnly = process.argv.indexOf('--cli-only');
-if (cliOnly !== -1 && !process.argv[cliOnly + 1])
-  throw new Error('--cli-only needs the directory to build into');
-const dist = cliOnly === -1 ? join(root, 'dist') : resolve(process.argv[cliOnly + 1]);
+// `--js-only DIR` builds the JavaScript alone, without declarations, into DIR/cjs and DIR/esm (what
+// the tests run, built apart from dist/, which other processes may be using); without it, the whole
+// package goes to dist/.
+const jsOnly = process.argv.indexOf('--js-only');
+if (jsOnly !== -1 && !process.argv[jsOnly + 1])
+  throw new Error('--js-only needs the directory to build into');
+const dist = jsOnly === -1 ? join(root, 'dist') : resolve(process.argv[jsOnly + 1]);
 
 /**
  * The package's entry points, by source file; each becomes dist/esm/<same path>.js and
@@ -68,9 +69,8 @@ const requireHere = createRequire(import.meta.url);
 
 /** The getters of a stand-in module: each property of the real one, read from it on first use. */
 const getters = (keys) =>
-  `Object.defineProperties(module.exports, {\n${keys
-    .map((k) => `  ${JSON.stringify(k)}: { get: () => load()[${JSON.stringify(k)}], enumerable: true },`)
-    .join('\n')}\n});`;
+  `for (const key of ${JSON.stringify(keys)})\n` +
+  '  Object.defineProperty(module.exports, key, { get: () => load()[key], enumerable: true });';
 
 /**
  * `import { spawn } from 'node:child_process'` costs ~5 ms at start even in a run that spawns
@@ -236,17 +236,12 @@ const vendor = () =>
   );
 
 rmSync(dist, { recursive: true, force: true });
-const results = await Promise.allSettled(
-  cliOnly === -1
-    ? [
-        javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
-        javascript([CLI], 'cli/chunks', ['cjs']),
-        vendor(),
-        declarations('tsconfig.cjs.json'),
-        declarations('tsconfig.esm.json'),
-      ]
-    : [javascript([CLI], 'cli/chunks', ['cjs']), vendor()],
-);
+const results = await Promise.allSettled([
+  javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
+  javascript([CLI], 'cli/chunks', ['cjs']),
+  vendor(),
+  ...(jsOnly === -1 ? [declarations('tsconfig.cjs.json'), declarations('tsconfig.esm.json')] : []),
+]);
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length > 0) {
   for (const f of failed) console.error(f.reason.message);

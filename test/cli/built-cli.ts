@@ -1,7 +1,9 @@
 // The CLI as users run it: the bundled JavaScript the package ships, started with node. Tests build
-// it once (scripts/build.mjs --cli-only) into a private directory keyed by a hash of the sources
-// and the build script (never `npm run build`, which deletes the dist/ other processes may be using). Test files running in parallel share one build: the first
-// takes a lock, the others wait for its result; a later run with unchanged sources reuses it.
+// it once (scripts/build.mjs --js-only: the package's JavaScript, without declarations) into a
+// private directory keyed by a hash of the sources and the build script (never `npm run build`,
+// which deletes the dist/ other processes may be using). Test files running in parallel share one
+// build: the first takes a lock, the others wait for its result; a later run with unchanged sources
+// reuses it.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -52,7 +54,7 @@ const compile = (target: string): void => {
   const scratch = `${target}.building-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
   try {
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--cli-only', scratch], {
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--js-only', scratch], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
@@ -81,7 +83,10 @@ const prune = (keep: string): void => {
 
 let built: string | undefined;
 
-/** The path of the compiled CLI's entry point (main.js), building it first when the sources changed. */
+/**
+ * The path of the built CLI's script (cjs/cli/main.js, beside the CommonJS build of the package's
+ * entry points in cjs/), building it first when the sources changed.
+ */
 export const builtCli = (): string => {
   if (built !== undefined) return built;
   fs.mkdirSync(BUILDS, { recursive: true });
