@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROUNDS = 21;
-const FIRST_RUN_PROCESSES = 7;
+const FIRST_RUN_PROCESSES = 9;
 const STARTUP_TARGET = 1.5;
 const FIRST_RUN_TARGET = 2;
 

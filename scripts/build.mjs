@@ -53,8 +53,11 @@ const EXTERNAL = ['bullmq', 'ioredis'];
 /** The CLI's script (package.json `bin`), made executable. */
 const BIN = 'cjs/cli/main.js';
 
-/** Built-ins Node has not loaded by the time a script starts: these are required on first use. */
-const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'perf_hooks', 'stream'];
+/**
+ * Built-ins Node has not loaded by the time a script starts: these are required on first use.
+ * (perf_hooks is not one: it costs under a millisecond, and the clock reads it at every event.)
+ */
+const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream'];
 /**
  * Packages an import of missionkit need not read: each is bundled into a file of its own
  * (dist/cjs/vendor/<name>.js, dist/esm/vendor/<name>.cjs) that is required when one of its exports is
