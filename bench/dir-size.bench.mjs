@@ -4,15 +4,15 @@
 //  - the Node walk alone (what macOS and Windows get);
 //  - what a time budget costs when it cuts the walk short, and how close the extrapolation lands.
 // Run after `npm run build`: node bench/dir-size.bench.mjs
-// (MISSIONKIT_DIST=<dir> points it at another build of dist/esm.)
+// (MISSIONKIT_DIST=<dir> points it at another, unbundled, build of dist/esm.)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const dist = process.env.MISSIONKIT_DIST ?? new URL('../dist/esm', import.meta.url).pathname;
+const dist = process.env.MISSIONKIT_DIST;
 const { measurePaths, measureWithNode, hasGnuFind } = await import(
-  pathToFileURL(join(dist, 'node/dir-size.js')).href
+  dist === undefined ? './internals.mjs' : pathToFileURL(join(dist, 'node/dir-size.js')).href
 );
 
 const FILES = 100_000;

@@ -11,11 +11,14 @@
 import { kahn, noopMission } from './noop-mission.mjs';
 import { cpus } from 'node:os';
 import pidusage from 'pidusage';
-import { createNodeExecutor } from '../dist/esm/node/node-executor.js';
-import { nodeHost } from '../dist/esm/node/node-host.js';
-import { createResourceSampler, defaultSamplerMethod } from '../dist/esm/node/resource-usage.js';
-import { SampledTrees } from '../dist/esm/node/sampled-trees.js';
-import { runMissionWith } from '../dist/esm/runtime/run-mission.js';
+import {
+  createNodeExecutor,
+  createResourceSampler,
+  defaultSamplerMethod,
+  nodeHost,
+  runMissionWith,
+  SampledTrees,
+} from './internals.mjs';
 
 const TARGET_ENGINE_RSS_MB = 500;
 const TARGET_ENGINE_CPU_PERCENT = 50;

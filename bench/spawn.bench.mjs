@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { Listr } from 'listr2';
-import { NodeExecutor } from '../dist/esm/node/node-executor.js';
+import { NodeExecutor } from '../dist/esm/index.js';
 
 const COMMANDS = 200;
 const ROUNDS = 9;

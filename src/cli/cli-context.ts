@@ -2,11 +2,9 @@
 // environment, the file system and the clock. main.ts builds the real one; nothing else in the
 // CLI reaches for process globals, so the commands read as plain functions of their inputs.
 import type { Mission } from '../mission/model.js';
-import { DEFAULT_MAX_BYTES } from '../mission/parse.js';
 import type { Clock } from '../ports/clock.js';
 import type { FileSystem } from '../ports/filesystem.js';
 import type { Terminal } from '../node/terminal.js';
-import { loadMissionWith } from '../runtime/run-mission.js';
 import { docsPage } from './docs-pages.js';
 import type { ProblemSource } from './problems.js';
 import type { Style } from './style.js';
@@ -46,9 +44,13 @@ export const displayPath = (cli: CliContext, file: string): string => {
   return rel === '' ? '.' : rel.startsWith('..') ? file : rel;
 };
 
+// The parser and the runtime are loaded by the commands that read a mission, when they read it:
+// `--version`, `--help` and `init` start without them.
+
 /** Reads mission files for the caret lines under errors. */
 export const problemSource = (cli: CliContext): ProblemSource => ({
   read: async (file) => {
+    const { DEFAULT_MAX_BYTES } = await import('../mission/parse.js');
     try {
       // Bounded like the mission itself: a file that is not one, or too large, shows no carets.
       const bytes = await cli.fs.readFile(file, { maxBytes: DEFAULT_MAX_BYTES });
@@ -66,6 +68,7 @@ export const loadMissionFile = async (
   file: string,
   options: { readonly strict: boolean; readonly parallel: number | undefined },
 ): Promise<Mission> => {
+  const { loadMissionWith } = await import('../runtime/run-mission.js');
   const mission = await loadMissionWith(
     { fs: cli.fs, cwd: cli.cwd },
     { path: cli.fs.resolve(cli.cwd, file) },

@@ -4,46 +4,36 @@
 // mission or a mistake on the command line. This file wires the real world (process, ports,
 // signals) to the commands, which are plain functions of what they are given.
 import { MissionValidationError } from '../mission/errors.js';
-import { onCliInterrupt } from '../node/cli-signals.js';
 import { installedDocs } from '../node/installed-docs.js';
-import { createNodeExecutor } from '../node/node-executor.js';
-import { nodeHost } from '../node/node-host.js';
+import { nodeFileSystem } from '../node/node-filesystem.js';
 import { systemClock } from '../node/system-clock.js';
 import { stderrTerminal, stdoutTerminal } from '../node/terminal.js';
+import { JournalRefusal } from '../ports/journal.js';
 import { unreachable } from '../unreachable.js';
 import { VERSION } from '../version.js';
 import { type Invocation, parseArgs, UsageError } from './args.js';
 import { type CliContext, docsFor, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { helpText } from './help.js';
-import { initCommand } from './init-command.js';
-import { printPlan } from './plan-command.js';
 import { problemCount, problemLines } from './problems.js';
-import { reportCommand } from './report-command.js';
-import { runCommand } from './run-command.js';
-import { resumeCommand } from './resume-command.js';
-import { fileJournal } from '../node/file-journal.js';
-import { listRuns, prepareRuns, pruneRuns } from '../node/journal-runs.js';
-import { runsCommand } from './runs-command.js';
-import { orphanKiller } from '../node/orphans.js';
-import { JournalRefusal } from '../ports/journal.js';
-import { schemaCommand } from './schema-command.js';
 import { makeStyle, useColor } from './style.js';
-import { validateCommand } from './validate-command.js';
+
+// Each command's code is loaded when that command runs (the published CLI is bundled with each of
+// these imports in a file of its own): `--version` and `validate` never load the process executor,
+// the HTTP client or the live view, so they start about as fast as Node itself.
 
 const context = (): CliContext => {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   const stdout = stdoutTerminal();
   const stderr = stderrTerminal();
-  const host = nodeHost();
   return {
     stdout,
     stderr,
     outStyle: makeStyle(useColor(stdout.isTTY, env)),
     errStyle: makeStyle(useColor(stderr.isTTY, env)),
-    cwd: host.cwd,
+    cwd: process.cwd(),
     env,
-    fs: host.fs,
+    fs: nodeFileSystem,
     clock: systemClock,
     // Found by walking up to the package root, reading package.json files on the way: only help,
     // usage errors and init name a page, so `run`, `--version` and the rest never pay for it.
@@ -54,13 +44,25 @@ const context = (): CliContext => {
 };
 
 /** The file journal: a directory per run, listed and pruned by the CLI. */
-const journals = { open: fileJournal, list: listRuns, prepare: prepareRuns, prune: pruneRuns };
+const journals = async () => {
+  const [{ fileJournal }, { listRuns, prepareRuns, pruneRuns }] = await Promise.all([
+    import('../node/file-journal.js'),
+    import('../node/journal-runs.js'),
+  ]);
+  return { open: fileJournal, list: listRuns, prepare: prepareRuns, prune: pruneRuns };
+};
 
 /** `14:03:07` on the host's clock, for plain lines. */
 const clockTime = (at: number): string => new Date(at).toTimeString().slice(0, 8);
 
 /** What `run` and `resume` run with: an executor of the CLI's own, so a second Ctrl-C can kill every tree it started at once. */
-const runDependencies = () => {
+const runDependencies = async () => {
+  const [{ createNodeExecutor }, { nodeHost }, { onCliInterrupt }, files] = await Promise.all([
+    import('../node/node-executor.js'),
+    import('../node/node-host.js'),
+    import('../node/cli-signals.js'),
+    journals(),
+  ]);
   const executor = createNodeExecutor();
   return {
     host: { ...nodeHost(), executor },
@@ -68,7 +70,7 @@ const runDependencies = () => {
     onInterrupt: onCliInterrupt,
     exitNow: (code: number): never => process.exit(code),
     clockTime,
-    journals,
+    journals: files,
   };
 };
 
@@ -80,24 +82,49 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
     case 'version':
       out(cli, VERSION);
       return 0;
-    case 'validate':
+    case 'validate': {
+      const { validateCommand } = await import('./validate-command.js');
       return validateCommand(inv, cli);
+    }
     case 'plan': {
+      const [{ printPlan }, { nodeHost }] = await Promise.all([
+        import('./plan-command.js'),
+        import('../node/node-host.js'),
+      ]);
       const mission = await loadMissionFile(cli, inv.file, { strict: inv.strict, parallel: inv.parallel });
       return printPlan(cli, nodeHost(), mission, inv.format);
     }
-    case 'report':
+    case 'report': {
+      const { reportCommand } = await import('./report-command.js');
       return reportCommand(inv, cli);
-    case 'schema':
+    }
+    case 'schema': {
+      const { schemaCommand } = await import('./schema-command.js');
       return schemaCommand(cli);
-    case 'init':
+    }
+    case 'init': {
+      const { initCommand } = await import('./init-command.js');
       return initCommand(inv, cli);
-    case 'run':
-      return runCommand(inv, cli, runDependencies());
-    case 'runs':
-      return runsCommand(inv, cli, journals);
-    case 'resume':
-      return resumeCommand(inv, cli, { ...runDependencies(), killOrphans: orphanKiller(process.platform) });
+    }
+    case 'run': {
+      const [{ runCommand }, dependencies] = await Promise.all([
+        import('./run-command.js'),
+        runDependencies(),
+      ]);
+      return runCommand(inv, cli, dependencies);
+    }
+    case 'runs': {
+      const [{ runsCommand }, files] = await Promise.all([import('./runs-command.js'), journals()]);
+      return runsCommand(inv, cli, files);
+    }
+    case 'resume': {
+      const [{ resumeCommand }, dependencies, { orphanKiller }] = await Promise.all([
+        import('./resume-command.js'),
+        runDependencies(),
+        import('../node/orphans.js'),
+      ]);
+      return resumeCommand(inv, cli, { ...dependencies, killOrphans: orphanKiller(process.platform) });
+    }
     default:
       return unreachable(inv);
   }

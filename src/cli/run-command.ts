@@ -9,10 +9,7 @@ import type { MissionReport } from '../scheduler/report.js';
 import { DEFAULT_JOURNAL_DIR, type RunArgs } from './args.js';
 import { type CliContext, displayPath, err, loadMissionFile, out, problemSource } from './cli-context.js';
 import { missionSucceeded } from './format.js';
-import { toHtml } from '../report/html.js';
-import { junitXml } from './junit.js';
-import { createLiveView, type LiveView } from './live-view.js';
-import { printPlan } from './plan-command.js';
+import type { LiveView } from './live-view.js';
 import { problemLines } from './problems.js';
 import { plainRenderer } from './render.js';
 import { containmentLine, failureSection, summaryLine, summaryTable } from './summary.js';
@@ -59,10 +56,12 @@ type View =
   | { readonly _tag: 'live'; readonly live: LiveView }
   | { readonly _tag: 'plain'; readonly onEvent: (e: MissionEvent) => void };
 
-const chooseView = (args: ViewArgs, cli: CliContext, deps: RunDependencies): View => {
+// The live view, the report writers and the plan printer are loaded only by a run that uses them.
+const chooseView = async (args: ViewArgs, cli: CliContext, deps: RunDependencies): Promise<View> => {
   if (args.json) return { _tag: 'json' };
   if (args.quiet) return { _tag: 'quiet' };
-  if (cli.stdout.isTTY && cli.env.TERM !== 'dumb')
+  if (cli.stdout.isTTY && cli.env.TERM !== 'dumb') {
+    const { createLiveView } = await import('./live-view.js');
     return {
       _tag: 'live',
       live: createLiveView({
@@ -72,6 +71,7 @@ const chooseView = (args: ViewArgs, cli: CliContext, deps: RunDependencies): Vie
         verbose: args.verbose,
       }),
     };
+  }
   return {
     _tag: 'plain',
     onEvent: plainRenderer((line) => out(cli, line), cli.outStyle, args.verbose, deps.clockTime),
@@ -93,10 +93,10 @@ interface Written {
 
 /** Writes the requested report files; a file that cannot be written is a problem, not an exception. */
 const writeReports = async (cli: CliContext, args: ViewArgs, report: MissionReport): Promise<Written> => {
-  const wanted: ReadonlyArray<readonly [string, string, string | undefined, () => string]> = [
-    ['report', '--report', args.report, () => `${JSON.stringify(report, null, 2)}\n`],
-    ['JUnit report', '--junit', args.junit, () => junitXml(report)],
-    ['HTML report', '--html', args.html, () => toHtml(report)],
+  const wanted: ReadonlyArray<readonly [string, string, string | undefined, () => Promise<string>]> = [
+    ['report', '--report', args.report, () => Promise.resolve(`${JSON.stringify(report, null, 2)}\n`)],
+    ['JUnit report', '--junit', args.junit, async () => (await import('./junit.js')).junitXml(report)],
+    ['HTML report', '--html', args.html, async () => (await import('../report/html.js')).toHtml(report)],
   ];
   const files: (readonly [string, string])[] = [];
   const problems: string[] = [];
@@ -104,7 +104,7 @@ const writeReports = async (cli: CliContext, args: ViewArgs, report: MissionRepo
     if (file === undefined) continue;
     const path = cli.fs.resolve(cli.cwd, file);
     try {
-      await cli.fs.writeFileAtomic(path, content());
+      await cli.fs.writeFileAtomic(path, await content());
       files.push([what, displayPath(cli, path)]);
     } catch (e) {
       problems.push(
@@ -143,7 +143,10 @@ export const SUSPENDED_EXIT_CODE = 75;
 /** Runs `missionkit run`; resolves the exit code. */
 export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDependencies): Promise<number> => {
   const mission = await loadMissionFile(cli, args.file, { strict: args.strict, parallel: args.parallel });
-  if (args.dryRun) return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
+  if (args.dryRun) {
+    const { printPlan } = await import('./plan-command.js');
+    return printPlan(cli, deps.host, mission, args.json ? 'json' : 'text');
+  }
   for (const line of await problemLines(mission.warnings, problemSource(cli), cli.errStyle)) err(cli, line);
   const journals = deps.journals;
   const wanted =
@@ -225,7 +228,7 @@ export const showRun = async (
   announcement?: string,
   journaled?: { readonly runId: string; readonly resume: string },
 ): Promise<number> => {
-  const view = chooseView(args, cli, deps);
+  const view = await chooseView(args, cli, deps);
   // Said before the live view draws anything, on stderr: stdout keeps the run's own output.
   if (announcement !== undefined && (view._tag === 'live' || view._tag === 'plain'))
     err(cli, cli.errStyle.dim(announcement));

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** How many directories up from this file the package root may be (dist/cjs/node, src/node). */
+/** How many directories up from this file the package root may be (dist/cjs/cli/chunks when bundled, src/node). */
 const MAX_LEVELS = 6;
 
 /** This module's directory: CommonJS has __dirname; the ES module build is reached through the CLI's script. */

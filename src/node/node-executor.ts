@@ -89,8 +89,13 @@ export class NodeExecutor implements Executor {
   private readonly tree: KillTreeOptions;
   private readonly outputDrainMs: number;
   private readonly platform: HostPlatform = process.platform;
-  // Unique per executor, so a sweep can only ever match processes this executor started.
-  private readonly markerPrefix = `${process.pid.toString(36)}.${randomBytes(6).toString('hex')}`;
+  // Unique per executor, so a sweep can only ever match processes this executor started. Made at the
+  // first spawn: a run that starts no process (and a process that only creates a host) never loads
+  // node:crypto for it.
+  private prefix: string | undefined;
+  private get markerPrefix(): string {
+    return (this.prefix ??= `${process.pid.toString(36)}.${randomBytes(6).toString('hex')}`);
+  }
   private spawned = 0;
   // What is still running, so a host that must exit now can take every tree down with it.
   private readonly running = new Set<SpawnedProcess>();

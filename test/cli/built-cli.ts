@@ -1,7 +1,9 @@
-// The CLI as users run it: compiled JavaScript started with node. Tests build it once into a
-// private directory keyed by a hash of the sources (never `npm run build`, which deletes the
-// dist/ other processes may be using). Test files running in parallel share one build: the first
-// takes a lock, the others wait for its result; a later run with unchanged sources reuses it.
+// The CLI as users run it: the bundled JavaScript the package ships, started with node. Tests build
+// it once (scripts/build.mjs --js-only: the package's JavaScript, without declarations) into a
+// private directory keyed by a hash of the sources and the build script (never `npm run build`,
+// which deletes the dist/ other processes may be using). Test files running in parallel share one
+// build: the first takes a lock, the others wait for its result; a later run with unchanged sources
+// reuses it.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,7 +13,7 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..');
 
 const BUILDS = path.join(REPO, '.tmp', 'cli-build');
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json', 'scripts/build.mjs'];
 /** A lock older than this belongs to a build that died; take it over. */
 const STALE_LOCK_MS = 5 * 60_000;
 const WAIT_MS = 4 * 60_000;
@@ -52,36 +54,18 @@ const compile = (target: string): void => {
   const scratch = `${target}.building-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
   try {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        path.join(REPO, 'tsconfig.cjs.json'),
-        '--outDir',
-        scratch,
-        '--declaration',
-        'false',
-        '--sourceMap',
-        'false',
-        '--inlineSources',
-        'false',
-      ],
-      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
-    );
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--js-only', scratch], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
   } catch (error) {
-    // Type errors still emit JavaScript; they are the typecheck step's to report, and the tests
-    // here judge behaviour. Anything that emitted nothing is a real failure.
+    // esbuild does not check types (that is the typecheck step's to report): a failure here is a
+    // syntax error or a missing module.
     const e = error as { stdout?: string; stderr?: string; message: string };
-    if (!fs.existsSync(path.join(scratch, 'cli', 'main.js'))) {
-      fs.rmSync(scratch, { recursive: true, force: true });
-      throw new Error(`compiling the CLI failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
-    }
-    process.stderr.write(
-      `built the CLI for tests despite type errors:\n${e.stdout ?? ''}${e.stderr ?? ''}\n`,
-    );
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw new Error(`building the CLI failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
   }
-  fs.writeFileSync(path.join(scratch, 'package.json'), '{ "type": "commonjs" }\n');
   fs.renameSync(scratch, target);
 };
 
@@ -99,12 +83,15 @@ const prune = (keep: string): void => {
 
 let built: string | undefined;
 
-/** The path of the compiled CLI's entry point (main.js), building it first when the sources changed. */
+/**
+ * The path of the built CLI's script (cjs/cli/main.js, beside the CommonJS build of the package's
+ * entry points in cjs/), building it first when the sources changed.
+ */
 export const builtCli = (): string => {
   if (built !== undefined) return built;
   fs.mkdirSync(BUILDS, { recursive: true });
   const target = path.join(BUILDS, sourceHash());
-  const main = path.join(target, 'cli', 'main.js');
+  const main = path.join(target, 'cjs', 'cli', 'main.js');
   const lock = `${target}.lock`;
   const until = Date.now() + WAIT_MS;
   while (!fs.existsSync(main)) {

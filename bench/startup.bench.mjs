@@ -1,0 +1,126 @@
+// What a user waits for before anything happens, and the first run's extra cost:
+//  - start-up: `missionkit --version`, `missionkit run` of a one-step mission (a no-op step, so the
+//    figure is the CLI's own start and not a program's; without the journal, whose fsyncs are the
+//    disk's time and not start-up, and then with it, for context), `require('missionkit')`,
+//    `await import('missionkit')` and the same for `missionkit/core`, each a fresh `node` process timed
+//    from spawn to exit, against `node -e 0` (the floor: Node starting and doing nothing) timed in the
+//    same rounds. Each round runs every case once, in turn, so drift on a shared machine falls on all
+//    alike; the figure is the median over the rounds.
+//  - the first run: a fresh process runs a 10,000-step no-op mission once (cold: nothing compiled,
+//    nothing warm) and then again (warm); the ratio is the median cold time over the median warm time
+//    across several processes.
+// Run after `npm run build`: node bench/startup.bench.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROUNDS = 21;
+const FIRST_RUN_PROCESSES = 9;
+const STARTUP_TARGET = 1.5;
+const FIRST_RUN_TARGET = 2;
+
+const repo = new URL('..', import.meta.url).pathname;
+const cli = join(repo, 'dist', 'cjs', 'cli', 'main.js');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const work = mkdtempSync(join(tmpdir(), 'mk-startup-bench-'));
+const mission = join(work, 'one.mission.yaml');
+writeFileSync(
+  mission,
+  'version: "1.0"\nname: one step\nsteps:\n  - id: hello\n    name: Say hello\n    step_type: noop\n    parameters: {}\n',
+);
+
+/** Wall time of one fresh `node` process, from spawn to exit; throws if it fails (a broken build must not look fast). */
+const timeProcess = ({ args, cwd }) => {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  return ms;
+};
+
+// `require` and `import` by the package's name, resolved through its exports map from the
+// repository itself (a package may name itself), as a host's code would.
+const cases = {
+  floor: { args: ['-e', '0'], cwd: work },
+  version: { args: [cli, '--version'], cwd: work },
+  run: { args: [cli, 'run', mission, '--no-journal'], cwd: work },
+  runJournaled: { args: [cli, 'run', mission], cwd: work },
+  require: { args: ['-e', "require('missionkit')"], cwd: repo },
+  import: { args: ['--input-type=module', '-e', "await import('missionkit')"], cwd: repo },
+  requireCore: { args: ['-e', "require('missionkit/core')"], cwd: repo },
+  importCore: { args: ['--input-type=module', '-e', "await import('missionkit/core')"], cwd: repo },
+};
+
+try {
+  const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (const c of Object.values(cases)) timeProcess(c); // warm the file cache
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [k, c] of Object.entries(cases)) times[k].push(timeProcess(c));
+  const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
+  const line = (label, key, target, against = 'floor') => {
+    const ratio = m[key] / m[against];
+    const ok = ratio <= target ? 'ok' : 'MISSED';
+    const floorName = against === 'floor' ? '`node -e 0`' : label.replace('/core', '');
+    console.log(
+      `startup ${label}: ${m[key].toFixed(0)} ms vs ${floorName} ${m[against].toFixed(0)} ms → ${ratio.toFixed(2)}× (target ≤ ${target}×) ${ok}`,
+    );
+  };
+  console.log(`(median of ${ROUNDS} fresh processes each)`);
+  line('`missionkit --version`', 'version', STARTUP_TARGET);
+  line('`missionkit run --no-journal` of a one-step (no-op) mission', 'run', STARTUP_TARGET);
+  // For context, not a start-up target: the default journal creates a run directory and fsyncs it
+  // (what journaling costs is bench/journal.bench.mjs's to measure).
+  console.log(
+    `startup \`missionkit run\` of the same mission, journaled (the default): ${m.runJournaled.toFixed(0)} ms → ${(m.runJournaled / m.floor).toFixed(2)}× \`node -e 0\` (context: the journal's directory and fsyncs)`,
+  );
+  line("`require('missionkit')`", 'require', STARTUP_TARGET);
+  line("`await import('missionkit')`", 'import', STARTUP_TARGET);
+  line("`require('missionkit/core')`", 'requireCore', STARTUP_TARGET);
+  line("`await import('missionkit/core')`", 'importCore', STARTUP_TARGET);
+  // "Lighter still": the core alone against the whole package, both over the floor.
+  for (const [label, core, root] of [
+    ['require', 'requireCore', 'require'],
+    ['import', 'importCore', 'import'],
+  ]) {
+    const coreCost = m[core] - m.floor;
+    const rootCost = m[root] - m.floor;
+    console.log(
+      `startup missionkit/core by ${label}: ${coreCost.toFixed(0)} ms over the floor vs ${rootCost.toFixed(0)} ms for missionkit (target: less) ${coreCost < rootCost ? 'ok' : 'MISSED'}`,
+    );
+  }
+
+  // The first run: each process prints its cold and warm times as JSON.
+  const script = `
+    import { runMission } from ${JSON.stringify(join(repo, 'dist', 'esm', 'index.js'))};
+    import { noopMission } from ${JSON.stringify(join(repo, 'bench', 'noop-mission.mjs'))};
+    const mission = noopMission(10_000);
+    const time = async () => {
+      const t0 = performance.now();
+      const report = await runMission(mission);
+      const ms = performance.now() - t0;
+      if (report.status !== 'succeeded') throw new Error('the bench mission ' + report.status);
+      return ms;
+    };
+    const cold = await time();
+    const warm = [];
+    for (let i = 0; i < 5; i++) warm.push(await time());
+    console.log(JSON.stringify({ cold, warm: warm.sort((a, b) => a - b)[2] }));
+  `;
+  const cold = [];
+  const warm = [];
+  for (let p = 0; p < FIRST_RUN_PROCESSES; p++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the first-run process failed:\n${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    cold.push(out.cold);
+    warm.push(out.warm);
+  }
+  const ratio = median(cold) / median(warm);
+  console.log(
+    `first run of a 10,000-step no-op mission: ${((median(cold) * 1000) / 10_000).toFixed(1)} µs/step cold vs ${((median(warm) * 1000) / 10_000).toFixed(1)} µs/step warm → ${ratio.toFixed(2)}× (target ≤ ${FIRST_RUN_TARGET}×) ${ratio <= FIRST_RUN_TARGET ? 'ok' : 'MISSED'} (median of ${FIRST_RUN_PROCESSES} fresh processes)`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
