@@ -1,0 +1,6 @@
+// missionkit/distributed: runs recorded in Redis, resumable from any machine, and standby
+// coordinators that take over a run whose coordinator died. Imports ioredis; the other entry
+// points do not load this one.
+export { redisJournal, type RedisJournal, type RedisJournalOptions } from './redis-journal.js';
+export { listRedisRuns, pruneRedisRuns, type RedisRunListing } from './redis-journal-runs.js';
+export type { RedisConnection, RedisConnectionOptions, RedisTlsOptions } from './redis-connection.js';
