@@ -4,3 +4,4 @@
 export { redisJournal, type RedisJournal, type RedisJournalOptions } from './redis-journal.js';
 export { listRedisRuns, pruneRedisRuns, type RedisRunListing } from './redis-journal-runs.js';
 export type { RedisConnection, RedisConnectionOptions, RedisTlsOptions } from './redis-connection.js';
+export { standbyCoordinator, type Standby, type StandbyOptions } from './standby-coordinator.js';
