@@ -23,7 +23,8 @@ import { runCommand } from './run-command.js';
 import { resumeCommand } from './resume-command.js';
 import { fileJournal } from '../node/file-journal.js';
 import { listRuns, prepareRuns, pruneRuns } from '../node/journal-runs.js';
-import { runsCommand } from './runs-command.js';
+import { redisRunsCommand, runsCommand } from './runs-command.js';
+import { standbyCommand } from './standby-command.js';
 import { orphanKiller } from '../node/orphans.js';
 import { JournalRefusal } from '../ports/journal.js';
 import { schemaCommand } from './schema-command.js';
@@ -95,7 +96,11 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
     case 'run':
       return runCommand(inv, cli, runDependencies());
     case 'runs':
-      return runsCommand(inv, cli, journals);
+      return inv.redis !== undefined
+        ? redisRunsCommand(inv, cli, inv.redis)
+        : runsCommand(inv, cli, journals);
+    case 'standby':
+      return standbyCommand(inv, cli, { onInterrupt: (handler) => onCliInterrupt(() => handler()) });
     case 'resume':
       return resumeCommand(inv, cli, { ...runDependencies(), killOrphans: orphanKiller(process.platform) });
     default:
@@ -127,6 +132,16 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       err(cli, cli.errStyle.red(`✖ cannot resume: ${e.detail}`));
       err(cli, `  hint: ${e.hint}`);
       return 2;
+    }
+    // The Redis journal: a server that cannot be reached (2), or a run stopped because its journal
+    // could not be written (1). Both messages say where, what and what to do.
+    if (e instanceof Error && e.name === 'RedisConnectionError') {
+      err(cli, cli.errStyle.red(`✖ ${e.message}`));
+      return 2;
+    }
+    if (e instanceof Error && e.name === 'RedisJournalError') {
+      err(cli, cli.errStyle.red(`✖ ${e.message}`));
+      return 1;
     }
     // runMission rejects with a TypeError for what the mission asks and this host cannot give
     // (an unregistered step type, a wrong option): a usage problem, not a crash.

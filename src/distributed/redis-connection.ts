@@ -137,10 +137,17 @@ const hintFor = (message: string): string =>
       ? 'the TLS handshake failed: check that the server speaks TLS on this port (rediss://) and that its certificate is trusted (tls: { ca })'
       : 'start redis-server there (e.g. `redis-server --appendonly yes`) or correct the URL; a server that needs TLS takes rediss://, one with a password redis://:PASSWORD@host:port';
 
-/** The error a user sees when Redis is unreachable or refuses the connection: where, what, what to do. */
-export const connectionError = (resolved: ResolvedConnection, cause: unknown): Error => {
+/** Redis cannot be reached, or refused the connection; the message says where, what and what to do. */
+export class RedisConnectionError extends Error {
+  override readonly name = 'RedisConnectionError';
+}
+
+/** The error a user sees when Redis is unreachable or refuses the connection. */
+export const connectionError = (resolved: ResolvedConnection, cause: unknown): RedisConnectionError => {
   const message = scrub(resolved, cause instanceof Error ? cause.message : String(cause));
-  return new Error(`cannot use Redis at ${resolved.display}: ${message} — ${hintFor(message)}`);
+  return new RedisConnectionError(
+    `cannot use Redis at ${resolved.display}: ${message} — ${hintFor(message)}`,
+  );
 };
 
 /** Options of a short-lived client: one connection attempt, bounded, no offline queue. */

@@ -123,6 +123,11 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** The journal could not be written: the run stops; the message says why and what to do. */
+export class RedisJournalError extends Error {
+  override readonly name = 'RedisJournalError';
+}
+
 /** A message of the writer thread: a fatal error, or the last transient one (for a timeout's message). */
 type WriterMessage = { readonly error?: string; readonly lastError?: string };
 
@@ -274,7 +279,7 @@ class RedisRunLog implements RunLog {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.drain();
-        this.failure = new Error(
+        this.failure = new RedisJournalError(
           `run ${this.o.runId}: Redis at ${this.o.display} did not store the journal within ${this.o.writeTimeoutMs} ms${
             this.lastError !== undefined ? ` (last error: ${this.scrub(this.lastError)})` : ''
           } — the run stops rather than go on unrecorded; once Redis is back, resume it with \`missionkit resume ${this.o.runId} --redis <url>\``,
@@ -296,20 +301,20 @@ class RedisRunLog implements RunLog {
     const where = `Redis at ${this.o.display}`;
     const resume = `\`missionkit resume ${id} --redis <url>\``;
     if (code.startsWith('MK_LOST'))
-      return new Error(
+      return new RedisJournalError(
         `run ${id}: ${where} no longer holds the run (it restarted without persistence, or its keys were flushed or deleted) — nothing more can be recorded, so the run stops; run Redis with append-only persistence (appendonly yes) and start the mission again`,
       );
     if (code.startsWith('MK_GAP')) {
       const [, last, first] = code.split(' ');
-      return new Error(
+      return new RedisJournalError(
         `run ${id}: ${where} lost journal entries ${Number(last) + 1}–${Number(first) - 1} it had acknowledged (it restarted and its append-only file did not have them; appendfsync everysec can lose the last second) — the run stops rather than go on with a hole; resume it with ${resume}: steps whose end was lost run again`,
       );
     }
     if (code.startsWith('MK_LEASE'))
-      return new Error(
+      return new RedisJournalError(
         `run ${id}: another coordinator took the run over (${this.scrub(code.slice('MK_LEASE '.length))}) after this one's lease of ${this.o.leaseMs} ms lapsed (the process stalled, or lost Redis for that long) — this coordinator stops; the other one finishes the run`,
       );
-    return new Error(`run ${id}: writing the journal to ${where} failed: ${this.scrub(code)}`);
+    return new RedisJournalError(`run ${id}: writing the journal to ${where} failed: ${this.scrub(code)}`);
   }
 }
 
