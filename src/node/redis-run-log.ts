@@ -87,7 +87,9 @@ const fail = (message) => {
 };
 const ack = (batch) => { Atomics.store(flags, 0, batch); Atomics.notify(flags, 0); };
 // A server's answer is final, except those that say "not now" (a restart loading its AOF, a failover).
-const isFatal = (e) => /^MK_/.test(String(e && e.message)) ||
+// Redis prefixes "ERR " to an error of one word (MK_LOST); the code is what follows.
+const codeOf = (e) => String(e && e.message).replace(/^ERR (?=MK_)/, '');
+const isFatal = (e) => /^MK_/.test(codeOf(e)) ||
   (e && e.name === 'ReplyError' && !/^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY)/.test(String(e.message)));
 const retry = async (call) => {
   for (;;) {
@@ -101,7 +103,7 @@ const retry = async (call) => {
 };
 const refresh = setInterval(() => {
   if (failed) return;
-  client.mkRefresh(k.lease, k.run, ...common).catch((e) => { if (isFatal(e)) fail(e.message); });
+  client.mkRefresh(k.lease, k.run, ...common).catch((e) => { if (/^MK_/.test(codeOf(e))) fail(codeOf(e)); });
 }, Math.max(50, Math.floor(d.leaseMs / 3)));
 let chain = Promise.resolve();
 parentPort.on('message', (m) => {
@@ -117,7 +119,7 @@ parentPort.on('message', (m) => {
       }
       ack(m.batch);
     } catch (e) {
-      fail(String(e && e.message));
+      fail(codeOf(e));
     }
   });
 });
