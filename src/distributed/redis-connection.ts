@@ -96,7 +96,11 @@ export const resolveConnection = (connection: RedisConnection): ResolvedConnecti
   const tlsOptions =
     tls === undefined || tls === false
       ? undefined
-      : { servername: host, ...(tls === true ? {} : stripUndefined({ ...tls })) };
+      : {
+          // SNI carries a name, never an address (RFC 6066); an address is still checked against the certificate.
+          ...(isAddress(host) ? {} : { servername: host }),
+          ...(tls === true ? {} : stripUndefined({ ...tls })),
+        };
   const options: RedisOptions = {
     host,
     port,
@@ -118,6 +122,8 @@ export const resolveConnection = (connection: RedisConnection): ResolvedConnecti
     password: merged.password,
   };
 };
+
+const isAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
 const stripUndefined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
