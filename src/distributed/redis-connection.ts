@@ -8,33 +8,33 @@ type RedisOptions = Omit<IoRedisOptions, 'replyMapping'>;
 /** TLS settings for `rediss://` or `tls: {…}`: PEM text, as Node's `tls.connect` takes it. */
 export interface RedisTlsOptions {
   /** Certificate authorities to trust (a self-signed server's certificate, or its CA). @default Node's bundled CAs */
-  readonly ca?: string | ReadonlyArray<string>;
+  readonly ca?: string | ReadonlyArray<string> | undefined;
   /** A client certificate, for servers that require one (`tls-auth-clients yes`). */
-  readonly cert?: string;
+  readonly cert?: string | undefined;
   /** The client certificate's private key. */
-  readonly key?: string;
+  readonly key?: string | undefined;
   /** The name the server's certificate must carry. @default the host of the URL */
-  readonly servername?: string;
+  readonly servername?: string | undefined;
   /** Refuse a server whose certificate is not trusted. Turn off only for a local test server. @default true */
-  readonly rejectUnauthorized?: boolean;
+  readonly rejectUnauthorized?: boolean | undefined;
 }
 
 /** A Redis to connect to, as options. */
 export interface RedisConnectionOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://…` for TLS. Fields below override it. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** @default '127.0.0.1' */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** @default 6379 */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** An ACL user (Redis 6+). @default 'default' */
-  readonly username?: string;
+  readonly username?: string | undefined;
   /** The password (`requirepass`, or the ACL user's). Never shown in errors, logs or reports. */
-  readonly password?: string;
+  readonly password?: string | undefined;
   /** The logical database. @default 0 */
-  readonly db?: number;
+  readonly db?: number | undefined;
   /** TLS: `true` for the defaults, or settings. Implied by a `rediss://` URL. @default false */
-  readonly tls?: boolean | RedisTlsOptions;
+  readonly tls?: boolean | RedisTlsOptions | undefined;
 }
 
 /**

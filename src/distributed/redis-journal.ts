@@ -36,21 +36,21 @@ export interface RedisJournalOptions {
    * Prefix of every key the journal writes, so several missionkit installations can share a server.
    * @default 'missionkit:'
    */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /**
    * How long a coordinator's hold on a run outlives its last renewal (renewed every third of it).
    * A run whose coordinator died can be resumed, or is taken over by a standby, this long after.
    * @default 10000
    */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
   /**
    * How long a durable append waits for Redis (a restart, a failover) before the run stops with an
    * error saying so. The run's thread is blocked meanwhile, as it is during an fsync.
    * @default 30000
    */
-  readonly writeTimeoutMs?: number;
+  readonly writeTimeoutMs?: number | undefined;
   /** How long connecting may take before `runMission`/`resumeMission` reject. @default 5000 */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
 }
 
 /** A Journal in Redis, plus what it was made from (for listings and standbys). */
