@@ -64,9 +64,19 @@ export interface RedisRunLogOptions {
 // reason (a dropped connection, a restarting server still LOADING its AOF) is sent again.
 const WRITER = `
 const { parentPort, workerData: d } = require('node:worker_threads');
-const Redis = require(d.ioredis);
 const flags = new Int32Array(d.shared);
 const port = d.port;
+let failed = false;
+const fail = (message) => {
+  if (failed) return;
+  failed = true;
+  port.postMessage({ error: message });
+  Atomics.store(flags, 1, 1);
+  Atomics.notify(flags, 0);
+};
+let Redis;
+try { Redis = require(d.ioredis); } catch (e) { fail('cannot load ioredis from ' + d.ioredis + ': ' + (e && e.message)); }
+if (!failed) {
 const client = new Redis({ ...d.redis, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true,
   autoResendUnfulfilledCommands: true, retryStrategy: (n) => Math.min(20 * n, 250) });
 client.on('error', (e) => port.postMessage({ lastError: String(e && e.message) }));
@@ -76,15 +86,7 @@ client.defineCommand('mkRefresh', { numberOfKeys: 2, lua: d.scripts.refresh });
 client.defineCommand('mkRelease', { numberOfKeys: 1, lua: d.scripts.release });
 const k = d.keys;
 const common = [d.token, String(d.epoch), String(d.leaseMs)];
-let failed = false;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const fail = (message) => {
-  if (failed) return;
-  failed = true;
-  port.postMessage({ error: message });
-  Atomics.store(flags, 1, 1);
-  Atomics.notify(flags, 0);
-};
 const ack = (batch) => { Atomics.store(flags, 0, batch); Atomics.notify(flags, 0); };
 // A server's answer is final, except those that say "not now" (a restart loading its AOF, a failover).
 // Redis prefixes "ERR " to an error of one word (MK_LOST); the code is what follows.
@@ -123,6 +125,7 @@ parentPort.on('message', (m) => {
     }
   });
 });
+}
 `;
 
 /** The journal could not be written: the run stops; the message says why and what to do. */
@@ -154,6 +157,8 @@ class RedisRunLog implements RunLog {
     this.port = channel.port1;
     this.worker = new Worker(WRITER, {
       eval: true,
+      // Not the host's flags: `--input-type=module` would make this CommonJS code an ES module.
+      execArgv: [],
       workerData: {
         ioredis: ioredisPath(),
         shared,
@@ -167,6 +172,11 @@ class RedisRunLog implements RunLog {
         runId: o.runId,
       },
       transferList: [channel.port2],
+    });
+    this.worker.on('error', (e) => {
+      this.failure ??= new RedisJournalError(
+        `run ${o.runId}: the thread writing the journal to Redis at ${o.display} failed: ${this.scrub(e.message)}`,
+      );
     });
     // The thread must not keep a host alive whose run ended; close() stops it.
     this.worker.unref();
