@@ -218,6 +218,23 @@ if (requireRedis('redis journal')) {
     );
   });
 
+  it('an unreachable Redis fails the run before anything starts, naming the URL (password hidden) and what to do', async () => {
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), MISSION);
+    const e = await runMission('mission.yaml', {
+      cwd: dir,
+      journal: redisJournal('redis://:hunter2@127.0.0.1:1'),
+      variables: { token: SECRET },
+    }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(e?.name).toBe('RedisConnectionError');
+    expect(e?.message).toMatch(
+      /^cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED.* — start redis-server there \(e\.g\. `redis-server --appendonly yes`\) or correct the URL/,
+    );
+    expect(e?.message).not.toContain('hunter2');
+  });
+
   it('reads back a long stream in chunks, every entry in order', async () => {
     const journal = redisJournal(server.url);
     const inputs = {
