@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { builtCli } from '../cli/built-cli.js';
+import { redisJournal } from '../../src/distributed/index.js';
 import { expectAllGone } from '../node/liveness.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -131,10 +132,10 @@ if (requireRedis('coordinator takeover')) {
   it('another process resumes the run from the stream once the dead coordinator’s lease lapsed', async () => {
     const left = await killMidMission(dir, server.url);
     // Within the lease, the run still counts as running: a resume is refused, naming the holder.
-    const early = host(dir, server.url, `mk.resumeMission('r1', { journal })${report};`);
-    const earlyOut = output(early);
-    await earlyOut.exited;
-    expect(earlyOut.text()).toMatch(/^ERROR locked run r1 is running in process \d+ on /m);
+    await expect(redisJournal(server.url, { leaseMs: LEASE_MS }).open('r1')).rejects.toMatchObject({
+      code: 'locked',
+      message: expect.stringMatching(/^run r1 is running in process \d+ on /),
+    });
 
     await new Promise((r) => setTimeout(r, LEASE_MS + 200));
     const second = host(dir, server.url, `mk.resumeMission('r1', { journal })${report};`);
