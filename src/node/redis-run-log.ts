@@ -207,9 +207,15 @@ class RedisRunLog implements RunLog {
 
   finish(outcome: RunOutcome): void {
     if (this.closed) return;
-    this.flush(false);
-    this.send({ kind: 'finish', outcome: JSON.stringify(outcome) });
-    this.wait(this.batch);
+    // The run has its report: an outcome that cannot be stored does not take it from the host.
+    // The run then lists as interrupted, and resuming it replays to the same report, running nothing.
+    try {
+      this.flush(false);
+      this.send({ kind: 'finish', outcome: JSON.stringify(outcome) });
+      this.wait(this.batch);
+    } catch {
+      // Kept in this.failure.
+    }
   }
 
   async close(): Promise<void> {
@@ -220,6 +226,8 @@ class RedisRunLog implements RunLog {
         this.send({ kind: 'release' });
         this.wait(this.batch);
       }
+    } catch {
+      // A lease that cannot be released lapses on its own, leaseMs later.
     } finally {
       this.closed = true;
       if (this.timer !== undefined) clearTimeout(this.timer);
