@@ -330,10 +330,14 @@ class RedisRunLog implements RunLog {
         `run ${id}: ${where} lost journal entries ${Number(last) + 1}–${Number(first) - 1} it had acknowledged (it restarted and its append-only file did not have them; appendfsync everysec can lose the last second) — the run stops rather than go on with a hole; resume it with ${resume}: steps whose end was lost run again`,
       );
     }
-    if (code.startsWith('MK_LEASE'))
+    if (code.startsWith('MK_LEASE')) {
+      // The holder now (`epoch|host|pid|nonce`), or the epoch the run is at if it already let go.
+      const [epoch, host, pid] = code.slice('MK_LEASE '.length).split('|');
+      const who = host !== undefined ? `process ${pid ?? '?'} on ${host}` : `${epoch ?? ''}`;
       return new RedisJournalError(
-        `run ${id}: another coordinator took the run over (${this.scrub(code.slice('MK_LEASE '.length))}) after this one's lease of ${this.o.leaseMs} ms lapsed (the process stalled, or lost Redis for that long) — this coordinator stops; the other one finishes the run`,
+        `run ${id}: another coordinator took the run over (${this.scrub(who)}) after this one's lease of ${this.o.leaseMs} ms lapsed (the process stalled, or lost Redis for that long) — this coordinator stops; the other one finishes the run`,
       );
+    }
     return new RedisJournalError(`run ${id}: writing the journal to ${where} failed: ${this.scrub(code)}`);
   }
 }

@@ -50,7 +50,7 @@ const host = (dir: string, url: string, body: string): ChildProcess => {
   );
 };
 
-const report = `.then((r) => console.log('REPORT ' + JSON.stringify(r)), (e) => console.log('ERROR ' + e.code + ' ' + e.message))`;
+const report = `.then((r) => console.log('REPORT ' + JSON.stringify(r)), (e) => console.log('ERROR ' + (e.code ?? e.name) + ' ' + e.message))`;
 
 const linesOf = (dir: string, id: string): string[] => {
   const file = path.join(dir, `${id}.log`);
@@ -180,6 +180,47 @@ if (requireRedis('coordinator takeover')) {
     } finally {
       for (const s of standbys) s.kill('SIGTERM');
       await Promise.all(outs.map((o) => o.exited));
+    }
+  }, 120_000);
+
+  it('a coordinator stalled past its lease loses the run: it cannot write into it again and stops, saying why', async () => {
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), MISSION);
+    const first = host(dir, server.url, `mk.runMission('mission.yaml', { journal, runId: 'r1' })${report};`);
+    const firstOut = output(first);
+    await waitFor(
+      () =>
+        linesOf(dir, 'long').some((l) => l.startsWith('tick')) &&
+        linesOf(dir, 'once').some((l) => l.startsWith('tick')),
+      30_000,
+    );
+    // A paused VM, a long GC, a partition: the process is alive but renews nothing.
+    first.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, LEASE_MS + 300));
+      const second = host(dir, server.url, `mk.resumeMission('r1', { journal })${report};`);
+      const out = output(second);
+      await out.exited;
+      const line = out
+        .text()
+        .split('\n')
+        .find((l) => l.startsWith('REPORT ') || l.startsWith('ERROR '));
+      expect(line).toMatch(/^REPORT /);
+      expectFinishedOnce(dir, JSON.parse(line!.slice('REPORT '.length)));
+    } finally {
+      first.kill('SIGCONT');
+    }
+    await firstOut.exited;
+    expect(firstOut.text()).toMatch(
+      /^ERROR RedisJournalError run r1: another coordinator took the run over \((epoch 2|process \d+ on [^)]+)\) after this one's lease of 1000 ms lapsed .* — this coordinator stops; the other one finishes the run/m,
+    );
+    // Every entry after the takeover is the new coordinator's: the old one wrote nothing more.
+    const client = new Redis(server.url);
+    try {
+      const epochs = (await client.xrange('missionkit:{r1}:events', '-', '+')).map(([, f]) => Number(f[3]));
+      expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
+      expect(new Set(epochs)).toEqual(new Set([1, 2]));
+    } finally {
+      client.disconnect();
     }
   }, 120_000);
 }

@@ -281,7 +281,7 @@ if (requireRedis('redis journal')) {
     await client.del(K.lease);
     const { log: second } = await redisJournal(server.url).open('r1');
     expect(() => first.append({ _tag: 'process', step: 0, attempt: 1, pid: 2 }, 'durable')).toThrow(
-      /run r1: another coordinator took the run over \(2\|.*\) after this one's lease of 60000 ms lapsed/,
+      /run r1: another coordinator took the run over \(process \d+ on [^)]+\) after this one's lease of 60000 ms lapsed/,
     );
     second.append({ _tag: 'process', step: 0, attempt: 1, pid: 3 }, 'durable');
     await first.close();
