@@ -3,5 +3,11 @@
 // points do not load this one.
 export { redisJournal, type RedisJournal, type RedisJournalOptions } from './redis-journal.js';
 export { listRedisRuns, pruneRedisRuns, type RedisRunListing } from './redis-journal-runs.js';
-export type { RedisConnection, RedisConnectionOptions, RedisTlsOptions } from './redis-connection.js';
+export {
+  RedisConnectionError,
+  type RedisConnection,
+  type RedisConnectionOptions,
+  type RedisTlsOptions,
+} from './redis-connection.js';
+export { RedisJournalError } from '../node/redis-run-log.js';
 export { standbyCoordinator, type Standby, type StandbyOptions } from './standby-coordinator.js';
