@@ -124,14 +124,17 @@ export const standbyCoordinator = (options: StandbyOptions): Standby => {
       polling = poll().then(schedule);
     }, pollMs);
   };
-  polling = poll().then(schedule);
-  options.signal?.addEventListener('abort', () => void stop(), { once: true });
-
   const stop = async (): Promise<void> => {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
     await polling;
     await Promise.all([...running.values()]);
   };
+  // A signal aborted already: the standby starts stopped.
+  if (options.signal?.aborted === true) stopped = true;
+  else {
+    polling = poll().then(schedule);
+    options.signal?.addEventListener('abort', () => void stop(), { once: true });
+  }
   return { stop, taken };
 };
