@@ -20,6 +20,7 @@ export const COMMAND_NAMES = [
   'run',
   'resume',
   'runs',
+  'standby',
   'validate',
   'plan',
   'report',
@@ -58,6 +59,8 @@ export interface ResumeArgs {
   readonly runId: string | undefined;
   /** The journal directory. */
   readonly journal: string;
+  /** The Redis journal's URL, instead of the directory (`--redis`). */
+  readonly redis: string | undefined;
   readonly vars: Readonly<Record<string, string>>;
   readonly report: string | undefined;
   readonly junit: string | undefined;
@@ -71,7 +74,21 @@ export interface ResumeArgs {
 export interface RunsArgs {
   readonly command: 'runs';
   readonly journal: string;
+  /** The Redis journal's URL, instead of the directory (`--redis`). */
+  readonly redis: string | undefined;
   readonly json: boolean;
+}
+
+/** `missionkit standby`: a standby coordinator taking over runs of a Redis journal whose coordinator died. */
+export interface StandbyArgs {
+  readonly command: 'standby';
+  readonly redis: string;
+  /** Secret variables (and overrides) the runs it takes over need. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** How often it looks for runs to take over, in ms. */
+  readonly pollMs: number | undefined;
+  /** The coordinators' lease, in ms (must match theirs). */
+  readonly leaseMs: number | undefined;
 }
 
 /** The journal directory `run` writes and `resume` and `runs` read when `--journal` is not given. */
@@ -127,6 +144,7 @@ export type Invocation =
   | RunArgs
   | ResumeArgs
   | RunsArgs
+  | StandbyArgs
   | ValidateArgs
   | PlanArgs
   | ReportArgs
@@ -153,6 +171,7 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
   },
   resume: {
     '--journal': 'value',
+    '--redis': 'value',
     '--last': 'switch',
     '--var': 'value',
     '--report': 'value',
@@ -162,7 +181,8 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--quiet': 'switch',
     '--verbose': 'switch',
   },
-  runs: { '--journal': 'value', '--json': 'switch' },
+  runs: { '--journal': 'value', '--redis': 'value', '--json': 'switch' },
+  standby: { '--redis': 'value', '--var': 'value', '--poll-ms': 'value', '--lease-ms': 'value' },
   validate: { '--json': 'switch', '--strict': 'switch' },
   plan: { '--parallel': 'value', '--json': 'switch', '--format': 'value', '--strict': 'switch' },
   report: { '--html': 'value' },
@@ -276,6 +296,17 @@ const oneFile = (command: CommandName, positional: ReadonlyArray<string>): strin
   return positional[0]!;
 };
 
+/** `--redis URL`, which names the journal instead of `--journal DIR`. */
+const redisFlag = (s: Scanned, command: CommandName): string | undefined => {
+  const redis = last(s, '--redis');
+  if (redis !== undefined && last(s, '--journal') !== undefined)
+    throw new UsageError(
+      '--redis and --journal contradict each other: a run is recorded in one or the other',
+      command,
+    );
+  return redis;
+};
+
 /** Parses `argv` (without node and the script). */
 export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
   const options = optionsPart(argv);
@@ -346,6 +377,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         command: 'resume',
         runId: latest ? undefined : s.positional[0]!,
         journal: last(s, '--journal') ?? DEFAULT_JOURNAL_DIR,
+        redis: redisFlag(s, 'resume'),
         vars: parseVars(s.values.get('--var') ?? [], 'resume'),
         report: last(s, '--report'),
         junit: last(s, '--junit'),
@@ -364,8 +396,28 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
       return {
         command: 'runs',
         journal: last(s, '--journal') ?? DEFAULT_JOURNAL_DIR,
+        redis: redisFlag(s, 'runs'),
         json: s.switches.has('--json'),
       };
+    case 'standby': {
+      if (s.positional.length > 0)
+        throw new UsageError(`standby takes no arguments, got ${s.positional.join(' ')}`, 'standby');
+      const redis = last(s, '--redis');
+      if (redis === undefined)
+        throw new UsageError(
+          'standby needs the Redis its coordinators journal to: --redis redis://host:6379',
+          'standby',
+        );
+      const pollMs = last(s, '--poll-ms');
+      const leaseMs = last(s, '--lease-ms');
+      return {
+        command: 'standby',
+        redis,
+        vars: parseVars(s.values.get('--var') ?? [], 'standby'),
+        pollMs: pollMs === undefined ? undefined : wholeNumber('--poll-ms', pollMs, 'standby'),
+        leaseMs: leaseMs === undefined ? undefined : wholeNumber('--lease-ms', leaseMs, 'standby'),
+      };
+    }
     case 'validate':
       if (s.positional.length === 0)
         throw new UsageError('validate needs at least one mission file', 'validate');

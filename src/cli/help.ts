@@ -17,6 +17,7 @@ Usage:
   missionkit run <mission.yaml> [options]     run a mission, with live progress
   missionkit resume <run-id> [options]        resume a journaled run whose host died (--last)
   missionkit runs [--journal DIR]             list journaled runs: status, start, duration
+  missionkit standby --redis URL              take over runs whose coordinator died (Redis journal)
   missionkit validate <mission.yaml>...       check missions; print every error and warning
   missionkit plan <mission.yaml>              show the order, waves and each step's settings
   missionkit report <report.json>             show a saved JSON report again, or as HTML (--html)
@@ -91,7 +92,10 @@ killed, and those steps run again (or fail, with on_interrupt: fail). Shown and 
 
 Options:
   --journal DIR      the journal directory (default: .missionkit/runs)
-  --last             resume the most recent run of the journal directory that can be resumed
+  --redis URL        resume a run recorded in Redis (redis://[:password@]host:port, rediss://
+                     for TLS), from any machine; MISSIONKIT_REDIS_PASSWORD gives the password
+                     without putting it on the command line. See docs/distributed.md.
+  --last             resume the most recent run of the journal that can be resumed
   --var name=value   give a secret variable again (secrets are never stored in the journal)
   --report FILE      write the report as JSON
   --junit FILE       write a JUnit XML report
@@ -108,10 +112,11 @@ Examples:
   missionkit resume 20260103T020000-000-k3x9qa
   missionkit resume --last
   missionkit resume import-42 --journal /var/lib/app/runs --var db_password="$DB_PASSWORD"
+  missionkit resume import-42 --redis redis://redis.internal:6379
 
 ${EXIT_CODES}`;
 
-const RUNS = `missionkit runs [--journal DIR] [--json]
+const RUNS = `missionkit runs [--journal DIR | --redis URL] [--json]
 
 Lists the runs recorded in a journal directory, oldest first: each run's id, its status
 (the report's status once it finished; interrupted when its host died before the end; running
@@ -120,14 +125,35 @@ while a live process holds it), when it started, how long it ran, and whether
 
 Options:
   --journal DIR   the journal directory (default: .missionkit/runs)
+  --redis URL     the runs recorded in Redis instead (see \`missionkit resume --help\`)
   --json          print the runs as JSON: id, status, outcome, started_at, duration_ms,
-                  resumable, mission, pid
+                  resumable, mission, pid (and holder, for Redis)
 
 Examples:
   missionkit runs
   missionkit runs --journal /var/lib/app/runs --json | jq '.[] | select(.resumable) | .id'
 
 Exit codes: 0.`;
+
+const STANDBY = `missionkit standby --redis URL [options]
+
+Watches the runs recorded in Redis and resumes, here, each one whose coordinator died: its lease
+lapsed before the run ended with a report. Several standbys may watch one Redis: exactly one
+takes each run. A run started on another host needs its mission file and working directory at
+the same paths here, and its secret variables given again with --var. Runs until interrupted
+(Ctrl-C, SIGTERM), which cancels the runs it is finishing. See docs/distributed.md.
+
+Options:
+  --redis URL        the Redis the coordinators journal to (redis://[:password@]host:port,
+                     rediss:// for TLS; MISSIONKIT_REDIS_PASSWORD gives the password)
+  --var name=value   a variable (a secret) the runs need; repeat for several
+  --poll-ms N        how often to look for runs to take over (default: 1000)
+  --lease-ms N       the coordinators' lease, if they set one (default: 10000)
+
+Examples:
+  missionkit standby --redis redis://redis.internal:6379 --var db_password="$DB_PASSWORD"
+
+Exit codes: 0 stopped, 2 a mistake on the command line or Redis cannot be reached.`;
 
 const VALIDATE = `missionkit validate <mission.yaml>... [options]
 
@@ -223,6 +249,8 @@ export const helpText = (topic: CommandName | undefined, docs: (page: string) =>
       return RESUME;
     case 'runs':
       return RUNS;
+    case 'standby':
+      return STANDBY;
     case 'validate':
       return VALIDATE;
     case 'plan':

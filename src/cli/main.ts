@@ -114,8 +114,19 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return runCommand(inv, cli, dependencies);
     }
     case 'runs': {
+      if (inv.redis !== undefined) {
+        const { redisRunsCommand } = await import('./runs-command.js');
+        return redisRunsCommand(inv, cli, inv.redis);
+      }
       const [{ runsCommand }, files] = await Promise.all([import('./runs-command.js'), journals()]);
       return runsCommand(inv, cli, files);
+    }
+    case 'standby': {
+      const [{ standbyCommand }, { onCliInterrupt }] = await Promise.all([
+        import('./standby-command.js'),
+        import('../node/cli-signals.js'),
+      ]);
+      return standbyCommand(inv, cli, { onInterrupt: (handler) => onCliInterrupt(() => handler()) });
     }
     case 'resume': {
       const [{ resumeCommand }, dependencies, { orphanKiller }] = await Promise.all([
@@ -154,6 +165,16 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       err(cli, cli.errStyle.red(`✖ cannot resume: ${e.detail}`));
       err(cli, `  hint: ${e.hint}`);
       return 2;
+    }
+    // The Redis journal: a server that cannot be reached (2), or a run stopped because its journal
+    // could not be written (1). Both messages say where, what and what to do.
+    if (e instanceof Error && e.name === 'RedisConnectionError') {
+      err(cli, cli.errStyle.red(`✖ ${e.message}`));
+      return 2;
+    }
+    if (e instanceof Error && e.name === 'RedisJournalError') {
+      err(cli, cli.errStyle.red(`✖ ${e.message}`));
+      return 1;
     }
     // runMission rejects with a TypeError for what the mission asks and this host cannot give
     // (an unregistered step type, a wrong option): a usage problem, not a crash.

@@ -6,6 +6,8 @@ import type { ResumeArgs } from './args.js';
 import { type CliContext, displayPath } from './cli-context.js';
 import { plural } from './format.js';
 import { resumeCommandLine, showRun, type JournalDirectories, type RunDependencies } from './run-command.js';
+import { loadDistributed, redisConnection } from './redis-option.js';
+import type { RunListing } from '../node/journal-runs.js';
 
 /** What resuming needs beyond a run's dependencies: where runs are recorded, and how to kill orphans. */
 export interface ResumeDependencies extends RunDependencies {
@@ -14,8 +16,7 @@ export interface ResumeDependencies extends RunDependencies {
 }
 
 /** The most recent run of the directory that can be resumed, or a refusal saying why there is none. */
-const lastResumable = (cli: CliContext, journals: JournalDirectories, dir: string): string => {
-  const runs = journals.list(dir);
+const lastResumable = (runs: ReadonlyArray<RunListing>, where: string, flag: string): string => {
   const resumable = runs.filter((r) => r.resumable);
   const latest = resumable.at(-1);
   if (latest !== undefined) return latest.id;
@@ -23,11 +24,11 @@ const lastResumable = (cli: CliContext, journals: JournalDirectories, dir: strin
   throw new JournalRefusal(
     'not_found',
     runs.length === 0
-      ? `no run is recorded in ${displayPath(cli, dir)}`
-      : `none of the ${plural(runs.length, 'run')} in ${displayPath(cli, dir)} can be resumed: ${
+      ? `no run is recorded in ${where}`
+      : `none of the ${plural(runs.length, 'run')} in ${where} can be resumed: ${
           running.length > 0 ? `${running.length} running, ` : ''
         }${runs.length - running.length} finished or unreadable`,
-    'list them with `missionkit runs`; give --journal DIR if the runs are recorded elsewhere',
+    `list them with \`missionkit runs${flag}\`; give --journal DIR or --redis URL if the runs are recorded elsewhere`,
   );
 };
 
@@ -37,9 +38,10 @@ export const resumeCommand = (
   cli: CliContext,
   deps: ResumeDependencies,
 ): Promise<number> => {
+  if (args.redis !== undefined) return resumeFromRedis(args, args.redis, cli, deps);
   const dir = cli.fs.resolve(cli.cwd, args.journal);
   const journal = deps.journals.open(dir);
-  const runId = args.runId ?? lastResumable(cli, deps.journals, dir);
+  const runId = args.runId ?? lastResumable(deps.journals.list(dir), displayPath(cli, dir), '');
   return showRun(
     args,
     cli,
@@ -52,5 +54,33 @@ export const resumeCommand = (
       }),
     undefined,
     { runId, resume: resumeCommandLine(runId, args.journal) },
+  );
+};
+
+/** `missionkit resume --redis URL`: the run is read from Redis, wherever it started. */
+const resumeFromRedis = async (
+  args: ResumeArgs,
+  url: string,
+  cli: CliContext,
+  deps: ResumeDependencies,
+): Promise<number> => {
+  const { redisJournal, listRedisRuns } = await loadDistributed();
+  const connection = redisConnection(cli, url);
+  const journal = redisJournal(connection);
+  const runId =
+    args.runId ??
+    lastResumable(await listRedisRuns(connection), journal.display, ` --redis ${journal.display}`);
+  return showRun(
+    args,
+    cli,
+    deps,
+    (options) =>
+      resumeMissionWith({ ...deps.host, killOrphans: deps.killOrphans }, runId, {
+        ...options,
+        journal,
+        variables: args.vars,
+      }),
+    undefined,
+    { runId, resume: `missionkit resume ${runId} --redis ${journal.display}` },
   );
 };

@@ -6,6 +6,7 @@ import { type CliContext, displayPath, out } from './cli-context.js';
 import { duration } from './format.js';
 import { unreachable } from '../unreachable.js';
 import type { JournalDirectories } from './run-command.js';
+import { loadDistributed, redisConnection, shownUrl } from './redis-option.js';
 
 /** A run as `--json` prints it. */
 const asJson = (r: RunListing): Record<string, unknown> => ({
@@ -17,14 +18,18 @@ const asJson = (r: RunListing): Record<string, unknown> => ({
   resumable: r.resumable,
   mission: r.mission ?? null,
   pid: r.pid ?? null,
+  ...(holderOf(r) !== undefined ? { holder: holderOf(r) } : {}),
 });
+
+/** Who holds a running run of the Redis journal (`process <pid> on <host>`). */
+const holderOf = (r: RunListing): string | undefined => (r as { holder?: string }).holder;
 
 const statusText = (r: RunListing): string => {
   switch (r.status) {
     case 'finished':
       return r.outcome ?? 'finished';
     case 'running':
-      return `running (pid ${r.pid ?? '?'})`;
+      return holderOf(r) !== undefined ? `running (${holderOf(r)!})` : `running (pid ${r.pid ?? '?'})`;
     case 'interrupted':
       return 'interrupted';
     case 'unreadable':
@@ -37,13 +42,28 @@ const statusText = (r: RunListing): string => {
 /** Runs `missionkit runs`; resolves the exit code. */
 export const runsCommand = (args: RunsArgs, cli: CliContext, journals: JournalDirectories): number => {
   const dir = cli.fs.resolve(cli.cwd, args.journal);
-  const runs = journals.list(dir);
+  return printRuns(args, cli, journals.list(dir), displayPath(cli, dir));
+};
+
+/** Runs `missionkit runs --redis URL`; resolves the exit code. */
+export const redisRunsCommand = async (args: RunsArgs, cli: CliContext, url: string): Promise<number> => {
+  const { listRedisRuns, redisJournal } = await loadDistributed();
+  const connection = redisConnection(cli, url);
+  return printRuns(args, cli, await listRedisRuns(connection), redisJournal(connection).display);
+};
+
+const printRuns = (
+  args: RunsArgs,
+  cli: CliContext,
+  runs: ReadonlyArray<RunListing>,
+  where: string,
+): number => {
   if (args.json) {
     out(cli, JSON.stringify(runs.map(asJson), null, 2));
     return 0;
   }
   if (runs.length === 0) {
-    out(cli, `no runs recorded in ${displayPath(cli, dir)}`);
+    out(cli, `no runs recorded in ${where}`);
     return 0;
   }
   const rows = [
@@ -70,7 +90,13 @@ export const runsCommand = (args: RunsArgs, cli: CliContext, journals: JournalDi
     out(
       cli,
       cli.outStyle.dim(
-        `resume one with \`missionkit resume <run>${args.journal === DEFAULT_JOURNAL_DIR ? '' : ` --journal ${args.journal}`}\`, the latest with --last`,
+        `resume one with \`missionkit resume <run>${
+          args.redis !== undefined
+            ? ` --redis ${shownUrl(args.redis)}`
+            : args.journal === DEFAULT_JOURNAL_DIR
+              ? ''
+              : ` --journal ${args.journal}`
+        }\`, the latest with --last`,
       ),
     );
   return 0;

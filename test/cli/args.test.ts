@@ -117,7 +117,7 @@ describe('parseArgs', () => {
 
   it('suggests the command that was meant', () => {
     expect(usage(['rnu', 'x.yaml'])).toBe(
-      'unknown command "rnu"; did you mean "run"? (commands: run, resume, runs, validate, plan, report, schema, init)',
+      'unknown command "rnu"; did you mean "run"? (commands: run, resume, runs, standby, validate, plan, report, schema, init)',
     );
     expect(usage(['vaildate'])).toContain('did you mean "validate"?');
   });
@@ -188,6 +188,36 @@ describe('the HTML report and graph formats on the command line', () => {
     );
     expect(usage(['plan', 'm.yaml', '--json', '--format', 'dot'])).toBe(
       '--json and --format dot contradict each other: pick one',
+    );
+  });
+});
+
+describe('the Redis journal on the command line', () => {
+  it('takes --redis on resume and runs instead of --journal, and standby needs it', () => {
+    expect(parseArgs(['resume', 'r1', '--redis', 'redis://h:6379'])).toMatchObject({
+      command: 'resume',
+      runId: 'r1',
+      redis: 'redis://h:6379',
+    });
+    expect(parseArgs(['resume', 'r1'])).toMatchObject({ redis: undefined });
+    expect(parseArgs(['runs', '--redis=rediss://h:6380', '--json'])).toEqual({
+      command: 'runs',
+      journal: '.missionkit/runs',
+      redis: 'rediss://h:6380',
+      json: true,
+    });
+    expect(usage(['runs', '--redis', 'redis://h', '--journal', 'd'])).toBe(
+      '--redis and --journal contradict each other: a run is recorded in one or the other',
+    );
+    expect(parseArgs(['standby', '--redis', 'redis://h', '--var', 'token=x', '--poll-ms', '200'])).toEqual({
+      command: 'standby',
+      redis: 'redis://h',
+      vars: { token: 'x' },
+      pollMs: 200,
+      leaseMs: undefined,
+    });
+    expect(usage(['standby'])).toBe(
+      'standby needs the Redis its coordinators journal to: --redis redis://host:6379',
     );
   });
 });
