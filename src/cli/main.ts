@@ -29,6 +29,7 @@ import { JournalRefusal } from '../ports/journal.js';
 import { schemaCommand } from './schema-command.js';
 import { makeStyle, useColor } from './style.js';
 import { validateCommand } from './validate-command.js';
+import { workerCommand } from './worker-command.js';
 
 const context = (): CliContext => {
   const env: Record<string, string> = {};
@@ -92,8 +93,23 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return schemaCommand(cli);
     case 'init':
       return initCommand(inv, cli);
-    case 'run':
-      return runCommand(inv, cli, runDependencies());
+    case 'run': {
+      if (inv.redis === undefined) return runCommand(inv, cli, runDependencies());
+      // Loaded only for --redis: every other run never loads bullmq.
+      const { coordinatorLink } = await import('../distributed/coordinator-host.js');
+      const link = coordinatorLink(inv.redis);
+      const deps = runDependencies();
+      try {
+        return await runCommand(inv, cli, { ...deps, host: { ...deps.host, stepRunner: link.stepRunner } });
+      } finally {
+        await link.close();
+      }
+    }
+    case 'worker':
+      return workerCommand(inv, cli, {
+        onInterrupt: onCliInterrupt,
+        loadModule: (file) => import(file),
+      });
     case 'runs':
       return runsCommand(inv, cli, journals);
     case 'resume':

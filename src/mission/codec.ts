@@ -103,6 +103,16 @@ export const DependencyStrategyCodec = t.keyof(
 /** `on_interrupt:` — what a resumed run does with an attempt its dead host left running (docs/durability.md). */
 export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrupt');
 
+/**
+ * One label of `runs_on:` — letters, digits, `_`, `-` and `.` (it names a queue), or `coordinator`.
+ * A worker takes a step whose labels it all has (docs/distributed.md).
+ */
+export const RunnerLabel = t.brand(
+  t.string,
+  (s): s is t.Branded<string, { readonly RunnerLabel: unique symbol }> => /^[A-Za-z0-9_.-]{1,64}$/.test(s),
+  'RunnerLabel',
+);
+
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(
   [NonEmptyString, t.type({ type: NonEmptyString }, 'StepTypeMap')],
@@ -147,6 +157,7 @@ export const StepCodec = t.intersection(
       dependencies: t.array(ConditionalDependencyCodec),
       continue_on_failure: t.boolean,
       on_interrupt: OnInterruptCodec,
+      runs_on: t.array(RunnerLabel),
     }),
     t.partial(liftableFields),
   ],

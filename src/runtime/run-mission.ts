@@ -34,6 +34,8 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from './output-capture.js';
 import { checkOptions } from './options-check.js';
 import { checkSource } from './source-check.js';
 import { planView, type PlanView } from './plan-view.js';
+import type { StepRunnerFactory } from '../ports/step-runner.js';
+import { withLocalRunsOnWarning } from './runs-on-warning.js';
 
 /**
  * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`,
@@ -125,6 +127,8 @@ export interface RuntimeHost {
    * their base and `platform_commands` cannot be resolved.
    */
   readonly facts?: HostFacts;
+  /** Runs the attempts it takes on other hosts (missionkit/distributed); absent: all run here. */
+  readonly stepRunner?: StepRunnerFactory;
 }
 
 const isMission = (source: MissionSource): source is Mission =>
@@ -337,7 +341,10 @@ export const startRun = async (
   const env = { ...host.env, ...(options.env ?? {}) };
   const facts =
     recording.facts ?? (host.facts ? await gatherPlanFacts(mission, host.facts, fs, cwd, env) : {});
-  const plan: MissionPlan = createPlan(mission, facts);
+  const plan: MissionPlan = createPlan(
+    host.stepRunner === undefined ? withLocalRunsOnWarning(mission) : mission,
+    facts,
+  );
   const hostFacts = host.facts;
   const registry =
     hostFacts === undefined
@@ -383,6 +390,8 @@ export const startRun = async (
     redrawEvents: options.redrawEvents ?? false,
     signal: options.signal,
     seed,
+    facts,
+    ...(host.stepRunner !== undefined ? { stepRunner: host.stepRunner } : {}),
     ...recorded,
   });
 };
