@@ -8,6 +8,7 @@ module.exports = {
     '^missionkit$': '<rootDir>/src/index.ts',
     '^missionkit/core$': '<rootDir>/src/core.ts',
     '^missionkit/testing$': '<rootDir>/src/testing/index.ts',
+    '^missionkit/distributed$': '<rootDir>/src/distributed/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,
