@@ -11,6 +11,7 @@ import { defineStepType } from '../../src/core.js';
 import type { MissionReport } from '../../src/scheduler/report.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 import { isAlive } from '../node/liveness.js';
+import { Redis } from 'ioredis';
 import { startWorkerProcess, waitFor, type WorkerProcess } from './support.js';
 
 const STEP = path.resolve(__dirname, '../fixtures/dist-step.js');
@@ -131,6 +132,52 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1",
     expect(seen.length).toBe(3);
     await waitFor(() => seen.every((p) => !isAlive(p)), 3000, 'the cancelled tree to be gone');
   }, 60_000);
+
+  test('a secret is masked in every streamed line, and nothing in Redis holds it once the run ended', async () => {
+    const secret = 'hunter2-very-secret';
+    const lines: string[] = [];
+    const report = await runDistributed(
+      {
+        text: `version: "1.0"\nname: secret\nsecrets: [TOKEN]\nsteps:\n  - id: say\n    name: say\n    step_type: command\n    parameters: { command: echo, args: ["token={{ variables.TOKEN }}"] }\n`,
+      },
+      {
+        redis: redis.url,
+        variables: { TOKEN: secret },
+        onEvent: (e) => {
+          if (e.type === 'step_output') lines.push(e.line);
+        },
+      },
+    );
+    expect(report.status).toBe('succeeded');
+    expect(lines).toEqual(['token=***']);
+    expect(JSON.stringify(report)).not.toContain(secret);
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('*');
+      for (const key of keys) {
+        const type = await client.type(key);
+        const value =
+          type === 'string'
+            ? await client.get(key)
+            : type === 'hash'
+              ? await client.hgetall(key)
+              : type === 'stream'
+                ? await client.xrange(key, '-', '+')
+                : type === 'list'
+                  ? await client.lrange(key, 0, -1)
+                  : type === 'zset'
+                    ? await client.zrange(key, 0, -1)
+                    : type === 'set'
+                      ? await client.smembers(key)
+                      : null;
+        expect([key, JSON.stringify(value)]).not.toEqual([key, expect.stringContaining('hunter2')]);
+      }
+      // The run's event stream is gone with the run.
+      expect(keys.filter((k) => k.includes(':attempt-events'))).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  }, 30_000);
 
   test('a step type a worker does not have fails the step, with a hint', async () => {
     const custom = defineStepType({
