@@ -443,14 +443,21 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         throw new UsageError(`worker takes no arguments, got ${s.positional.join(' ')}`, 'worker');
       const redis = last(s, '--redis');
       if (redis === undefined)
-        throw new UsageError('worker needs --redis URL: the Redis the coordinators use (redis://host:6379)', 'worker');
+        throw new UsageError(
+          'worker needs --redis URL: the Redis the coordinators use (redis://host:6379)',
+          'worker',
+        );
       const concurrency = last(s, '--concurrency');
       const lost = last(s, '--lost-after-ms');
       return {
         command: 'worker',
         redis,
-        labels: (s.values.get('--labels') ?? []).flatMap((l) => l.split(',')).map((l) => l.trim()).filter((l) => l !== ''),
-        concurrency: concurrency === undefined ? undefined : wholeNumber('--concurrency', concurrency, 'worker'),
+        labels: (s.values.get('--labels') ?? [])
+          .flatMap((l) => l.split(','))
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+        concurrency:
+          concurrency === undefined ? undefined : wholeNumber('--concurrency', concurrency, 'worker'),
         stepTypes: s.values.get('--step-types') ?? [],
         name: last(s, '--name'),
         lostAfterMs: lost === undefined ? undefined : wholeNumber('--lost-after-ms', lost, 'worker'),

@@ -36,7 +36,11 @@ export const stepTypesOf = (module: unknown, file: string): ReadonlyArray<AnySte
 };
 
 /** Runs `missionkit worker` until a signal; resolves the exit code. */
-export const workerCommand = async (args: WorkerArgs, cli: CliContext, deps: WorkerDependencies): Promise<number> => {
+export const workerCommand = async (
+  args: WorkerArgs,
+  cli: CliContext,
+  deps: WorkerDependencies,
+): Promise<number> => {
   const stepTypes: AnyStepType[] = [];
   for (const file of args.stepTypes) {
     const path = cli.fs.resolve(cli.cwd, file);
@@ -55,7 +59,10 @@ export const workerCommand = async (args: WorkerArgs, cli: CliContext, deps: Wor
   await new Promise<void>((resolve) => {
     const dispose = deps.onInterrupt((signal) => {
       dispose();
-      err(cli, `missionkit worker: ${signal}: stopping (running attempts are killed and run again elsewhere)`);
+      err(
+        cli,
+        `missionkit worker: ${signal}: stopping (running attempts are killed and run again elsewhere)`,
+      );
       resolve();
     });
   });

@@ -16,14 +16,7 @@ import type {
 } from '../ports/step-runner.js';
 import type { KillReason } from '../scheduler/report.js';
 import { connect } from './connection.js';
-import {
-  CONTROL_CHANNEL,
-  eventStreamOf,
-  heartbeatKeyOf,
-  jobIdOf,
-  killKeyOf,
-  queueFor,
-} from './names.js';
+import { CONTROL_CHANNEL, eventStreamOf, heartbeatKeyOf, jobIdOf, killKeyOf, queueFor } from './names.js';
 import type { AttemptJob, KillMessage, WireEvent } from './wire.js';
 
 const NOTHING: TreeUsage = Object.freeze({ processes: 0, rss_bytes: 0, cpu_ms: 0 });
@@ -121,7 +114,13 @@ export class BullStepRunner {
       max_output_bytes: run.maxOutputBytes,
       kill_grace_ms: run.killGraceMs,
       secrets: run.secrets,
-      facts: { ...(run.facts.platform !== undefined ? { platform: run.facts.platform } : {}), steps: run.facts.steps?.[request.stepId] !== undefined ? { [request.stepId]: run.facts.steps[request.stepId]! } : {} },
+      facts: {
+        ...(run.facts.platform !== undefined ? { platform: run.facts.platform } : {}),
+        steps:
+          run.facts.steps?.[request.stepId] !== undefined
+            ? { [request.stepId]: run.facts.steps[request.stepId]! }
+            : {},
+      },
       max_parallel: run.maxParallel,
     };
     // The payload may carry secrets: it goes when the attempt ends, whatever its end.
@@ -161,7 +160,11 @@ export class BullStepRunner {
                 k: 'finished',
                 job,
                 worker: '',
-                o: { status: 'failed', failure_kind: 'error', message: `not started: the step was stopped (${reason})` },
+                o: {
+                  status: 'failed',
+                  failure_kind: 'error',
+                  message: `not started: the step was stopped (${reason})`,
+                },
               });
           },
           () => undefined,
@@ -234,7 +237,15 @@ export class BullStepRunner {
     while (!this.closed) {
       let reply: Array<[string, Array<[string, string[]]>]> | null;
       try {
-        reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.stream!, last)) as typeof reply;
+        reply = (await this.reader.xread(
+          'COUNT',
+          1000,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          this.stream!,
+          last,
+        )) as typeof reply;
       } catch {
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, 200));

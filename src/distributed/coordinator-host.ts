@@ -15,7 +15,10 @@ export interface CoordinatorLink {
 }
 
 /** Connects a coordinator to the workers on `redis`. */
-export const coordinatorLink = (redis: string, stepTypes: ReadonlyArray<AnyStepType> = []): CoordinatorLink => {
+export const coordinatorLink = (
+  redis: string,
+  stepTypes: ReadonlyArray<AnyStepType> = [],
+): CoordinatorLink => {
   const runner = new BullStepRunner({
     redis,
     fingerprints: fingerprintsOf(makeRegistry(stepTypes)),

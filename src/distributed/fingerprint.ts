@@ -6,7 +6,10 @@ import { sha256Hex } from '../runtime/sha256.js';
 
 /** The fingerprint of one step type. */
 export const fingerprintOf = (type: AnyStepType): string =>
-  sha256Hex([type.name, type.parameters.name, type.description ?? '', String(type.run)].join('\n')).slice(0, 16);
+  sha256Hex([type.name, type.parameters.name, type.description ?? '', String(type.run)].join('\n')).slice(
+    0,
+    16,
+  );
 
 /** The fingerprints of every type in a registry, by name. */
 export const fingerprintsOf = (registry: StepTypeRegistry): ReadonlyMap<string, string> =>

@@ -48,7 +48,13 @@ const failure = (message: string, hint: string): StepOutcome => ({
 export const startWorkerAttempt = (w: WorkerHost, job: AttemptJob): WorkerAttempt => {
   const base = w.registry.get(job.step_type);
   const finish = (outcome: StepOutcome, containment: ContainmentKind | undefined): void =>
-    w.send({ k: 'finished', job: job.job, o: outcome, ...(containment !== undefined ? { c: containment } : {}), worker: w.name });
+    w.send({
+      k: 'finished',
+      job: job.job,
+      o: outcome,
+      ...(containment !== undefined ? { c: containment } : {}),
+      worker: w.name,
+    });
   if (base === undefined || (job.fingerprint !== null && fingerprintOf(base) !== job.fingerprint)) {
     finish(
       base === undefined
@@ -125,11 +131,13 @@ export const startWorkerAttempt = (w: WorkerHost, job: AttemptJob): WorkerAttemp
     );
   }, SAMPLE_EVERY_MS);
   sampling.unref();
-  const done = runStepType(registry.get(job.step_type), job.step_type, attempt, job.params).then((outcome) => {
-    clearInterval(sampling);
-    for (const t of timers) clearTimeout(t);
-    for (const g of groups) w.reaper.release(g);
-    finish(outcome, attempt.containment());
-  });
+  const done = runStepType(registry.get(job.step_type), job.step_type, attempt, job.params).then(
+    (outcome) => {
+      clearInterval(sampling);
+      for (const t of timers) clearTimeout(t);
+      for (const g of groups) w.reaper.release(g);
+      finish(outcome, attempt.containment());
+    },
+  );
   return { kill: stop, done };
 };

@@ -187,7 +187,14 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
       }
       log(`${data.job}: started`);
       const attempt = startWorkerAttempt(
-        { name, registry, host, sampler, reaper, send: silencedOnClose(batcher.sender(data.events, data.secrets)) },
+        {
+          name,
+          registry,
+          host,
+          sampler,
+          reaper,
+          send: silencedOnClose(batcher.sender(data.events, data.secrets)),
+        },
         data,
       );
       running.set(data.job, attempt);

@@ -83,10 +83,14 @@ export interface Reaper {
  */
 export const startReaper = (markerPrefix: string): Reaper => {
   // Its own session: a Ctrl-C or a kill of the worker's process group does not reach it.
-  const child: ChildProcess = spawn(process.execPath, ['-e', REAPER_SOURCE, String(process.pid), markerPrefix], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-e', REAPER_SOURCE, String(process.pid), markerPrefix],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    },
+  );
   child.unref();
   child.on('error', () => undefined);
   const stdin = child.stdin!;

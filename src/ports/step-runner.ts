@@ -50,7 +50,11 @@ export interface AttemptSink {
   readonly progress: (message: string, fraction: number | undefined) => void;
   readonly warning: (message: string) => void;
   readonly info: (message: string) => void;
-  readonly finished: (outcome: StepOutcome, containment: ContainmentKind | undefined, worker: string | undefined) => void;
+  readonly finished: (
+    outcome: StepOutcome,
+    containment: ContainmentKind | undefined,
+    worker: string | undefined,
+  ) => void;
   /** The host running it was lost and its processes are gone: the attempt follows `on_interrupt`. */
   readonly interrupted: (reason: string, worker: string | undefined) => void;
 }

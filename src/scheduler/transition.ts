@@ -428,7 +428,11 @@ const finishAttempt = (
  * The host running this attempt died. The attempt is recorded as interrupted; the step runs again
  * (its own timeout starting over, no retry used) or, with `on_interrupt: fail`, fails.
  */
-const interrupt = (x: Step, i: number, lost?: { readonly reason: string; readonly worker?: string }): void => {
+const interrupt = (
+  x: Step,
+  i: number,
+  lost?: { readonly reason: string; readonly worker?: string },
+): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.states[i]!;

@@ -88,13 +88,16 @@ ${[1, 2, 3].map((i) => cmd(`db${i}`, 20, '    runs_on: [linux, db]\n')).join('')
       { text: mission },
       {
         onEvent: (e) => {
-          if (e.type === 'mission_warnings') warnings.push(...e.warnings.map((w) => `${w.path}: ${w.message}`));
+          if (e.type === 'mission_warnings')
+            warnings.push(...e.warnings.map((w) => `${w.path}: ${w.message}`));
         },
       },
     );
     expect(local.status).toBe('succeeded');
     expect(stepOf(local, 'db1').attempts[0]!.worker).toBeUndefined();
-    expect(warnings.join('\n')).toMatch(/steps\[0\]\.runs_on: runs_on is ignored in a local run: db1, db2, db3/);
+    expect(warnings.join('\n')).toMatch(
+      /steps\[0\]\.runs_on: runs_on is ignored in a local run: db1, db2, db3/,
+    );
   }, 60_000);
 
   test('a timeout and a cancel reach the worker and kill the whole tree there', async () => {
@@ -104,7 +107,9 @@ ${[1, 2, 3].map((i) => cmd(`db${i}`, 20, '    runs_on: [linux, db]\n')).join('')
 ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1", "2", "ignore-term"] }
 `;
     const timedOut = await runDistributed(
-      { text: `version: "1.0"\nname: slow\nconfig: { kill_grace_seconds: 0.3 }\nsteps:\n${tree('slow', '    timeout_seconds: 3\n')}` },
+      {
+        text: `version: "1.0"\nname: slow\nconfig: { kill_grace_seconds: 0.3 }\nsteps:\n${tree('slow', '    timeout_seconds: 3\n')}`,
+      },
       { redis: redis.url },
     );
     const slow = stepOf(timedOut, 'slow');
@@ -116,7 +121,9 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1",
     const controller = new AbortController();
     const seen: number[] = [];
     const cancelled = await runDistributed(
-      { text: `version: "1.0"\nname: cancel\nconfig: { kill_grace_seconds: 0.3 }\nsteps:\n${tree('busy', '')}` },
+      {
+        text: `version: "1.0"\nname: cancel\nconfig: { kill_grace_seconds: 0.3 }\nsteps:\n${tree('busy', '')}`,
+      },
       {
         redis: redis.url,
         signal: controller.signal,
@@ -186,7 +193,9 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1",
       run: async (_ctx, p) => ({ status: 'succeeded', output: p.text }),
     });
     const report = await runDistributed(
-      { text: 'version: "1.0"\nname: custom\nsteps:\n  - { id: c, name: c, step_type: custom_echo, parameters: { text: hi } }\n' },
+      {
+        text: 'version: "1.0"\nname: custom\nsteps:\n  - { id: c, name: c, step_type: custom_echo, parameters: { text: hi } }\n',
+      },
       { redis: redis.url, stepTypes: [custom] },
     );
     const c = stepOf(report, 'c');

@@ -73,7 +73,11 @@ steps:
       const first = readLog(log)[0]!.pid;
       await victim.kill();
       // The reaper kills the tree at once, well before the attempt may run anywhere else.
-      await waitFor(() => !isAlive(first), 1500, `round ${round}: the dead worker's step (pid ${first}) to die`);
+      await waitFor(
+        () => !isAlive(first),
+        1500,
+        `round ${round}: the dead worker's step (pid ${first}) to die`,
+      );
       worker = await start(`victim-${round + 1}`);
       const report = await running;
       const s = report.steps[0]!;
@@ -85,7 +89,11 @@ steps:
         expect([context, s.status]).toEqual([context, 'succeeded']);
         continue;
       }
-      expect([context, s.attempts[0]!.interrupted, s.attempts[0]!.worker]).toEqual([context, true, victim.name]);
+      expect([context, s.attempts[0]!.interrupted, s.attempts[0]!.worker]).toEqual([
+        context,
+        true,
+        victim.name,
+      ]);
       if (policy === 'rerun') {
         expect([context, s.status, s.attempts.length]).toEqual([context, 'succeeded', 2]);
         expect([context, s.attempts[1]!.worker]).toEqual([context, worker.name]);

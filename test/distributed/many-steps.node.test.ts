@@ -41,10 +41,12 @@ if (requireRedis('1,000 distributed steps')) {
     const byWorker = new Map<string, number>();
     const wrong: string[] = [];
     report.steps.forEach((s, i) => {
-      if (s.status !== 'succeeded' || s.stdout.text !== `out-${i}\n` || s.attempts.length !== 1) wrong.push(s.id);
+      if (s.status !== 'succeeded' || s.stdout.text !== `out-${i}\n` || s.attempts.length !== 1)
+        wrong.push(s.id);
       const w = s.attempts[0]?.worker ?? 'none';
       byWorker.set(w, (byWorker.get(w) ?? 0) + 1);
-      if (i >= WIDTH && Date.parse(s.started_at!) < Date.parse(report.steps[i - WIDTH]!.ended_at!)) wrong.push(`${s.id} (early)`);
+      if (i >= WIDTH && Date.parse(s.started_at!) < Date.parse(report.steps[i - WIDTH]!.ended_at!))
+        wrong.push(`${s.id} (early)`);
     });
     expect(wrong).toEqual([]);
     expect([...byWorker.keys()].sort()).toEqual(['many-1', 'many-2', 'many-3', 'many-4']);
