@@ -130,7 +130,7 @@ try {
   // 1. One at a time: local, remote, bare.
   workers.push(await startWorker(redis.url, 'bench-1', ['--concurrency', '1']));
   const bare = spawn(process.execPath, ['-e', BARE_WORKER, String(redis.port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
     cwd: new URL('..', import.meta.url).pathname,
   });
   await new Promise((r) => bare.stdout.once('data', r));
@@ -161,7 +161,7 @@ try {
   );
   await queue.close();
   await events.close();
-  bare.kill('SIGTERM');
+  bare.kill('SIGKILL');
   await stopWorker(workers.pop());
 
   // 2. Throughput over 4 workers, 8 in flight.
