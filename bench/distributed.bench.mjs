@@ -7,7 +7,7 @@
 // Needs redis-server on PATH. Run after `npm run build`: node bench/distributed.bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -25,6 +25,12 @@ const freePort = () =>
       const { port } = s.address();
       s.close(() => resolve(port));
     });
+  });
+
+const answers = (port) =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
   });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -57,9 +63,7 @@ const startRedis = async () => {
     process.exit(1);
   });
   const url = `redis://127.0.0.1:${port}`;
-  const probe = new Queue('probe', { connection: { host: '127.0.0.1', port } });
-  await probe.waitUntilReady();
-  await probe.close();
+  for (let i = 0; i < 200 && !(await answers(port)); i++) await sleep(25);
   return { url, port, stop: () => (child.kill('SIGKILL'), rmSync(dir, { recursive: true, force: true })) };
 };
 
@@ -119,8 +123,10 @@ const timed = async (f) => {
   const t0 = performance.now();
   const report = await f();
   const ms = performance.now() - t0;
-  if (report !== undefined && report.status !== 'succeeded')
-    throw new Error(`the bench mission ${report.status}`);
+  if (report !== undefined && report.status !== 'succeeded') {
+    const bad = report.steps.find((s) => s.status !== 'succeeded');
+    throw new Error(`the bench mission ${report.status}: ${bad?.id} ${bad?.status} ${bad?.message ?? ''}`);
+  }
   return ms;
 };
 
@@ -139,7 +145,7 @@ try {
   await events.waitUntilReady();
   const bareRun = async () => {
     for (let i = 0; i < SERIAL; i++) {
-      const job = await queue.add('noop', {}, { removeOnComplete: true });
+      const job = await queue.add('noop', {}, { removeOnComplete: 100 });
       await job.waitUntilFinished(events);
     }
   };

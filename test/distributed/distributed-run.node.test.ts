@@ -9,13 +9,17 @@ import { runDistributed } from '../../src/distributed/index.js';
 import { runMission } from '../../src/index.js';
 import { defineStepType } from '../../src/core.js';
 import type { MissionReport } from '../../src/scheduler/report.js';
+import type { AnyStepType } from '../../src/ports/step-type.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 import { isAlive } from '../node/liveness.js';
 import { Redis } from 'ioredis';
 import { startWorkerProcess, waitFor, type WorkerProcess } from './support.js';
+import { builtCli } from '../cli/built-cli.js';
+import { execFileSync } from 'node:child_process';
 
 const STEP = path.resolve(__dirname, '../fixtures/dist-step.js');
 const TREE = path.resolve(__dirname, '../fixtures/tree.js');
+const TYPES = path.resolve(__dirname, '../fixtures/dist-step-types.js');
 const node = JSON.stringify(process.execPath);
 
 const stepOf = (report: MissionReport, id: string) => report.steps.find((s) => s.id === id)!;
@@ -33,6 +37,7 @@ if (requireRedis('distributed runs')) {
       startWorkerProcess(redis.url, 'w1', ['--concurrency', '1']),
       startWorkerProcess(redis.url, 'w2', ['--concurrency', '1']),
       startWorkerProcess(redis.url, 'wdb', ['--labels', 'db,linux', '--concurrency', '2']),
+      startWorkerProcess(redis.url, 'wtyped', ['--labels', 'typed', '--step-types', TYPES]),
     ]);
   }, 120_000);
 
@@ -202,5 +207,40 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1",
     expect(c.status).toBe('failed');
     expect(c.message).toMatch(/step type custom_echo is not registered on worker w\d|wdb/);
     expect(c.hint).toMatch(/--step-types/);
+  }, 30_000);
+
+  test('custom step types from --step-types run when the coordinator has the same; another version fails clearly', async () => {
+    const { shout } = require(TYPES) as { shout: AnyStepType };
+    const text =
+      'version: "1.0"\nname: typed\nsteps:\n  - { id: s, name: s, step_type: shout, runs_on: [typed], parameters: { text: hi } }\n';
+    const ok = await runDistributed({ text }, { redis: redis.url, stepTypes: [shout] });
+    expect(ok.status).toBe('succeeded');
+    expect(ok.steps[0]!.output).toBe('HI');
+    expect(ok.steps[0]!.attempts[0]!.worker).toBe('wtyped');
+
+    const other = defineStepType({
+      name: 'shout',
+      parameters: t.type({ text: t.string }),
+      run: async (_ctx, p) => ({ status: 'succeeded', output: p.text }),
+    });
+    const bad = await runDistributed({ text }, { redis: redis.url, stepTypes: [other] });
+    expect(bad.steps[0]!.status).toBe('failed');
+    expect(bad.steps[0]!.message).toMatch(/step type shout on worker wtyped differs from the coordinator's/);
+  }, 30_000);
+
+  test('missionkit run --redis runs the steps on the workers and reports as a local run does', () => {
+    const file = path.join(dir, 'cli.mission.yaml');
+    fs.writeFileSync(
+      file,
+      `version: "1.0"\nname: cli\nsteps:\n${cmd('one', 20)}${cmd('two', 20, '    depends_on: [one]\n')}`,
+    );
+    const out = execFileSync(
+      process.execPath,
+      [builtCli(), 'run', file, '--redis', redis.url, '--json', '--no-journal'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    const report = JSON.parse(out) as MissionReport;
+    expect(report.status).toBe('succeeded');
+    for (const s of report.steps) expect(['w1', 'w2', 'wdb']).toContain(s.attempts[0]!.worker);
   }, 30_000);
 }
