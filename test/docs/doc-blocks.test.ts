@@ -84,6 +84,7 @@ const typeCheck = (): ReadonlyMap<string, ReadonlyArray<string>> => {
       missionkit: ['./src/index.ts'],
       'missionkit/core': ['./src/core.ts'],
       'missionkit/testing': ['./src/testing/index.ts'],
+      'missionkit/distributed': ['./src/distributed/index.ts'],
     },
   };
   // Each block is an ES module of its own beside the sources, so packages resolve from node_modules.
