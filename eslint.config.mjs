@@ -5,6 +5,15 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'tree-kill', 'pidusage'];
+const nodeOnly = nodeModules.map((name) => ({
+  name,
+  message: 'Only src/node/ may import Node built-ins, tree-kill or pidusage.',
+}));
+// missionkit, missionkit/core and missionkit/testing must not load the distributed runner's clients.
+const distributedOnly = ['bullmq', 'ioredis'].map((name) => ({
+  name,
+  message: 'Only src/distributed/ (the missionkit/distributed entry point) may import bullmq or ioredis.',
+}));
 const realTime = [
   { object: 'Date', property: 'now', message: 'Time is a port: use the injected Clock.' },
   { object: 'performance', property: 'now', message: 'Time is a port: use the injected Clock.' },
@@ -53,18 +62,18 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/node/**'],
+    ignores: ['src/node/**', 'src/distributed/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeModules.map((name) => ({
-            name,
-            message: 'Only src/node/ may import Node built-ins, tree-kill or pidusage.',
-          })),
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: [...nodeOnly, ...distributedOnly] }],
     },
+  },
+  {
+    files: ['src/distributed/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nodeOnly }] },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: distributedOnly }] },
   },
   {
     files: [

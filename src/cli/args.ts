@@ -26,6 +26,7 @@ export const COMMAND_NAMES = [
   'report',
   'schema',
   'init',
+  'worker',
 ] as const;
 
 /** A command's name. */
@@ -50,6 +51,20 @@ export interface RunArgs {
   readonly journal: string | undefined;
   /** How many runs the journal directory keeps (older finished runs are pruned). */
   readonly keepRuns: number;
+  /** Run the steps on `missionkit worker` processes listening on this Redis. */
+  readonly redis: string | undefined;
+}
+
+/** `missionkit worker`: runs steps of distributed runs until stopped. */
+export interface WorkerArgs {
+  readonly command: 'worker';
+  readonly redis: string;
+  readonly labels: ReadonlyArray<string>;
+  readonly concurrency: number | undefined;
+  /** Modules whose exported step types the worker registers. */
+  readonly stepTypes: ReadonlyArray<string>;
+  readonly name: string | undefined;
+  readonly lostAfterMs: number | undefined;
 }
 
 /** `missionkit resume`: a journaled run resumed, shown and reported as `run` shows and reports one. */
@@ -149,7 +164,8 @@ export type Invocation =
   | PlanArgs
   | ReportArgs
   | SchemaArgs
-  | InitArgs;
+  | InitArgs
+  | WorkerArgs;
 
 /** Every flag a command accepts, and whether it takes a value. */
 const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'switch'>>>> = {
@@ -168,6 +184,7 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
     '--journal': 'value',
     '--no-journal': 'switch',
     '--keep-runs': 'value',
+    '--redis': 'value',
   },
   resume: {
     '--journal': 'value',
@@ -188,6 +205,14 @@ const FLAGS: Readonly<Record<CommandName, Readonly<Record<string, 'value' | 'swi
   report: { '--html': 'value' },
   schema: {},
   init: { '--force': 'switch' },
+  worker: {
+    '--redis': 'value',
+    '--labels': 'value',
+    '--concurrency': 'value',
+    '--step-types': 'value',
+    '--name': 'value',
+    '--lost-after-ms': 'value',
+  },
 };
 
 const GLOBAL_FLAGS = ['--help', '-h', '--version', '-V'];
@@ -355,6 +380,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
         verbose: s.switches.has('--verbose'),
         journal: s.switches.has('--no-journal') ? undefined : (journal ?? DEFAULT_JOURNAL_DIR),
         keepRuns: keepRuns === undefined ? DEFAULT_KEEP_RUNS : wholeNumber('--keep-runs', keepRuns, 'run'),
+        redis: last(s, '--redis'),
       };
     }
     case 'resume': {
@@ -464,6 +490,31 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
       if (s.positional.length > 1)
         throw new UsageError(`init takes at most one name, got ${s.positional.join(' ')}`, 'init');
       return { command: 'init', name: s.positional[0], force: s.switches.has('--force') };
+    case 'worker': {
+      if (s.positional.length > 0)
+        throw new UsageError(`worker takes no arguments, got ${s.positional.join(' ')}`, 'worker');
+      const redis = last(s, '--redis');
+      if (redis === undefined)
+        throw new UsageError(
+          'worker needs --redis URL: the Redis the coordinators use (redis://host:6379)',
+          'worker',
+        );
+      const concurrency = last(s, '--concurrency');
+      const lost = last(s, '--lost-after-ms');
+      return {
+        command: 'worker',
+        redis,
+        labels: (s.values.get('--labels') ?? [])
+          .flatMap((l) => l.split(','))
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+        concurrency:
+          concurrency === undefined ? undefined : wholeNumber('--concurrency', concurrency, 'worker'),
+        stepTypes: s.values.get('--step-types') ?? [],
+        name: last(s, '--name'),
+        lostAfterMs: lost === undefined ? undefined : wholeNumber('--lost-after-ms', lost, 'worker'),
+      };
+    }
     default:
       return unreachable(first);
   }

@@ -23,6 +23,7 @@ Usage:
   missionkit report <report.json>             show a saved JSON report again, or as HTML (--html)
   missionkit schema                           print the mission JSON Schema (for editors)
   missionkit init [name]                      write a commented starter mission
+  missionkit worker --redis URL [options]     run steps of distributed runs (--labels, --concurrency)
   missionkit <command> --help                 options and examples of a command
   missionkit --version
 
@@ -65,6 +66,9 @@ Options:
   --no-journal       record nothing
   --keep-runs N      keep the N most recent runs in the journal directory (default: 20); older
                      finished runs are deleted, a run that can be resumed or is running never
+  --redis URL        run the steps on \`missionkit worker\` processes listening on this Redis
+                     (redis://host:6379, rediss:// for TLS); steps with runs_on: [coordinator]
+                     run here (docs/distributed.md)
 
 Every run is journaled unless --no-journal is given; on a terminal or in a log, its run id is
 printed on stderr when it starts (\`missionkit runs\` lists them all).
@@ -236,6 +240,32 @@ Examples:
 
 Exit codes: 0 written, 2 the file exists (use --force) or cannot be written.`;
 
+const WORKER = `missionkit worker --redis URL [options]
+
+Runs the steps of distributed runs (\`missionkit run m.yaml --redis URL\`) until stopped
+(Ctrl-C or SIGTERM: running attempts are killed and run again on another worker, or fail,
+per their on_interrupt). Each attempt runs with the same containment, output capture and
+resource sampling as a local run; if this process dies, a reaper kills its step trees.
+
+Options:
+  --redis URL          the coordinators' Redis: redis://host:6379, redis://:password@host:6379,
+                       rediss://host:6380 (TLS)
+  --labels a,b         take steps whose runs_on labels this worker all has (and steps without
+                       runs_on); at most 6
+  --concurrency N      attempts run at once (default: 4)
+  --step-types FILE    a module exporting custom step types (repeatable); the coordinator must
+                       register the same ones
+  --name NAME          the worker's name in reports (default: <hostname>-<pid>)
+  --lost-after-ms N    how long after this worker stops answering its attempts are interrupted
+                       (default: 10000, at least 2000)
+
+Examples:
+  redis-server --appendonly yes
+  missionkit worker --redis redis://127.0.0.1:6379 --labels linux,db --concurrency 8
+  missionkit run nightly.yaml --redis redis://127.0.0.1:6379
+
+Exit codes: 0 stopped, 2 a mistake on the command line or Redis unreachable at start.`;
+
 /**
  * The help page for a command, or the overview. `docs` turns a page of docs/ into where it can be
  * read: its path in the installed package, or its published address.
@@ -261,6 +291,8 @@ export const helpText = (topic: CommandName | undefined, docs: (page: string) =>
       return SCHEMA;
     case 'init':
       return INIT;
+    case 'worker':
+      return WORKER;
     default:
       return unreachable(topic);
   }

@@ -111,7 +111,28 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
         import('./run-command.js'),
         runDependencies(),
       ]);
-      return runCommand(inv, cli, dependencies);
+      if (inv.redis === undefined) return runCommand(inv, cli, dependencies);
+      // Loaded only for --redis: every other run never loads bullmq.
+      const { coordinatorLink } = await import('../distributed/coordinator-host.js');
+      const link = coordinatorLink(inv.redis);
+      try {
+        return await runCommand(inv, cli, {
+          ...dependencies,
+          host: { ...dependencies.host, stepRunner: link.stepRunner },
+        });
+      } finally {
+        await link.close();
+      }
+    }
+    case 'worker': {
+      const [{ workerCommand }, { onCliInterrupt }] = await Promise.all([
+        import('./worker-command.js'),
+        import('../node/cli-signals.js'),
+      ]);
+      return workerCommand(inv, cli, {
+        onInterrupt: onCliInterrupt,
+        loadModule: (file) => import(file),
+      });
     }
     case 'runs': {
       if (inv.redis !== undefined) {

@@ -107,6 +107,16 @@ export const OnInterruptCodec = t.keyof({ rerun: null, fail: null }, 'OnInterrup
 /** `matrix:` — axes of values and `include`/`exclude` lists, checked in detail by fan-out.ts. */
 export const MatrixCodec = t.record(t.string, t.unknown, 'Matrix');
 
+/**
+ * One label of `runs_on:` — letters, digits, `_`, `-` and `.` (it names a queue), or `coordinator`.
+ * A worker takes a step whose labels it all has (docs/distributed.md).
+ */
+export const RunnerLabel = t.brand(
+  t.string,
+  (s): s is t.Branded<string, { readonly RunnerLabel: unique symbol }> => /^[A-Za-z0-9_.-]{1,64}$/.test(s),
+  'RunnerLabel',
+);
+
 /** A step's type: `command`, or RustChain's map form `{type: command}`. */
 export const StepTypeRefCodec = t.union(
   [NonEmptyString, t.type({ type: NonEmptyString }, 'StepTypeMap')],
@@ -159,6 +169,7 @@ export const StepCodec = checksOnly(
         max_items: PositiveInt,
         max_parallel: PositiveInt,
         fail_fast: t.boolean,
+        runs_on: t.array(RunnerLabel),
       }),
       t.partial(liftableFields),
     ],

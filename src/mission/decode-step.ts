@@ -328,6 +328,9 @@ export const decodeStep = (raw: unknown, index: number, ctx: StepContext, drafts
     continue_on_failure: decoded.continue_on_failure ?? false,
     ...(condition !== undefined ? { if: condition } : {}),
     ...(decoded.on_interrupt !== undefined ? { on_interrupt: decoded.on_interrupt } : {}),
+    ...(decoded.runs_on !== undefined && decoded.runs_on.length > 0
+      ? { runs_on: [...new Set(decoded.runs_on)] }
+      : {}),
     ...(decoded.retry !== undefined ? { retry: toRetryPolicy(decoded.retry) } : {}),
     allow_partial_results: decoded.allow_partial_results ?? false,
     ...(decoded.timeout_seconds !== undefined

@@ -138,6 +138,13 @@ export interface Step extends TimeoutSettings {
    * @default 'rerun'
    */
   readonly on_interrupt?: 'rerun' | 'fail';
+  /**
+   * Where the step runs in a distributed run: on a worker that has every one of these labels, or
+   * in the coordinator's own process with `[coordinator]`. A local run runs every step here and
+   * says so in a load warning. @default any worker (the default queue)
+   * @example runs_on: [linux, db]
+   */
+  readonly runs_on?: ReadonlyArray<string>;
   readonly retry?: RetryPolicy;
   /** A step that times out keeps its output and ends `partial`. @default false */
   readonly allow_partial_results: boolean;

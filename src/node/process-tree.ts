@@ -292,6 +292,16 @@ export const hasTreeMarker = (entry: Pick<ProcessEntry, 'pid' | 'identity'>, mar
   return markers.includes(marker);
 };
 
+/** Every tree marker a process carries (Linux; none when unreadable). */
+export const treeMarkersOf = (entry: Pick<ProcessEntry, 'pid' | 'identity'>): ReadonlyArray<string> => {
+  const cached = markerCache.get(entry.pid);
+  if (cached !== undefined && cached.identity === entry.identity) return cached.markers;
+  const markers = readMarkers(entry.pid);
+  if (markerCache.size >= MARKER_CACHE_LIMIT) markerCache.clear();
+  markerCache.set(entry.pid, { identity: entry.identity, markers });
+  return markers;
+};
+
 /** The marker value for a new tree, keeping the markers of enclosing runs (nested missionkit). */
 export const markerValue = (inherited: string | undefined, marker: string): string =>
   inherited === undefined || inherited === '' ? marker : `${inherited},${marker}`;

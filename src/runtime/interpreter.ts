@@ -28,6 +28,9 @@ import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
 import { noopStep } from '../steps/noop.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
+import type { PlanFacts } from '../plan/facts.js';
+import type { RunnerAttempt, StepRunnerFactory } from '../ports/step-runner.js';
+import { outcomeOfThrow, runStepType } from './run-attempt.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -67,6 +70,10 @@ export interface InterpreterOptions {
   readonly markersFindable?: boolean;
   /** What `if:` conditions read besides step results. @default the mission's variables, nothing else */
   readonly conditions?: ConditionInputs;
+  /** Runs the attempts it takes elsewhere (missionkit/distributed); absent: every attempt runs here. */
+  readonly stepRunner?: StepRunnerFactory;
+  /** The facts the plan was made with, for a step runner's far side. @default {} */
+  readonly facts?: PlanFacts;
 }
 
 /**
@@ -86,6 +93,7 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
     case 'start':
     case 'cancel':
     case 'resume':
+    case 'step_interrupted':
       return 'durable';
     default:
       return unreachable(event);
@@ -105,19 +113,6 @@ const reasonText = (signal: AbortSignal): string => {
   const r: unknown = signal.reason;
   if (r instanceof Error) return r.message;
   return typeof r === 'string' && r !== '' ? r : 'the host aborted the run';
-};
-
-/** A step's `run` that threw (or rejected) fails the step with the error's message. */
-const outcomeOfThrow = (e: unknown): StepOutcome => {
-  const err = e as { message?: unknown; retryable?: unknown; hint?: unknown } | undefined;
-  const message = typeof err?.message === 'string' ? err.message : String(e);
-  return {
-    status: 'failed',
-    failure_kind: 'error',
-    message,
-    ...(typeof err?.hint === 'string' ? { hint: err.hint } : {}),
-    ...(err?.retryable === false ? { retryable: false } : {}),
-  };
 };
 
 /** The tree marker of one journaled attempt: a resuming host finds the processes it left by it. */
@@ -166,6 +161,21 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       },
     };
     const mask = makeMasker(o.secrets);
+    const runner = o.stepRunner?.({
+      runId: log?.runId,
+      workingDirectory: o.workingDirectory,
+      env: o.env,
+      allowedPaths: o.allowedPaths,
+      config: o.plan.mission.config,
+      maxOutputBytes: o.maxOutputBytes,
+      killGraceMs: o.plan.kill_grace_ms,
+      secrets: o.secrets,
+      facts: o.facts ?? {},
+      maxParallel: o.plan.max_parallel,
+    });
+    // The attempts a runner runs elsewhere, by step index (made only when there is a runner).
+    const remote: Array<{ readonly attempt: number; readonly handle: RunnerAttempt } | undefined> =
+      runner === undefined ? [] : new Array(o.plan.steps.length);
     if (replayed !== undefined)
       for (let i = 0; i < replayed.ended.length; i++) {
         const r = replayed.ended[i];
@@ -310,7 +320,6 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       const type = o.registry.get(planned.step.step_type);
       const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
       live[planned.index] = attempt;
-      let running: Promise<StepOutcome>;
       const paramError = planned.step.parameter_errors?.[0];
       if (paramError !== undefined) {
         // The mission loaded (the step may fail: continue_on_error), but this step cannot run as written.
@@ -361,30 +370,79 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         return;
       }
       // Write-ahead: what led to this start is durable before the step can reach outside.
-      if (!EFFECT_FREE.has(type)) barrier();
-      try {
-        if (type === undefined)
-          throw new TypeError(
-            `no step type "${planned.step.step_type}" is registered (the mission was parsed with another registry)`,
-          );
-        running = type.run(attempt, expanded.value);
-      } catch (e) {
-        running = Promise.reject(e);
+      if (runner !== undefined && runner.takes(planned.step)) {
+        barrier();
+        startRemote(cmd, attempt, expanded.value);
+        return;
       }
-      running.then(
-        (outcome) =>
-          finished(
-            attempt,
-            outcome !== null && typeof outcome === 'object' && typeof outcome.status === 'string'
-              ? outcome
-              : {
-                  status: 'failed',
-                  failure_kind: 'error',
-                  message: `step type ${planned.step.step_type} returned ${String(outcome)} instead of an outcome`,
-                },
-          ),
+      if (!EFFECT_FREE.has(type)) barrier();
+      runStepType(type, planned.step.step_type, attempt, expanded.value).then(
+        (outcome) => finished(attempt, outcome),
         (e: unknown) => finished(attempt, outcomeOfThrow(e)),
       );
+    };
+
+    /** Hands the attempt to the step runner: its events come back as a local attempt's would. */
+    const startRemote = (
+      cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>,
+      attempt: LiveAttempt,
+      params: unknown,
+    ): void => {
+      const step = attempt.stepIndex;
+      const n = attempt.attempt;
+      const id = attempt.stepId;
+      live[step] = undefined;
+      let over = false;
+      const end = (): boolean => {
+        if (over) return false;
+        over = true;
+        if (remote[step]?.attempt === n) remote[step] = undefined;
+        return true;
+      };
+      const handle = runner!.start(
+        {
+          step,
+          stepId: id,
+          attempt: n,
+          stepType: cmd.step.step.step_type,
+          params,
+          timeoutMs: cmd.timeout_ms,
+          variables: attempt.variables,
+          runsOn: cmd.step.step.runs_on ?? [],
+        },
+        {
+          line: (stream, line) => host.onLine(id, stream, line),
+          redraw: (stream, text) => host.onRedraw(id, stream, text),
+          activity: (bytes, lastLine) => host.onActivity(step, n, bytes, lastLine),
+          progress: (message, fraction) => host.onProgress(step, n, message, fraction),
+          warning: (message) => host.onWarning(step, n, message),
+          info: (message) => host.onInfo(step, n, message),
+          finished: (outcome, containment, worker) => {
+            if (!end()) return;
+            enqueue({
+              _tag: 'step_finished',
+              at: o.clock.now(),
+              step,
+              attempt: n,
+              outcome,
+              ...(containment !== undefined ? { containment } : {}),
+              ...(worker !== undefined ? { worker } : {}),
+            });
+          },
+          interrupted: (reason, worker) => {
+            if (!end()) return;
+            enqueue({
+              _tag: 'step_interrupted',
+              at: o.clock.now(),
+              step,
+              attempt: n,
+              reason,
+              ...(worker !== undefined ? { worker } : {}),
+            });
+          },
+        },
+      );
+      if (!over) remote[step] = { attempt: n, handle };
     };
 
     const perform = (cmd: SchedulerCommand): void => {
@@ -395,6 +453,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         case 'kill_step': {
           const attempt = live[cmd.step];
           if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
+          const far = remote[cmd.step];
+          if (far !== undefined && far.attempt === cmd.attempt) far.handle.kill(cmd.reason, cmd.mode);
           return;
         }
         case 'sample_step': {
@@ -402,6 +462,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           const pids = attempt !== undefined && attempt.attempt === cmd.attempt ? attempt.pids() : [];
           const report = (usage: TreeUsage): void =>
             enqueue({ _tag: 'step_sample', at: o.clock.now(), step: cmd.step, attempt: cmd.attempt, usage });
+          const far = remote[cmd.step];
+          if (far !== undefined && far.attempt === cmd.attempt) {
+            // Measured on the worker and sent back; the latest measurement stands for now.
+            report(far.handle.usage());
+            return;
+          }
           if (pids.length === 0) report(NOTHING_RUNNING);
           else o.sampler.sample(pids).then(report, () => report(NOTHING_RUNNING));
           return;
@@ -459,6 +525,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         done = true;
         timers.clear();
         for (const attempt of live) attempt?.kill('cancel', 'force');
+        for (const far of remote) far?.handle.kill('cancel', 'force');
         o.signal?.removeEventListener('abort', onAbort);
         o.suspendSignal?.removeEventListener('abort', onSuspend);
         reject(e instanceof Error ? e : new Error(String(e)));

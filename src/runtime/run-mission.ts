@@ -36,6 +36,8 @@ import { checkSource } from './source-check.js';
 import { planView, type PlanView } from './plan-view.js';
 import { conditionInputs, resumedConditionFacts, withConditionFacts } from './condition-facts.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
+import type { StepRunnerFactory } from '../ports/step-runner.js';
+import { withLocalRunsOnWarning } from './runs-on-warning.js';
 
 /**
  * What to run: a decoded `Mission` (from `parseMission`/`loadMission`), `{ path }`, `{ text }`,
@@ -156,6 +158,8 @@ export interface RuntimeHost {
    * faster on a large mission. @default the core's own
    */
   readonly sha256?: (text: string) => string;
+  /** Runs the attempts it takes on other hosts (missionkit/distributed); absent: all run here. */
+  readonly stepRunner?: StepRunnerFactory;
 }
 
 const isMission = (source: MissionSource): source is Mission =>
@@ -386,7 +390,10 @@ export const startRun = async (
           env,
           host.facts?.arch,
         );
-  const plan: MissionPlan = createPlan(mission, facts);
+  const plan: MissionPlan = createPlan(
+    host.stepRunner === undefined ? withLocalRunsOnWarning(mission) : mission,
+    facts,
+  );
   const hostFacts = host.facts;
   const registry =
     hostFacts === undefined
@@ -436,6 +443,8 @@ export const startRun = async (
     seed,
     markersFindable: host.findsTreeMarkers === true,
     conditions,
+    facts,
+    ...(host.stepRunner !== undefined ? { stepRunner: host.stepRunner } : {}),
     ...recorded,
   });
 };

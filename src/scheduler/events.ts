@@ -14,6 +14,8 @@ export type SchedulerEvent =
       readonly outcome: StepOutcome;
       /** How the attempt's processes were contained, when it started any. */
       readonly containment?: ContainmentKind;
+      /** The worker that ran the attempt, when it ran on one (missionkit/distributed). */
+      readonly worker?: string;
     }
   | {
       readonly _tag: 'step_output';
@@ -52,4 +54,17 @@ export type SchedulerEvent =
    * A journaled run resumes in a new host after `from_event` replayed events: every attempt still
    * running is interrupted (its host died) and follows its step's `on_interrupt`.
    */
-  | { readonly _tag: 'resume'; readonly at: number; readonly from_event: number };
+  | { readonly _tag: 'resume'; readonly at: number; readonly from_event: number }
+  /**
+   * The host running this one attempt was lost (a worker stopped answering) and its processes are
+   * gone: the attempt is interrupted and follows its step's `on_interrupt`, while the run goes on.
+   */
+  | {
+      readonly _tag: 'step_interrupted';
+      readonly at: number;
+      readonly step: number;
+      readonly attempt: number;
+      /** Why, in one sentence (which worker, since when). */
+      readonly reason: string;
+      readonly worker?: string;
+    };

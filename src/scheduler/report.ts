@@ -31,6 +31,8 @@ export interface AttemptResult {
   readonly killed_at?: string;
   /** The host running this attempt died; a resumed run settled it (docs/durability.md). */
   readonly interrupted?: true;
+  /** The worker that ran this attempt, for a step run on one (docs/distributed.md). */
+  readonly worker?: string;
 }
 
 /** How a step ended. `status` is the conclusion; `outcome` is what really happened. */

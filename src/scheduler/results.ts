@@ -71,6 +71,7 @@ export const recordAttempt = (
   outcome: StepOutcome,
   at: number,
   planned: PlannedStep,
+  worker?: string,
 ): void => {
   const message = messageOf(raw, st, outcome, planned);
   // Built by assignment, not conditional spreads: this runs once per step and spreads allocate.
@@ -88,6 +89,7 @@ export const recordAttempt = (
   if (message !== undefined) attempt.message = message;
   if (st.killReason !== undefined) attempt.kill_reason = st.killReason;
   if (st.killRequestedAt !== undefined) attempt.killed_at = iso(st.killRequestedAt);
+  if (worker !== undefined) attempt.worker = worker;
   // Most steps have one attempt: an exact one-element list, not a growable one.
   st.attempts = st.attempts.length === 0 ? [attempt] : [...st.attempts, attempt];
 };

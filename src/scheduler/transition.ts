@@ -560,6 +560,7 @@ const finishAttempt = (
   i: number,
   outcome: StepOutcome,
   containment: ContainmentKind | undefined,
+  worker?: string,
 ): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
@@ -569,7 +570,7 @@ const finishAttempt = (
   st.lastOutcome = outcome;
   st.containment = containment;
   const raw = rawOutcome(st, outcome, planned);
-  recordAttempt(st, raw, outcome, at, planned);
+  recordAttempt(st, raw, outcome, at, planned, worker);
   const stoppedByEngine =
     st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
   if (
@@ -606,7 +607,11 @@ const finishAttempt = (
  * The host running this attempt died. The attempt is recorded as interrupted; the step runs again
  * (its own timeout starting over, no retry used) or, with `on_interrupt: fail`, fails.
  */
-const interrupt = (x: Step, i: number): void => {
+const interrupt = (
+  x: Step,
+  i: number,
+  lost?: { readonly reason: string; readonly worker?: string },
+): void => {
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.states[i]!;
@@ -615,15 +620,16 @@ const interrupt = (x: Step, i: number): void => {
   // An attempt a fanned-out group's fail_fast was stopping is not run again either.
   const rerun =
     planned.step.on_interrupt !== 'fail' && s.stopping === undefined && st.killReason !== 'fail_fast';
+  const why = lost?.reason ?? 'the host running this attempt stopped';
   const outcome: StepOutcome = {
     status: 'failed',
     failure_kind: 'error',
     message: rerun
-      ? 'interrupted: the host running this attempt stopped; run again on resume (on_interrupt: rerun)'
-      : 'interrupted: the host running this attempt stopped; not run again (on_interrupt: fail)',
+      ? `interrupted: ${why}; run again${lost === undefined ? ' on resume' : ''} (on_interrupt: rerun)`
+      : `interrupted: ${why}; not run again (on_interrupt: fail)`,
   };
   st.lastOutcome = outcome;
-  recordAttempt(st, 'failed', outcome, at, planned);
+  recordAttempt(st, 'failed', outcome, at, planned, lost?.worker);
   const last = st.attempts[st.attempts.length - 1]!;
   st.attempts = [...st.attempts.slice(0, -1), { ...last, interrupted: true }];
   if (rerun) {
@@ -812,7 +818,14 @@ export const transition = (
       }
       case 'step_finished':
         if (current(s, event.step, event.attempt))
-          finishAttempt(x, event.step, event.outcome, event.containment);
+          finishAttempt(x, event.step, event.outcome, event.containment, event.worker);
+        break;
+      case 'step_interrupted':
+        if (current(s, event.step, event.attempt))
+          interrupt(x, event.step, {
+            reason: event.reason,
+            ...(event.worker !== undefined ? { worker: event.worker } : {}),
+          });
         break;
       case 'step_output': {
         if (!current(s, event.step, event.attempt)) break;

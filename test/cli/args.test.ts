@@ -115,9 +115,43 @@ describe('parseArgs', () => {
     expect(usage(['resume', 'a', 'b'])).toBe('resume takes one run id, got 2: a b');
   });
 
+  it('reads worker: --redis required, --labels split on commas and repeatable, run --redis', () => {
+    expect(
+      parseArgs([
+        'worker',
+        '--redis',
+        'redis://h:6379',
+        '--labels',
+        'linux,db',
+        '--labels',
+        'gpu',
+        '--concurrency',
+        '3',
+      ]),
+    ).toEqual({
+      command: 'worker',
+      redis: 'redis://h:6379',
+      labels: ['linux', 'db', 'gpu'],
+      concurrency: 3,
+      stepTypes: [],
+      name: undefined,
+      lostAfterMs: undefined,
+    });
+    expect(usage(['worker'])).toBe(
+      'worker needs --redis URL: the Redis the coordinators use (redis://host:6379)',
+    );
+    expect(usage(['worker', '--redis', 'r', '--concurrency', '0'])).toContain(
+      '--concurrency takes a whole number',
+    );
+    expect(parseArgs(['run', 'm.yaml', '--redis', 'redis://h:6379'])).toMatchObject({
+      command: 'run',
+      redis: 'redis://h:6379',
+    });
+  });
+
   it('suggests the command that was meant', () => {
     expect(usage(['rnu', 'x.yaml'])).toBe(
-      'unknown command "rnu"; did you mean "run"? (commands: run, resume, runs, standby, validate, plan, report, schema, init)',
+      'unknown command "rnu"; did you mean "run"? (commands: run, resume, runs, standby, validate, plan, report, schema, init, worker)',
     );
     expect(usage(['vaildate'])).toContain('did you mean "validate"?');
   });

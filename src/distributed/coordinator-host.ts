@@ -1,0 +1,28 @@
+// What the CLI's `run --redis` needs: a step runner on BullMQ for one run, and how to let it go.
+// Loaded by the CLI only when --redis is given, so other commands never load bullmq.
+import type { StepRunnerFactory } from '../ports/step-runner.js';
+import type { AnyStepType } from '../ports/step-type.js';
+import { newRunId } from '../runtime/journaled-run.js';
+import { makeRegistry } from '../steps/registry.js';
+import { systemClock } from '../node/system-clock.js';
+import { BullStepRunner } from './bull-step-runner.js';
+import { fingerprintsOf } from './fingerprint.js';
+
+/** A coordinator's connection to its workers. */
+export interface CoordinatorLink {
+  readonly stepRunner: StepRunnerFactory;
+  readonly close: () => Promise<void>;
+}
+
+/** Connects a coordinator to the workers on `redis`. */
+export const coordinatorLink = (
+  redis: string,
+  stepTypes: ReadonlyArray<AnyStepType> = [],
+): CoordinatorLink => {
+  const runner = new BullStepRunner({
+    redis,
+    fingerprints: fingerprintsOf(makeRegistry(stepTypes)),
+    newRunId: () => newRunId(systemClock.now()),
+  });
+  return { stepRunner: runner.factory, close: () => runner.close() };
+};
