@@ -513,7 +513,7 @@ const keepSurvivors = (
   for (const j of settledNow) {
     for (let d = dependentStart[j]!; d < dependentStart[j + 1]!; d++) {
       const k = dependentList[d]!;
-      if (s.phase[k] !== WAITING) continue;
+      if (s.phase[k] !== WAITING || x.deferred?.has(k) === true) continue;
       if (!isSuccess(s.results[j]!.conclusion)) s.failedDependencies[k]! += 1;
       if (--s.remaining[k]! === 0) decided.push(k);
     }

@@ -155,3 +155,14 @@ test('a condition starting with `!` unquoted is read by YAML as a tag: the hint 
   expect(e?.hint).toContain('quote the condition');
   expect(e?.hint).toContain('if: "!cancelled()');
 });
+
+test('the JSON Schema editors use knows `if`', () => {
+  const schema = JSON.parse(
+    require('node:fs').readFileSync(
+      require('node:path').join(__dirname, '../../schema/mission.schema.json'),
+      'utf8',
+    ),
+  ) as { properties: { steps: { items: { properties: Record<string, { description?: string }> } } } };
+  const field = schema.properties.steps.items.properties['if'];
+  expect(field?.description).toContain('conditions-if');
+});
