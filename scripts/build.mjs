@@ -59,12 +59,15 @@ const BIN = 'cjs/cli/main.js';
  */
 const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream'];
 /**
- * Packages an import of missionkit need not read: each is bundled into a file of its own
+ * Packages an import of missionkit need not read: each is bundled into a CommonJS file of its own
  * (dist/cjs/vendor/<name>.js, dist/esm/vendor/<name>.cjs) that is required when one of its exports is
- * first used. yaml is most of the bundle's size and is needed only when a mission is read from YAML;
- * pidusage and tree-kill read child_process as they load and are needed only by a step's processes.
+ * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
+ * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML.
+ * The ES module build keeps yaml in its chunks (its ES module build, tree-shaken): missionkit/core
+ * reads YAML and must load where no `require` exists, with no `node:` import.
  */
 const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml'];
+const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
 
@@ -81,11 +84,11 @@ const getters = (keys) =>
  * each lazy built-in and package: its exports are getters that require the real module when first
  * read (a package that is one function becomes a function that loads and calls it).
  */
-const lazyModules = {
+const lazyModules = (lazyPackages) => ({
   name: 'lazy-modules',
   setup(build) {
     const builtins = new Set(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]));
-    const packages = new Set(LAZY_PACKAGES);
+    const packages = new Set(lazyPackages);
     build.onResolve({ filter: /^(node:|@missionkit-vendor\/)?[a-z_/-]+$/ }, (args) => {
       // A stand-in's own require is of the real module.
       if (args.namespace === 'lazy') return { path: args.path, external: true };
@@ -96,11 +99,10 @@ const lazyModules = {
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
       const real = requireHere(args.path);
-      // A vendor file is required by its absolute path: the stand-in's `require` may be another file's.
-      const from = args.path.startsWith('node:')
-        ? JSON.stringify(args.path)
-        : `__missionkitDir + "/" + ${JSON.stringify(`${VENDOR}${args.path}`)}`;
-      const load = `let real;\nconst load = () => (real ??= require(${from}));`;
+      // __missionkitRequire becomes the `require` of the output file the stand-in lands in (a vendor
+      // file's path is made relative to that file once it is written).
+      const from = args.path.startsWith('node:') ? args.path : `${VENDOR}${args.path}`;
+      const load = `let real;\nconst load = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`;
       const keys = Object.keys(real).filter((k) => k !== 'default');
       const contents =
         typeof real === 'function'
@@ -109,7 +111,7 @@ const lazyModules = {
       return { loader: 'js', contents, resolveDir: root };
     });
   },
-};
+});
 
 /** fp-ts's CommonJS build (fp-ts/lib) cannot be tree-shaken; its ES module build (fp-ts/es6) is the same code. */
 const fpTsEs6 = {
@@ -124,16 +126,27 @@ const fpTsEs6 = {
   },
 };
 
-// In the ES module build, the lazy modules call `require`, which an ES module gets from createRequire,
-// and find the vendor files from the directory of the file they are in.
-const ESM_BANNER =
-  "import { createRequire as __missionkitCreateRequire } from 'node:module';\n" +
-  "import { fileURLToPath as __missionkitFileURLToPath } from 'node:url';\n" +
-  'const require = __missionkitCreateRequire(import.meta.url);\n' +
-  "const __missionkitDir = __missionkitFileURLToPath(new URL('.', import.meta.url));\n";
-const CJS_BANNER = 'const __missionkitDir = __dirname;\n';
+/** yaml's ES module build: no `require`, no `node:` import, and tree-shaken to what the parser uses. */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({
+      path: join(dirname(requireHere.resolve('yaml/package.json')), 'browser', 'dist', 'index.js'),
+    }));
+  },
+};
 
-const bundle = (entryPoints, chunks) =>
+// An ES module output file whose stand-ins require gets a `require` of its own from createRequire;
+// the others (missionkit/core's among them) import nothing from Node.
+const ESM_REQUIRE =
+  "import { createRequire as __missionkitCreateRequire } from 'node:module';\n" +
+  'const __missionkitRequire = __missionkitCreateRequire(import.meta.url);\n';
+
+/**
+ * The bundle as ES modules, split into chunks; `format` is the format it is written in at the end
+ * (the CommonJS build is this output, transformed file by file).
+ */
+const bundle = (entryPoints, chunks, format) =>
   esbuild.build({
     absWorkingDir: root,
     entryPoints,
@@ -148,9 +161,11 @@ const bundle = (entryPoints, chunks) =>
     target: 'node20',
     external: EXTERNAL,
     mainFields: ['module', 'main'],
-    plugins: [lazyModules, fpTsEs6],
+    plugins:
+      format === 'esm'
+        ? [lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
+        : [lazyModules(LAZY_PACKAGES), fpTsEs6],
     keepNames: true,
-    banner: { js: ESM_BANNER },
     legalComments: 'none',
     logLevel: 'warning',
     write: false,
@@ -158,18 +173,23 @@ const bundle = (entryPoints, chunks) =>
 
 /** One ES module output file as CommonJS: imports become requires (dynamic ones too), exports module.exports. */
 const toCommonJs = async (esm) => {
-  // The CLI's script keeps its `#!` line above the banner.
-  const hashbang = esm.startsWith('#!') ? esm.slice(0, esm.indexOf('\n') + 1) : '';
-  const body = esm.slice(hashbang.length);
-  if (!body.startsWith(ESM_BANNER)) throw new Error('an ES module output file lacks the banner');
-  const { code } = await esbuild.transform(body.slice(ESM_BANNER.length), {
+  const { code } = await esbuild.transform(esm, {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
-  return hashbang + CJS_BANNER + code;
+  // The stand-ins' requires are this file's own, by a path relative to it (so a bundler can follow it).
+  return code.replaceAll('__missionkitRequire(', 'require(');
+};
+
+/** One output file as an ES module: a `require` for its stand-ins, when it has any. */
+const toEsm = (esm) => {
+  if (!esm.includes('__missionkitRequire(')) return esm;
+  // The CLI's script keeps its `#!` line first.
+  const hashbang = esm.startsWith('#!') ? esm.slice(0, esm.indexOf('\n') + 1) : '';
+  return hashbang + ESM_REQUIRE + esm.slice(hashbang.length);
 };
 
 const run = (args) =>
@@ -196,22 +216,22 @@ const write = (to, text) => {
   writeFileSync(to, text);
 };
 
-/** Bundles `entryPoints` and writes each output file in the module formats of `formats`. */
-const javascript = async (entryPoints, chunks, formats) => {
-  const result = await bundle(entryPoints, chunks);
+/** Bundles `entryPoints` and writes each output file in `format` ('esm' or 'cjs'). */
+const javascript = async (entryPoints, chunks, format) => {
+  const result = await bundle(entryPoints, chunks, format);
   for (const file of result.outputFiles) {
-    const rel = relative(join(dist, 'esm'), file.path);
-    for (const format of formats) {
-      const to = join(dist, format, rel);
-      const text = format === 'esm' ? file.text : await toCommonJs(file.text);
-      write(
-        to,
-        // esbuild may have joined the stand-in's "/" to the name.
-        text.replace(/(["'])(\/?)@missionkit-vendor\/([a-z-]+)\1/g, (_, q, slash, name) =>
-          JSON.stringify(slash + vendorPath(dirname(to), format, name)),
-        ),
+    const to = join(dist, format, relative(join(dist, 'esm'), file.path));
+    const text = format === 'esm' ? toEsm(file.text) : await toCommonJs(file.text);
+    if (/\b__require\(["']/.test(text))
+      throw new Error(
+        `${to} calls esbuild's require shim: a bundled package is CommonJS; list it in LAZY_PACKAGES`,
       );
-    }
+    write(
+      to,
+      text.replace(/(["'])@missionkit-vendor\/([a-z-]+)\1/g, (_, q, name) =>
+        JSON.stringify(vendorPath(dirname(to), format, name)),
+      ),
+    );
   }
 };
 
@@ -240,8 +260,9 @@ const vendor = () =>
 
 rmSync(dist, { recursive: true, force: true });
 const results = await Promise.allSettled([
-  javascript(ENTRIES, 'chunks', ['esm', 'cjs']),
-  javascript([CLI], 'cli/chunks', ['cjs']),
+  javascript(ENTRIES, 'chunks', 'esm'),
+  javascript(ENTRIES, 'chunks', 'cjs'),
+  javascript([CLI], 'cli/chunks', 'cjs'),
   vendor(),
   ...(jsOnly === -1 ? [declarations('tsconfig.cjs.json'), declarations('tsconfig.esm.json')] : []),
 ]);
