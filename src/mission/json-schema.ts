@@ -6,7 +6,7 @@ import { either } from 'fp-ts';
 import type { StepTypeRegistry } from '../ports/step-type.js';
 import { codomainOf, elementOf, membersOf, objectShape, propsOf, tagOf, unwrap } from './codec-shape.js';
 import { LiftableFieldsCodec, MatrixCodec, MissionCodec, StepCodec, StepTypeRefCodec } from './codec.js';
-import { MATRIX_JSON_SCHEMA } from './fan-out.js';
+import { MATRIX_JSON_SCHEMA } from './matrix.js';
 import { declaredKeys } from './known-keys.js';
 import { RequiredUnlessType } from './required-unless.js';
 import {
