@@ -67,7 +67,8 @@ export interface InterpreterOptions {
 }
 
 /**
- * The rare events that change what the whole run does are durable at once. The others are
+ * A cancel and a resume, which change what the whole run does, are durable at once. The others
+ * (the start too: nothing outside depends on it until a step reaches outside) are
  * group-committed: written in batches, and made durable together at the next barrier (before a
  * step reaches outside the run, before the report) — see docs/durability.md.
  */
@@ -79,8 +80,8 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
     case 'step_sample':
     case 'timer_fired':
     case 'step_finished':
-      return 'buffered';
     case 'start':
+      return 'buffered';
     case 'cancel':
     case 'resume':
       return 'durable';

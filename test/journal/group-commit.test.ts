@@ -101,7 +101,7 @@ describe('group commit', () => {
     const { report } = await runTestMission(fan, { journal, runId: 'r', clock, executor });
     expect(report.status).toBe('succeeded');
     expect(executor.pendingAtSpawn).toEqual([0, 0, 0, 0, 0, 0, 0]);
-    // The start (durable at once), the commit before the wave of six, the one before the report:
+    // The commit before s0 (with the start), the one before the wave of six, the one before the report:
     // not one per step end.
     expect(journal.syncs).toBe(3);
   });
@@ -110,7 +110,7 @@ describe('group commit', () => {
     const journal = new CountingJournal();
     const { report } = await runTestMission(chain(1000, 'noop'), { journal, runId: 'r' });
     expect(report.status).toBe('succeeded');
-    // The start (durable at once) and the report: two commits for 1,000 steps.
+    // One commit, before the report, for 1,000 steps.
     expect(journal.syncs).toBeLessThanOrEqual(2);
     expect(journal.pendingEvents).toBe(0);
     expect(journal.inner.text('r').log.split('\n').length - 1).toBeGreaterThanOrEqual(1001);
