@@ -426,7 +426,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const handle = (event: SchedulerEvent): void => {
       // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
       if (log !== undefined && suspended === undefined) {
-        const durability = durabilityOf(event);
+        // The end of a step that must never run twice is durable at once: lost, it would turn a
+        // finished attempt into an interrupted one, which `on_interrupt: fail` fails.
+        const durability =
+          event._tag === 'step_finished' && o.plan.steps[event.step]?.step.on_interrupt === 'fail'
+            ? 'durable'
+            : durabilityOf(event);
         log.append({ _tag: 'event', event: mask(event) }, durability);
         unsynced = durability === 'buffered';
       }

@@ -116,3 +116,32 @@ describe('group commit', () => {
     expect(journal.inner.text('r').log.split('\n').length - 1).toBeGreaterThanOrEqual(1001);
   });
 });
+
+it('the end of a step that must never run twice is durable at once', async () => {
+  const journal = new CountingJournal();
+  const durableEnds: number[] = [];
+  const inner = journal.inner;
+  const mission = `version: "1.0"\nname: once\nsteps:\n  - { id: pay, name: pay, step_type: command, on_interrupt: fail, parameters: { command: c0 } }\n  - { id: log, name: log, step_type: command, depends_on: [pay], parameters: { command: c2 } }\n`;
+  const { report } = await runTestMission(mission, {
+    journal: {
+      create: (inputs) =>
+        journal.create(inputs).then((log) => ({
+          ...log,
+          runId: log.runId,
+          append: (entry, durability) => {
+            if (entry._tag === 'event' && entry.event._tag === 'step_finished' && durability === 'durable')
+              durableEnds.push(entry.event.step);
+            log.append(entry, durability);
+          },
+          sync: () => log.sync(),
+          close: () => log.close(),
+        })),
+      open: (id) => journal.open(id),
+    },
+    runId: 'r',
+    commands: SCRIPTS,
+  });
+  expect(report.status).toBe('succeeded');
+  expect(durableEnds).toEqual([0]);
+  expect(inner.runIds()).toEqual(['r']);
+});
