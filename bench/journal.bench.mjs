@@ -1,6 +1,8 @@
 // What journaling a run costs, as ratios against the same run unjournaled, measured in this run:
-//  - 200 `true` commands, one after another (every attempt's start and end is fsynced);
-//  - 10,000 no-op steps (the journal's write path with nothing else to hide it);
+//  - 200 `true` commands, one after another (each start waits for one group commit: the end of the
+//    step before it is fsynced first);
+//  - 10,000 no-op steps (the journal's write path with nothing else to hide it; no-op steps reach
+//    nothing outside the run, so they wait for no commit);
 //  - resuming a journal of 10,000 steps that ran to their end (reading it, planning the mission
 //    again, replaying every event) against running the same 10,000 steps unjournaled.
 // Run after `npm run build`: node bench/journal.bench.mjs

@@ -248,7 +248,7 @@ export const showRun = async (
           `■ ${signal}: suspending run ${journaled.runId} — stopping every step; \`${journaled.resume}\` resumes it (${key} again to force)`,
         ),
       );
-      suspender.abort(new Error(`suspended (${signal})`));
+      suspender.abort(new Error(`received ${signal}`));
     } else if (interrupts === 1) {
       tell(
         cli,

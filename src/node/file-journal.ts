@@ -38,17 +38,22 @@ export const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Writes a file and makes it and its name durable. */
-const writeDurably = (file: string, text: string): void => {
+/** Writes a file under a temporary name and renames it: a reader sees all of it or none. */
+const writeAtomically = (file: string, text: string, durable = false): void => {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+};
+
+/** Writes a file and makes it and its name durable. */
+const writeDurably = (file: string, text: string): void => {
+  writeAtomically(file, text, true);
   syncDirectory(path.dirname(file));
 };
 
@@ -132,7 +137,9 @@ class FileRunLog implements RunLog {
   finish(outcome: RunOutcome): void {
     if (this.closed) return;
     this.flush(true);
-    writeDurably(path.join(this.dir, OUTCOME_FILE), `${JSON.stringify(outcome)}\n`);
+    // Not fsynced: lost in a crash, it only lists the run as resumable, and resuming it replays
+    // the durable log to the same report.
+    writeAtomically(path.join(this.dir, OUTCOME_FILE), `${JSON.stringify(outcome)}\n`);
   }
 
   close(): Promise<void> {
@@ -198,9 +205,15 @@ export const fileJournal = (root: string): Journal => {
       if (fs.existsSync(files.inputs))
         throw new TypeError(`run ${inputs.run_id} is already recorded in ${dir}: choose another runId`);
       lock(dir, inputs.run_id);
-      writeDurably(files.inputs, inputsText(inputs));
+      // The log is created first, so the one directory sync after the inputs' rename makes both names durable.
       const fd = fs.openSync(files.events, 'a');
-      syncDirectory(dir);
+      try {
+        writeDurably(files.inputs, inputsText(inputs));
+      } catch (e) {
+        fs.closeSync(fd);
+        unlock(dir);
+        throw e;
+      }
       return new FileRunLog(inputs.run_id, dir, fd);
     },
 

@@ -77,7 +77,8 @@ export interface InterpreterOptions {
 }
 
 /**
- * The rare events that change what the whole run does are durable at once. The others are
+ * A cancel and a resume, which change what the whole run does, are durable at once. The others
+ * (the start too: nothing outside depends on it until a step reaches outside) are
  * group-committed: written in batches, and made durable together at the next barrier (before a
  * step reaches outside the run, before the report) — see docs/durability.md.
  */
@@ -89,8 +90,8 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
     case 'step_sample':
     case 'timer_fired':
     case 'step_finished':
-      return 'buffered';
     case 'start':
+      return 'buffered';
     case 'cancel':
     case 'resume':
     case 'step_interrupted':
@@ -506,7 +507,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
     const handle = (event: SchedulerEvent): void => {
       // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
       if (log !== undefined && suspended === undefined) {
-        const durability = durabilityOf(event);
+        // The end of a step that must never run twice is durable at once: lost, it would turn a
+        // finished attempt into an interrupted one, which `on_interrupt: fail` fails.
+        const durability =
+          event._tag === 'step_finished' && o.plan.steps[event.step]?.step.on_interrupt === 'fail'
+            ? 'durable'
+            : durabilityOf(event);
         log.append({ _tag: 'event', event: mask(event) }, durability);
         unsynced = durability === 'buffered';
       }

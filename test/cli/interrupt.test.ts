@@ -39,7 +39,12 @@ afterEach(() => {
 });
 
 /** Runs a mission whose step is a process tree (`tree.js depth width`), and waits until every leaf is up. */
-const startTree = async (name: string, treeArgs: readonly [number, number, ...string[]], config: string) => {
+const startTree = async (
+  name: string,
+  treeArgs: readonly [number, number, ...string[]],
+  config: string,
+  extra: ReadonlyArray<string> = [],
+) => {
   const file = ws.write(
     `${name}.mission.yaml`,
     mission(
@@ -53,7 +58,9 @@ const startTree = async (name: string, treeArgs: readonly [number, number, ...st
   );
   const report = path.join(ws.dir, `${name}.report.json`);
   const junit = path.join(ws.dir, `${name}.junit.xml`);
-  const cli = startCli(['run', file, '--verbose', '--report', report, '--junit', junit], { cwd: ws.dir });
+  const cli = startCli(['run', file, '--verbose', '--report', report, '--junit', junit, ...extra], {
+    cwd: ws.dir,
+  });
   const pids = (): number[] => pidsIn(cli.stdout());
   started.push({ cli, pids });
   const leaves = treeArgs[1] ** treeArgs[0];
@@ -88,14 +95,29 @@ describe('interrupting missionkit run', () => {
     expect(r.stdout).toMatch(/✖ mission cancelled in .* \(interrupted \(SIGINT\)\)/);
   });
 
-  it('cancels on SIGTERM the same way', async () => {
-    const { cli, report, pids } = await startTree('sigterm', [1, 2], 'config: { kill_grace_seconds: 10 }\n');
+  it('cancels on SIGTERM the same way when the run is not journaled', async () => {
+    const { cli, report, pids } = await startTree('sigterm', [1, 2], 'config: { kill_grace_seconds: 10 }\n', [
+      '--no-journal',
+    ]);
     const tree = pids();
     cli.child.kill('SIGTERM');
     const r = await cli.done;
     expect(r.code).toBe(1);
     await expectAllGone(tree);
     expect(readReport(report).cancel_reason).toContain('terminated (SIGTERM)');
+  });
+
+  it('suspends a journaled run on SIGTERM: the tree is terminated, the report says suspended, exit 75', async () => {
+    const { cli, report, pids } = await startTree('suspend', [1, 2], 'config: { kill_grace_seconds: 10 }\n');
+    const tree = pids();
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    expect(r.code).toBe(75);
+    await expectAllGone(tree);
+    const written = readReport(report) as Report & { suspended?: { reason: string } };
+    expect(written.status).toBe('cancelled');
+    expect(written.suspended?.reason).toBe('received SIGTERM');
+    expect(r.stderr).toMatch(/is suspended \(received SIGTERM\): `missionkit resume \S+` resumes it/);
   });
 
   it('kills every tree at once on a second Ctrl-C, without waiting for the grace period', async () => {

@@ -210,7 +210,7 @@ it('SIGTERM suspends a journaled run (exit 75, says how to resume), and `resume`
   const id = runsIn(dir)[0]!;
   expect(suspended.stderr).toContain(`SIGTERM: suspending run ${id}`);
   expect(suspended.stderr).toContain(
-    `run ${id} is suspended (suspended (SIGTERM)): \`missionkit resume ${id}\` resumes it`,
+    `run ${id} is suspended (received SIGTERM): \`missionkit resume ${id}\` resumes it`,
   );
   // Its step was stopped, not left running, and the run waits to be resumed.
   const first = pidsOf(linesOf(dir, 'long'));

@@ -101,7 +101,7 @@ describe('group commit', () => {
     const { report } = await runTestMission(fan, { journal, runId: 'r', clock, executor });
     expect(report.status).toBe('succeeded');
     expect(executor.pendingAtSpawn).toEqual([0, 0, 0, 0, 0, 0, 0]);
-    // The start (durable at once), the commit before the wave of six, the one before the report:
+    // The commit before s0 (with the start), the one before the wave of six, the one before the report:
     // not one per step end.
     expect(journal.syncs).toBe(3);
   });
@@ -110,9 +110,38 @@ describe('group commit', () => {
     const journal = new CountingJournal();
     const { report } = await runTestMission(chain(1000, 'noop'), { journal, runId: 'r' });
     expect(report.status).toBe('succeeded');
-    // The start (durable at once) and the report: two commits for 1,000 steps.
+    // One commit, before the report, for 1,000 steps.
     expect(journal.syncs).toBeLessThanOrEqual(2);
     expect(journal.pendingEvents).toBe(0);
     expect(journal.inner.text('r').log.split('\n').length - 1).toBeGreaterThanOrEqual(1001);
   });
+});
+
+it('the end of a step that must never run twice is durable at once', async () => {
+  const journal = new CountingJournal();
+  const durableEnds: number[] = [];
+  const inner = journal.inner;
+  const mission = `version: "1.0"\nname: once\nsteps:\n  - { id: pay, name: pay, step_type: command, on_interrupt: fail, parameters: { command: c0 } }\n  - { id: log, name: log, step_type: command, depends_on: [pay], parameters: { command: c2 } }\n`;
+  const { report } = await runTestMission(mission, {
+    journal: {
+      create: (inputs) =>
+        journal.create(inputs).then((log) => ({
+          ...log,
+          runId: log.runId,
+          append: (entry, durability) => {
+            if (entry._tag === 'event' && entry.event._tag === 'step_finished' && durability === 'durable')
+              durableEnds.push(entry.event.step);
+            log.append(entry, durability);
+          },
+          sync: () => log.sync(),
+          close: () => log.close(),
+        })),
+      open: (id) => journal.open(id),
+    },
+    runId: 'r',
+    commands: SCRIPTS,
+  });
+  expect(report.status).toBe('succeeded');
+  expect(durableEnds).toEqual([0]);
+  expect(inner.runIds()).toEqual(['r']);
 });

@@ -1,5 +1,7 @@
 // Suspending a journaled run (a deploy's SIGTERM): its steps are stopped, its journal is left as a
 // host that died would leave it, and a resume goes on from there — unlike a cancel, which ends it.
+import fc from 'fast-check';
+import type { StepResult } from '../../src/scheduler/report.js';
 import { MemoryJournal } from '../../src/testing/memory-journal.js';
 import { resumeTestMission } from '../../src/testing/resume-test-mission.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
@@ -137,4 +139,65 @@ describe('a suspended journaled run', () => {
     expect(report.suspended).toBeUndefined();
     expect(report.cancel_reason).toBe('stop');
   });
+});
+
+it('random DAGs suspended at a random moment and resumed end as the uninterrupted run, interrupted attempts aside', async () => {
+  const dag = fc
+    .array(
+      fc.record({
+        deps: fc.array(fc.nat(), { maxLength: 3 }),
+        exitCode: fc.constantFrom(0, 0, 0, 1),
+        ms: fc.integer({ min: 1, max: 2000 }),
+        retries: fc.constantFrom(1, 2),
+      }),
+      { minLength: 1, maxLength: 7 },
+    )
+    .map((steps) =>
+      steps.map((s, i) => ({
+        ...s,
+        deps: [...new Set(i === 0 ? [] : s.deps.map((d) => d % i))].map((d) => `s${d}`),
+      })),
+    );
+  await fc.assert(
+    fc.asyncProperty(dag, fc.integer({ min: 0, max: 5000 }), async (steps, suspendAt) => {
+      const text = `version: "1.0"\nname: random\nsteps:\n${steps
+        .map(
+          (s, i) =>
+            `  - id: s${i}\n    name: s${i}\n    step_type: command\n    dependency_strategy: best_effort\n    depends_on: [${s.deps.join(', ')}]\n    retry: { max_attempts: ${s.retries}, delay_seconds: 1 }\n    parameters: { command: c${i} }\n`,
+        )
+        .join('')}config:\n  max_parallel_steps: 3\n  fail_fast: false\n`;
+      const scripts = Object.fromEntries(
+        steps.map((s, i) => [
+          `c${i}`,
+          { output: [{ atMs: 0, text: `s${i}\n` }], exitAfterMs: s.ms, exitCode: s.exitCode },
+        ]),
+      );
+      const full = (await runTestMission(text, { commands: scripts })).report;
+      const journal = new MemoryJournal();
+      const clock = new VirtualClock();
+      const suspend = new AbortController();
+      clock.setTimer(suspendAt, () => suspend.abort());
+      const first = await runTestMission(text, {
+        journal,
+        runId: 'r',
+        clock,
+        commands: scripts,
+        suspendSignal: suspend.signal,
+      });
+      const resumed = await resumeTestMission('r', {
+        journal,
+        clock: new VirtualClock({ startAt: Date.parse(first.report.ended_at) + 500 }),
+        commands: scripts,
+      });
+      const shape = (r: StepResult): unknown => [
+        r.id,
+        r.conclusion,
+        r.exit_code,
+        r.attempts.filter((a) => a.interrupted !== true).map((a) => [a.outcome, a.exit_code]),
+      ];
+      expect(resumed.report.steps.map(shape)).toEqual(full.steps.map(shape));
+      expect(resumed.report.status).toBe(full.status);
+    }),
+    { numRuns: 40 },
+  );
 });
