@@ -44,10 +44,13 @@ const place = (snippet: string): string => {
   else if (first.startsWith('retry:'))
     text = `${HEAD}steps:\n  - id: "a"\n    name: "a"\n    step_type: "noop"\n${indent(body, '    ')}\n`;
   else text = `${HEAD}steps:\n${NOOP}${body}`;
-  const ids = [
-    ...text.matchAll(/(?:step_id|retry_with_alternative):\s*"([^"]+)"/g),
-    ...text.matchAll(/depends_on:\s*\["([^"]+)"\]/g),
-  ].map((m) => m[1]!);
+  const ids = [...text.matchAll(/(?:step_id|retry_with_alternative):\s*"([^"]+)"/g)]
+    .map((m) => m[1]!)
+    .concat(
+      [...text.matchAll(/depends_on:\s*\[([^\]]+)\]/g)].flatMap((m) =>
+        [...m[1]!.matchAll(/"([^"]+)"/g)].map((q) => q[1]!),
+      ),
+    );
   const extra = [...new Set(ids)]
     .map((id) => `  - { id: "${id}", name: "${id}", step_type: "noop" }\n`)
     .join('');
