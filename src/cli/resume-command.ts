@@ -1,6 +1,6 @@
 // `missionkit resume <run-id>` (or `--last`): resumes a journaled run whose host died, shown and
 // reported as `missionkit run` shows and reports a run (docs/durability.md).
-import { JournalRefusal } from '../ports/journal.js';
+import { JournalRefusal, type Journal } from '../ports/journal.js';
 import { resumeMissionWith, type OrphanKiller } from '../runtime/journaled-run.js';
 import type { ResumeArgs } from './args.js';
 import { type CliContext, displayPath } from './cli-context.js';
@@ -32,17 +32,16 @@ const lastResumable = (runs: ReadonlyArray<RunListing>, where: string, flag: str
   );
 };
 
-/** Runs `missionkit resume`; resolves the exit code (a refused resume rejects with its JournalRefusal). */
-export const resumeCommand = (
+/** Resumes run `runId` from `journal` and shows it as `run` would; `resumeLine` resumes it again. */
+const resumeFrom = (
   args: ResumeArgs,
   cli: CliContext,
   deps: ResumeDependencies,
-): Promise<number> => {
-  if (args.redis !== undefined) return resumeFromRedis(args, args.redis, cli, deps);
-  const dir = cli.fs.resolve(cli.cwd, args.journal);
-  const journal = deps.journals.open(dir);
-  const runId = args.runId ?? lastResumable(deps.journals.list(dir), displayPath(cli, dir), '');
-  return showRun(
+  journal: Journal,
+  runId: string,
+  resumeLine: string,
+): Promise<number> =>
+  showRun(
     args,
     cli,
     deps,
@@ -53,8 +52,19 @@ export const resumeCommand = (
         variables: args.vars,
       }),
     undefined,
-    { runId, resume: resumeCommandLine(runId, args.journal) },
+    { runId, resume: resumeLine },
   );
+
+/** Runs `missionkit resume`; resolves the exit code (a refused resume rejects with its JournalRefusal). */
+export const resumeCommand = (
+  args: ResumeArgs,
+  cli: CliContext,
+  deps: ResumeDependencies,
+): Promise<number> => {
+  if (args.redis !== undefined) return resumeFromRedis(args, args.redis, cli, deps);
+  const dir = cli.fs.resolve(cli.cwd, args.journal);
+  const runId = args.runId ?? lastResumable(deps.journals.list(dir), displayPath(cli, dir), '');
+  return resumeFrom(args, cli, deps, deps.journals.open(dir), runId, resumeCommandLine(runId, args.journal));
 };
 
 /** `missionkit resume --redis URL`: the run is read from Redis, wherever it started. */
@@ -70,17 +80,5 @@ const resumeFromRedis = async (
   const runId =
     args.runId ??
     lastResumable(await listRedisRuns(connection), journal.display, ` --redis ${journal.display}`);
-  return showRun(
-    args,
-    cli,
-    deps,
-    (options) =>
-      resumeMissionWith({ ...deps.host, killOrphans: deps.killOrphans }, runId, {
-        ...options,
-        journal,
-        variables: args.vars,
-      }),
-    undefined,
-    { runId, resume: `missionkit resume ${runId} --redis ${journal.display}` },
-  );
+  return resumeFrom(args, cli, deps, journal, runId, `missionkit resume ${runId} --redis ${journal.display}`);
 };
