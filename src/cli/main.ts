@@ -97,7 +97,7 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       if (inv.redis === undefined) return runCommand(inv, cli, runDependencies());
       // Loaded only for --redis: every other run never loads bullmq.
       const { coordinatorLink } = await import('../distributed/coordinator-host.js');
-      const link = coordinatorLink(inv.redis);
+      const link = await coordinatorLink(inv.redis);
       const deps = runDependencies();
       try {
         return await runCommand(inv, cli, { ...deps, host: { ...deps.host, stepRunner: link.stepRunner } });

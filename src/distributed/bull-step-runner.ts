@@ -15,7 +15,7 @@ import type {
   StepRunnerFactory,
 } from '../ports/step-runner.js';
 import type { KillReason } from '../scheduler/report.js';
-import { connect } from './connection.js';
+import { checkReachable, connect } from './connection.js';
 import { CONTROL_CHANNEL, eventStreamOf, heartbeatKeyOf, jobIdOf, killKeyOf, queueFor } from './names.js';
 import type { AttemptJob, KillMessage, WireEvent } from './wire.js';
 
@@ -65,6 +65,11 @@ export class BullStepRunner {
     this.reader.on('error', () => undefined);
     this.watch = setInterval(() => void this.checkWorkers(), options.heartbeatCheckMs ?? 500);
     this.watch.unref();
+  }
+
+  /** Resolves once Redis answers; rejects with a TypeError saying where and what to do otherwise. */
+  ready(): Promise<void> {
+    return checkReachable(this.commands, this.options.redis);
   }
 
   /** The step-runner factory to give the runtime. */

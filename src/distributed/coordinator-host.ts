@@ -14,15 +14,21 @@ export interface CoordinatorLink {
   readonly close: () => Promise<void>;
 }
 
-/** Connects a coordinator to the workers on `redis`. */
-export const coordinatorLink = (
+/** Connects a coordinator to the workers on `redis`; rejects (a TypeError with a hint) when Redis does not answer. */
+export const coordinatorLink = async (
   redis: string,
   stepTypes: ReadonlyArray<AnyStepType> = [],
-): CoordinatorLink => {
+): Promise<CoordinatorLink> => {
   const runner = new BullStepRunner({
     redis,
     fingerprints: fingerprintsOf(makeRegistry(stepTypes)),
     newRunId: () => newRunId(systemClock.now()),
   });
+  try {
+    await runner.ready();
+  } catch (e) {
+    await runner.close();
+    throw e;
+  }
   return { stepRunner: runner.factory, close: () => runner.close() };
 };

@@ -43,6 +43,7 @@ export const runDistributed = async (
     newRunId: () => newRunId(systemClock.now()),
   });
   try {
+    await runner.ready();
     return await withHostSignals(rest.signal, (signal) =>
       runMissionWith({ ...nodeHost(), stepRunner: runner.factory }, source, { ...rest, signal }),
     );

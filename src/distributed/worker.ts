@@ -11,7 +11,7 @@ import { startReaper, type Reaper } from '../node/reaper.js';
 import { killLeftoverTrees } from '../node/leftover-trees.js';
 import { defaultWorkerName } from '../node/worker-identity.js';
 import { createResourceSampler } from '../node/resource-usage.js';
-import { connect } from './connection.js';
+import { checkReachable, connect } from './connection.js';
 import { EventBatcher } from './event-batcher.js';
 import {
   claimKeyOf,
@@ -100,12 +100,19 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
   const name = options.name ?? defaultWorkerName();
   const log = options.onLog ?? ((): void => undefined);
 
+  const commands: Redis = connect(options.redis, `missionkit-worker-${name}`);
+  try {
+    await checkReachable(commands, options.redis);
+  } catch (e) {
+    commands.disconnect();
+    throw e;
+  }
+
   // What an earlier worker on this host left is killed before anything new starts.
   const leftovers = await killLeftoverTrees(WORKER_MARKER_PREFIX);
   if (leftovers > 0) log(`killed ${leftovers} process(es) left by a worker that died on this host`);
   const reaper: Reaper = startReaper(`${WORKER_MARKER_PREFIX}${process.pid}.`);
 
-  const commands: Redis = connect(options.redis, `missionkit-worker-${name}`);
   const control: Redis = connect(options.redis, `missionkit-worker-${name}-control`);
   commands.on('error', (e: Error) => log(`redis: ${e.message}`));
   control.on('error', () => undefined);
