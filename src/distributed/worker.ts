@@ -247,7 +247,9 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  log(`worker ${name} ready: queues ${queues.join(', ')}; concurrency ${concurrency}`);
+  log(
+    `worker ${name} ready (pid ${process.pid}, reaper pid ${reaper.pid ?? 'none'}): queues ${queues.join(', ')}; concurrency ${concurrency}`,
+  );
 
   let closing: Promise<void> | undefined;
   return {
