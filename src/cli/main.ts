@@ -114,14 +114,24 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       if (inv.redis === undefined) return runCommand(inv, cli, dependencies);
       // Loaded only for --redis: every other run never loads bullmq.
       const { coordinatorLink } = await import('../distributed/coordinator-host.js');
-      const link = coordinatorLink(inv.redis);
+      const [{ redisConnection, redisUrl }, { redisJournal, pruneRedisRuns }] = await Promise.all([
+        import('./redis-option.js'),
+        import('../distributed/index.js'),
+      ]);
+      const link = await coordinatorLink(redisUrl(cli, inv.redis));
+      // The run is recorded in Redis (unless --no-journal), so any machine can resume it.
+      const connection = redisConnection(cli, inv.redis);
+      const journal = redisJournal(connection);
       try {
         return await runCommand(inv, cli, {
           ...dependencies,
           host: { ...dependencies.host, stepRunner: link.stepRunner },
+          journals: { open: () => journal, list: () => [], prepare: () => undefined, prune: () => [] },
+          resumeLine: (runId) => `missionkit resume ${runId} --redis ${journal.display}`,
         });
       } finally {
         await link.close();
+        if (inv.journal !== undefined) await pruneRedisRuns(connection, inv.keepRuns).catch(() => undefined);
       }
     }
     case 'worker': {

@@ -21,3 +21,12 @@ export const loadDistributed = (): Promise<typeof import('../distributed/index.j
 
 /** `--redis URL` as given, its password (if it has one) replaced by ***: for hints to copy. */
 export const shownUrl = (url: string): string => url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+
+/** `--redis URL` with the password from MISSIONKIT_REDIS_PASSWORD put in it, for the BullMQ side. */
+export const redisUrl = (cli: CliContext, url: string): string => {
+  const connection = redisConnection(cli, url);
+  if (typeof connection === 'string' || connection.password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = connection.password;
+  return parsed.toString();
+};

@@ -6,7 +6,7 @@ import type { ResumeArgs } from './args.js';
 import { type CliContext, displayPath } from './cli-context.js';
 import { plural } from './format.js';
 import { resumeCommandLine, showRun, type JournalDirectories, type RunDependencies } from './run-command.js';
-import { loadDistributed, redisConnection } from './redis-option.js';
+import { loadDistributed, redisConnection, redisUrl } from './redis-option.js';
 import type { RunListing } from '../node/journal-runs.js';
 
 /** What resuming needs beyond a run's dependencies: where runs are recorded, and how to kill orphans. */
@@ -80,5 +80,27 @@ const resumeFromRedis = async (
   const runId =
     args.runId ??
     lastResumable(await listRedisRuns(connection), journal.display, ` --redis ${journal.display}`);
-  return resumeFrom(args, cli, deps, journal, runId, `missionkit resume ${runId} --redis ${journal.display}`);
+  // A run whose steps ran on workers sends them to workers again; one whose steps all ran in its
+  // coordinator's process runs them here (resumeMissionWith sets the runner aside).
+  const { coordinatorLink } = await import('../distributed/coordinator-host.js');
+  const link = await coordinatorLink(redisUrl(cli, url));
+  try {
+    return await resumeFrom(
+      args,
+      cli,
+      {
+        ...deps,
+        host: { ...deps.host, stepRunner: link.stepRunner },
+        killOrphans: async (attempts) => {
+          await deps.killOrphans(attempts);
+          await link.stopAttempts(runId, attempts);
+        },
+      },
+      journal,
+      runId,
+      `missionkit resume ${runId} --redis ${journal.display}`,
+    );
+  } finally {
+    await link.close();
+  }
 };

@@ -32,6 +32,8 @@ export interface RunDependencies {
   readonly clockTime: (at: number) => string;
   /** Journal directories: where runs are recorded; absent, `run` journals nothing. */
   readonly journals?: JournalDirectories;
+  /** The command that resumes run `runId` when it is not recorded in a directory (`--redis`). */
+  readonly resumeLine?: (runId: string) => string;
 }
 
 /** What the CLI does with a journal directory (the file journal and its listing in main.ts). */
@@ -189,10 +191,13 @@ export const runCommand = async (args: RunArgs, cli: CliContext, deps: RunDepend
         },
       ),
     recorded !== undefined
-      ? `run ${recorded.runId} is journaled: if this process dies, \`${resumeCommandLine(recorded.runId, args.journal!)}\` resumes it`
+      ? `run ${recorded.runId} is journaled: if this process dies, \`${deps.resumeLine?.(recorded.runId) ?? resumeCommandLine(recorded.runId, args.journal!)}\` resumes it`
       : undefined,
     recorded !== undefined
-      ? { runId: recorded.runId, resume: resumeCommandLine(recorded.runId, args.journal!) }
+      ? {
+          runId: recorded.runId,
+          resume: deps.resumeLine?.(recorded.runId) ?? resumeCommandLine(recorded.runId, args.journal!),
+        }
       : undefined,
   );
   if (dir !== undefined && journals !== undefined) {

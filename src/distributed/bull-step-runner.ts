@@ -15,7 +15,9 @@ import type {
   StepRunnerFactory,
 } from '../ports/step-runner.js';
 import type { KillReason } from '../scheduler/report.js';
-import { connect } from './connection.js';
+import { checkReachable, connect } from './connection.js';
+import type { OrphanedAttempt } from '../runtime/journaled-run.js';
+import { stopRemoteAttempts } from './remote-orphans.js';
 import { CONTROL_CHANNEL, eventStreamOf, heartbeatKeyOf, jobIdOf, killKeyOf, queueFor } from './names.js';
 import type { AttemptJob, KillMessage, WireEvent } from './wire.js';
 
@@ -65,6 +67,11 @@ export class BullStepRunner {
     this.reader.on('error', () => undefined);
     this.watch = setInterval(() => void this.checkWorkers(), options.heartbeatCheckMs ?? 500);
     this.watch.unref();
+  }
+
+  /** Resolves once Redis answers; rejects with a TypeError saying where and what to do otherwise. */
+  ready(): Promise<void> {
+    return checkReachable(this.commands, this.options.redis);
   }
 
   /** The step-runner factory to give the runtime. */
@@ -298,6 +305,14 @@ export class BullStepRunner {
         t.sink.interrupted(`worker ${w} stopped answering (its heartbeat lapsed)`, w);
       }
     });
+  }
+
+  /** Stops attempts a dead coordinator of run `runId` left on workers; resolves once each is over. */
+  stopAttempts(
+    runId: string,
+    attempts: ReadonlyArray<Pick<OrphanedAttempt, 'step_id' | 'attempt'>>,
+  ): Promise<void> {
+    return stopRemoteAttempts(this.commands, runId, attempts);
   }
 
   /** Stops reading, removes the run's stream and lets go of every connection. */

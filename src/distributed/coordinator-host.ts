@@ -11,18 +11,33 @@ import { fingerprintsOf } from './fingerprint.js';
 /** A coordinator's connection to its workers. */
 export interface CoordinatorLink {
   readonly stepRunner: StepRunnerFactory;
+  /** Stops attempts of run `runId` a dead coordinator left on workers; resolves once each is over. */
+  readonly stopAttempts: (
+    runId: string,
+    attempts: ReadonlyArray<{ readonly step_id: string; readonly attempt: number }>,
+  ) => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
-/** Connects a coordinator to the workers on `redis`. */
-export const coordinatorLink = (
+/** Connects a coordinator to the workers on `redis`; rejects (a TypeError with a hint) when Redis does not answer. */
+export const coordinatorLink = async (
   redis: string,
   stepTypes: ReadonlyArray<AnyStepType> = [],
-): CoordinatorLink => {
+): Promise<CoordinatorLink> => {
   const runner = new BullStepRunner({
     redis,
     fingerprints: fingerprintsOf(makeRegistry(stepTypes)),
     newRunId: () => newRunId(systemClock.now()),
   });
-  return { stepRunner: runner.factory, close: () => runner.close() };
+  try {
+    await runner.ready();
+  } catch (e) {
+    await runner.close();
+    throw e;
+  }
+  return {
+    stepRunner: runner.factory,
+    stopAttempts: (runId, attempts) => runner.stopAttempts(runId, attempts),
+    close: () => runner.close(),
+  };
 };

@@ -2,7 +2,12 @@
 // (`runDistributed`) schedules; workers (`startWorker`) run the attempts; runs are recorded in
 // Redis, resumable from any machine, and standby coordinators take over a run whose coordinator
 // died. The only entry point that loads bullmq and ioredis.
-export { runDistributed, type DistributedRunOptions } from './run-distributed.js';
+export {
+  runDistributed,
+  resumeDistributed,
+  type DistributedRunOptions,
+  type DistributedResumeOptions,
+} from './run-distributed.js';
 export { startWorker, MIN_LOST_AFTER_MS, type WorkerHandle, type WorkerOptions } from './worker.js';
 export { DEFAULT_QUEUE, queueFor, queuesOf } from './names.js';
 export { fingerprintOf } from './fingerprint.js';

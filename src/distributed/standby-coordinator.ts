@@ -2,6 +2,7 @@
 // lapsed before they ended with a report) and resumes them here. Taking a run is the journal's
 // atomic lease acquisition, so of several standbys exactly one finishes each run.
 import { resumeMission } from '../index.js';
+import { resumeDistributed } from './run-distributed.js';
 import { JournalRefusal, type ResumeMissionOptions } from '../index.js';
 import type { MissionReport } from '../scheduler/report.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -12,6 +13,11 @@ import { listRedisRuns } from './redis-journal-runs.js';
 export interface StandbyOptions extends Omit<ResumeMissionOptions, 'journal' | 'source' | 'signal'> {
   /** The Redis the coordinators journal to. */
   readonly redis: RedisConnection;
+  /**
+   * The Redis URL the workers of distributed runs listen on, to resume those runs on workers.
+   * @default `redis` when it is a URL; with connection options, distributed runs are refused
+   */
+  readonly workers?: string;
   /** The journal's options; `prefix` and `leaseMs` must match the coordinators'. */
   readonly journal?: RedisJournalOptions;
   /**
@@ -59,6 +65,7 @@ export const standbyCoordinator = (options: StandbyOptions): Standby => {
     onTakeover,
     onReport,
     onError,
+    workers: _workers,
     ...resume
   } = options;
   if (!Number.isFinite(pollMs) || pollMs <= 0)
@@ -66,6 +73,7 @@ export const standbyCoordinator = (options: StandbyOptions): Standby => {
       `standbyCoordinator: pollMs must be a positive number of milliseconds, got ${String(pollMs)}`,
     );
   const journal = redisJournal(redis, journalOptions);
+  const workers = options.workers ?? (typeof redis === 'string' ? redis : undefined);
   const report =
     onError ??
     ((runId, e) => console.error(`standby: ${runId !== undefined ? `run ${runId}: ` : ''}${e.message}`));
@@ -79,7 +87,10 @@ export const standbyCoordinator = (options: StandbyOptions): Standby => {
   const take = (runId: string): void => {
     const finished = (async () => {
       try {
-        const r = await resumeMission(runId, {
+        // Runs whose steps ran on workers are sent to the workers on the same Redis again.
+        const resumeRun = (id: string, o: ResumeMissionOptions): Promise<MissionReport> =>
+          workers !== undefined ? resumeDistributed(id, { ...o, redis: workers }) : resumeMission(id, o);
+        const r = await resumeRun(runId, {
           ...resume,
           // The run is ours once its lease is: that is when the journal's open succeeds.
           journal: {

@@ -11,7 +11,7 @@ import { startReaper, type Reaper } from '../node/reaper.js';
 import { killLeftoverTrees } from '../node/leftover-trees.js';
 import { defaultWorkerName } from '../node/worker-identity.js';
 import { createResourceSampler } from '../node/resource-usage.js';
-import { connect } from './connection.js';
+import { checkReachable, connect } from './connection.js';
 import { EventBatcher } from './event-batcher.js';
 import {
   claimKeyOf,
@@ -100,12 +100,19 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
   const name = options.name ?? defaultWorkerName();
   const log = options.onLog ?? ((): void => undefined);
 
+  const commands: Redis = connect(options.redis, `missionkit-worker-${name}`);
+  try {
+    await checkReachable(commands, options.redis);
+  } catch (e) {
+    commands.disconnect();
+    throw e;
+  }
+
   // What an earlier worker on this host left is killed before anything new starts.
   const leftovers = await killLeftoverTrees(WORKER_MARKER_PREFIX);
   if (leftovers > 0) log(`killed ${leftovers} process(es) left by a worker that died on this host`);
   const reaper: Reaper = startReaper(`${WORKER_MARKER_PREFIX}${process.pid}.`);
 
-  const commands: Redis = connect(options.redis, `missionkit-worker-${name}`);
   const control: Redis = connect(options.redis, `missionkit-worker-${name}-control`);
   commands.on('error', (e: Error) => log(`redis: ${e.message}`));
   control.on('error', () => undefined);
@@ -185,6 +192,14 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
         log(`${data.job}: already taken by another worker; not run again`);
         return;
       }
+      // A kill sent before the job was taken (a resumed coordinator stopping what its dead
+      // predecessor started) means it never runs at all.
+      const killedEarly = await commands.get(killKeyOf(data.job)).catch(() => null);
+      if (killedEarly !== null) {
+        await commands.set(claimKeyOf(data.job), `done:${name}`, 'KEEPTTL').catch(() => undefined);
+        log(`${data.job}: stopped before it started`);
+        return;
+      }
       log(`${data.job}: started`);
       const attempt = startWorkerAttempt(
         {
@@ -205,6 +220,8 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
       }
       await attempt.done;
       running.delete(data.job);
+      // Its tree is gone: a coordinator that resumes the run may run the step again now.
+      await commands.set(claimKeyOf(data.job), `done:${name}`, 'KEEPTTL').catch(() => undefined);
       await batcher.flush();
       log(`${data.job}: ended`);
     } finally {
@@ -240,7 +257,9 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  log(`worker ${name} ready: queues ${queues.join(', ')}; concurrency ${concurrency}`);
+  log(
+    `worker ${name} ready (pid ${process.pid}, reaper pid ${reaper.pid ?? 'none'}): queues ${queues.join(', ')}; concurrency ${concurrency}`,
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { OrphanedAttempt, OrphanKiller } from '../runtime/journaled-run.js';
 import type { HostPlatform } from './platform.js';
-import { treeSignalling } from './platform.js';
+import { tracksEnvironmentMarker, treeSignalling } from './platform.js';
 import { hasTreeMarker, readProcessTable } from './process-tree.js';
 
 /** How long a resume waits for orphaned processes to go before it refuses to run their steps again. */
@@ -26,8 +26,14 @@ const kill = (pid: number): void => {
 export const orphanKiller =
   (platform: HostPlatform): OrphanKiller =>
   async (attempts: ReadonlyArray<OrphanedAttempt>): Promise<void> => {
-    const groups = new Set(attempts.flatMap((a) => a.pids));
+    const recorded = new Set(attempts.flatMap((a) => a.pids));
     const markers = attempts.map((a) => a.marker);
+    // Pids are reused (after a reboot at once; on a busy host within seconds). Where markers can be
+    // read, a recorded pid or group is trusted only once a process carrying the attempt's marker
+    // shows it is still the attempt's: killing by a stale record would kill a stranger's processes.
+    // Elsewhere the record is all there is to go by.
+    const confirmByMarker = tracksEnvironmentMarker(platform);
+    const groups = new Set(confirmByMarker ? [] : recorded);
     const started = performance.now();
     for (let pause = 1; ; pause = Math.min(pause * 2, 100)) {
       // POSIX: each recorded pid leads its attempt's process group. Windows has no groups to signal
@@ -35,16 +41,16 @@ export const orphanKiller =
       for (const g of groups) kill(treeSignalling(platform) === 'process-group' ? -g : g);
       const table = await readProcessTable(platform, { _tag: 'all' });
       const own = table.find((e) => e.pid === process.pid)?.pgid;
-      const left = table.filter(
-        (e) =>
-          !e.zombie &&
-          e.pid !== process.pid &&
-          (groups.has(e.pgid) || groups.has(e.pid) || markers.some((m) => hasTreeMarker(e, m))),
-      );
-      if (left.length === 0) return;
+      const marked = (e: (typeof table)[number]): boolean => markers.some((m) => hasTreeMarker(e, m));
       // A marked process names its attempt's process group even when the dead host's record of
       // the group's pid never reached the disk: a member that cleared its environment is found by it.
-      for (const e of left) if (e.pgid > 1 && e.pgid !== own) groups.add(e.pgid);
+      for (const e of table)
+        if (!e.zombie && e.pid !== process.pid && e.pgid > 1 && e.pgid !== own && marked(e))
+          groups.add(e.pgid);
+      const left = table.filter(
+        (e) => !e.zombie && e.pid !== process.pid && (groups.has(e.pgid) || groups.has(e.pid) || marked(e)),
+      );
+      if (left.length === 0) return;
       for (const e of left) kill(e.pid);
       if (performance.now() - started > GIVE_UP_MS)
         throw new Error(

@@ -33,6 +33,8 @@ export interface RunInputs {
     readonly max_output_bytes: number;
     /** The run's override of `config.max_parallel_steps` (`--parallel`), if it had one. */
     readonly max_parallel_steps?: number;
+    /** The run's steps ran on workers (missionkit/distributed): resuming it needs workers again. */
+    readonly distributed?: true;
   };
   /** The host facts the plan was made with (PATH lookups, measured sizes), so a resume plans the same. */
   readonly facts: PlanFacts;
@@ -94,7 +96,13 @@ export interface RecordedRun {
 
 /** Why a journal cannot be resumed: each says what differs and what to do. */
 export type JournalRefusalCode =
-  'not_found' | 'corrupt' | 'version' | 'mission_changed' | 'locked' | 'secrets_missing';
+  | 'not_found'
+  | 'corrupt'
+  | 'version'
+  | 'mission_changed'
+  | 'locked'
+  | 'secrets_missing'
+  | 'needs_workers';
 
 /** A refusal to resume a run: `detail` says what is wrong, `hint` what to do, `message` both. */
 export class JournalRefusal extends Error {

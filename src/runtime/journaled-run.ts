@@ -134,6 +134,7 @@ export const runJournaled = async (
             ...(options.maxParallelSteps !== undefined
               ? { max_parallel_steps: options.maxParallelSteps }
               : {}),
+            ...(host.stepRunner !== undefined ? { distributed: true as const } : {}),
           },
           // An environment value a condition reads is recorded unless it holds a secret (read again on resume).
           facts: factsToRecord(
@@ -231,6 +232,17 @@ export const resumeMissionWith = async (
       recordedSource,
       rest,
     );
+    if (inputs.options.distributed === true && host.stepRunner === undefined)
+      throw new JournalRefusal(
+        'needs_workers',
+        `run ${runId} ran its steps on workers, and this resume has none to send them to`,
+        'resume it with resumeDistributed (missionkit/distributed) or `missionkit resume --redis URL`',
+      );
+    // A run whose steps all ran here is resumed here, whatever runner the resuming host offers.
+    if (inputs.options.distributed !== true && host.stepRunner !== undefined) {
+      const { stepRunner: _unused, ...local } = host;
+      host = local;
+    }
     const given = options.variables ?? {};
     const missing = inputs.secret_names.filter((name) => given[name] === undefined);
     if (missing.length > 0)

@@ -34,8 +34,8 @@ if (requireRedis('distributed runs')) {
     redis = await startRedis();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-dist-'));
     workers = await Promise.all([
-      startWorkerProcess(redis.url, 'w1', ['--concurrency', '1']),
-      startWorkerProcess(redis.url, 'w2', ['--concurrency', '1']),
+      startWorkerProcess(redis.url, 'w1', ['--labels', 'pair', '--concurrency', '1']),
+      startWorkerProcess(redis.url, 'w2', ['--labels', 'pair', '--concurrency', '1']),
       startWorkerProcess(redis.url, 'wdb', ['--labels', 'db,linux', '--concurrency', '2']),
       startWorkerProcess(redis.url, 'wtyped', ['--labels', 'typed', '--step-types', TYPES]),
     ]);
@@ -59,7 +59,7 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(STEP)}, ${JS
     const mission = `version: "1.0"
 name: diamond
 steps:
-${cmd('top', 50, '    runs_on: [coordinator]\n')}${cmd('left', 600, '    depends_on: [top]\n')}${cmd('right', 600, '    depends_on: [top]\n')}${cmd('bottom', 50, '    depends_on: [left, right]\n')}config:
+${cmd('top', 50, '    runs_on: [coordinator]\n')}${cmd('left', 600, '    depends_on: [top]\n    runs_on: [pair]\n')}${cmd('right', 600, '    depends_on: [top]\n    runs_on: [pair]\n')}${cmd('bottom', 50, '    depends_on: [left, right]\n')}config:
   max_parallel_steps: 4
 `;
     const report = await runDistributed({ text: mission }, { redis: redis.url });
@@ -67,10 +67,10 @@ ${cmd('top', 50, '    runs_on: [coordinator]\n')}${cmd('left', 600, '    depends
     const left = stepOf(report, 'left');
     const right = stepOf(report, 'right');
     expect(left.stdout.text).toMatch(/^ran \d+/);
-    // Each default worker takes one attempt at a time: the two middle steps ran side by side on two.
+    // The two workers labelled `pair` take one attempt at a time: the middle steps ran side by side on both.
     const middle = [left.attempts[0]!.worker, right.attempts[0]!.worker];
     expect(new Set(middle).size).toBe(2);
-    for (const w of middle) expect(['w1', 'w2', 'wdb']).toContain(w);
+    expect(middle.sort()).toEqual(['w1', 'w2']);
     expect(stepOf(report, 'bottom').attempts[0]!.worker).toBeDefined();
     // runs_on: [coordinator] ran in this process: no worker.
     expect(stepOf(report, 'top').attempts[0]!.worker).toBeUndefined();
@@ -241,6 +241,6 @@ ${extra}    parameters: { command: ${node}, args: [${JSON.stringify(TREE)}, "1",
     );
     const report = JSON.parse(out) as MissionReport;
     expect(report.status).toBe('succeeded');
-    for (const s of report.steps) expect(['w1', 'w2', 'wdb']).toContain(s.attempts[0]!.worker);
+    for (const s of report.steps) expect(['w1', 'w2', 'wdb', 'wtyped']).toContain(s.attempts[0]!.worker);
   }, 30_000);
 }

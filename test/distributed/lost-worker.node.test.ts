@@ -11,6 +11,7 @@ import { isAlive } from '../node/liveness.js';
 import { startWorkerProcess, waitFor, type WorkerProcess } from './support.js';
 
 const TICK = path.resolve(__dirname, '../fixtures/dist-tick.js');
+const TREE = path.resolve(__dirname, '../fixtures/tree.js');
 const ROUNDS = 20;
 const LOST_AFTER_MS = 2000;
 
@@ -109,4 +110,35 @@ steps:
       expect(isAlive(first)).toBe(false);
     }
   }, 300_000);
+
+  test('a worker that starts kills what a dead worker on this host left when its reaper died too', async () => {
+    await worker?.stop();
+    const first = await startWorkerProcess(redis.url, 'orphan-1', ['--lost-after-ms', String(LOST_AFTER_MS)]);
+    const pids: number[] = [];
+    const running = runDistributed(
+      {
+        text: `version: "1.0"\nname: orphans\nsteps:\n  - id: tree\n    name: tree\n    step_type: command\n    on_interrupt: fail\n    parameters: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(TREE)}, "1", "2"] }\n`,
+      },
+      {
+        redis: redis.url,
+        onEvent: (e) => {
+          if (e.type === 'step_output')
+            pids.push(...[...e.line.matchAll(/pid (\d+)/g)].map((m) => Number(m[1])));
+        },
+      },
+    );
+    await waitFor(() => pids.length === 3, 20_000, 'the tree to start');
+    // The reaper first, so nothing kills the tree when the worker dies.
+    process.kill(first.reaperPid, 'SIGKILL');
+    await first.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pids.filter(isAlive)).toEqual(pids);
+    worker = await startWorkerProcess(redis.url, 'orphan-2', ['--lost-after-ms', String(LOST_AFTER_MS)]);
+    // Killed before the new worker said it was ready.
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(worker.log()).toMatch(/killed 3 process\(es\) left by a worker that died on this host/);
+    const report = await running;
+    expect(report.steps[0]!.status).toBe('failed');
+    expect(report.steps[0]!.attempts[0]!.worker).toBe('orphan-1');
+  }, 60_000);
 }

@@ -8,6 +8,8 @@ export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   readonly name: string;
+  /** The pid of its reaper process. */
+  readonly reaperPid: number;
   /** Everything it printed on stderr so far. */
   readonly log: () => string;
   /** SIGTERM, and resolves once it exited. */
@@ -49,6 +51,7 @@ export const startWorkerProcess = async (
   return {
     child,
     pid: child.pid!,
+    reaperPid: Number(/reaper pid (\d+)/.exec(text)?.[1]),
     name,
     log: () => text,
     stop: async () => {
