@@ -8,6 +8,7 @@ import type { OrphanedAttempt, OrphanKiller } from '../runtime/journaled-run.js'
 import type { HostPlatform } from './platform.js';
 import { tracksEnvironmentMarker, treeSignalling } from './platform.js';
 import { hasTreeMarker, readProcessTable } from './process-tree.js';
+import { thawGroupsOf } from './containment/thaw-orphans.js';
 
 /** How long a resume waits for orphaned processes to go before it refuses to run their steps again. */
 const GIVE_UP_MS = 10_000;
@@ -52,6 +53,8 @@ export const orphanKiller =
       );
       if (left.length === 0) return;
       for (const e of left) kill(e.pid);
+      // A group its dead host left frozen holds the kill pending until it thaws.
+      if (platform === 'linux') thawGroupsOf(left.map((e) => e.pid));
       if (performance.now() - started > GIVE_UP_MS)
         throw new Error(
           `processes left by the interrupted attempts of ${attempts.map((a) => `${a.step_id} (attempt ${a.attempt})`).join(', ')} are still alive after SIGKILL: pids ${left.map((e) => e.pid).join(', ')} — stop them (they may be stuck in the kernel), then resume again`,

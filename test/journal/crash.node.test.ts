@@ -294,7 +294,8 @@ const crashAndResume = async (
 ): Promise<string[]> => {
   const dir = fs.mkdtempSync(path.join(root, `case-${n}-`));
   // Run ids differ between cases: a resume kills the processes of its own run id only.
-  const runId = `crash-${SEED}-${n}`;
+  // Unique on this machine across test runs too: a marker is made of the run id.
+  const runId = `crash-${SEED}-${n}-${process.pid}`;
   fs.writeFileSync(path.join(dir, 'mission.yaml'), MISSION);
   const problems: string[] = [];
   const first = await host(dir, 'run', runId, crash);
