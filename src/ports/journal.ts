@@ -96,13 +96,7 @@ export interface RecordedRun {
 
 /** Why a journal cannot be resumed: each says what differs and what to do. */
 export type JournalRefusalCode =
-  | 'not_found'
-  | 'corrupt'
-  | 'version'
-  | 'mission_changed'
-  | 'locked'
-  | 'secrets_missing'
-  | 'needs_workers';
+  'not_found' | 'corrupt' | 'version' | 'mission_changed' | 'locked' | 'secrets_missing' | 'needs_workers';
 
 /** A refusal to resume a run: `detail` says what is wrong, `hint` what to do, `message` both. */
 export class JournalRefusal extends Error {
