@@ -62,11 +62,13 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * Packages an import of missionkit need not read: each is bundled into a CommonJS file of its own
  * (dist/cjs/vendor/<name>.js, dist/esm/vendor/<name>.cjs) that is required when one of its exports is
  * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
- * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML.
- * The ES module build keeps yaml in its chunks (its ES module build, tree-shaken): missionkit/core
- * reads YAML and must load where no `require` exists, with no `node:` import.
+ * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML,
+ * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
+ * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
+ * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
+ * exists, with no `node:` import.
  */
-const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml'];
+const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
