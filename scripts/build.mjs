@@ -12,7 +12,10 @@
 // ioredis never are: only missionkit/distributed loads them, from the host's node_modules.
 // Node built-ins that Node does not load for itself at start (child_process, crypto, os…) are
 // required on first use, not at import. Identifiers are not minified, so stack traces name the
-// functions they pass through. The declarations (.d.ts) come from tsc, as before the bundling.
+// functions they pass through (V8 names each from its declaration). esbuild's keepNames is off: it
+// wraps every function in a call that re-sets its name, ~2 ms of each import, only to keep the names
+// of the few it renames apart (io-ts's `Type` classes become `Type2`…; our error classes set `name`).
+// The declarations (.d.ts) come from tsc, as before the bundling.
 //
 // esbuild splits code into chunks only for ES modules, so the ES module build is made first and
 // each of its files is then turned into CommonJS on its own: the same chunks, the same sharing.
@@ -62,11 +65,13 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * Packages an import of missionkit need not read: each is bundled into a CommonJS file of its own
  * (dist/cjs/vendor/<name>.js, dist/esm/vendor/<name>.cjs) that is required when one of its exports is
  * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
- * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML.
- * The ES module build keeps yaml in its chunks (its ES module build, tree-shaken): missionkit/core
- * reads YAML and must load where no `require` exists, with no `node:` import.
+ * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML,
+ * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
+ * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
+ * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
+ * exists, with no `node:` import.
  */
-const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml'];
+const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
@@ -165,7 +170,7 @@ const bundle = (entryPoints, chunks, format) =>
       format === 'esm'
         ? [lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
         : [lazyModules(LAZY_PACKAGES), fpTsEs6],
-    keepNames: true,
+    keepNames: false,
     legalComments: 'none',
     logLevel: 'warning',
     write: false,
@@ -246,7 +251,7 @@ const vendor = () =>
         format: 'cjs',
         platform: 'node',
         target: 'node20',
-        keepNames: true,
+        keepNames: false,
         legalComments: 'none',
         logLevel: 'warning',
         write: false,

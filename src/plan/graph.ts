@@ -38,8 +38,20 @@ const wavesOf = (depth: Int32Array): number[][] => {
 };
 
 /** Lists `list[start[i] .. start[i + 1])` for every i, as arrays. */
-const listsOf = (start: Int32Array, list: Int32Array): number[][] =>
-  Array.from({ length: start.length - 1 }, (_, i) => Array.from(list.subarray(start[i], start[i + 1])));
+// Plain loops into arrays of their final length: `Array.from` with a mapping callback and a
+// subarray per step runs in the builtin's generic path on a mission's first run.
+const listsOf = (start: Int32Array, list: Int32Array): number[][] => {
+  const count = start.length - 1;
+  const lists: number[][] = new Array<number[]>(count);
+  for (let i = 0; i < count; i++) {
+    const from = start[i] ?? 0;
+    const to = start[i + 1] ?? from;
+    const row: number[] = new Array<number>(to - from);
+    for (let k = from; k < to; k++) row[k - from] = list[k] ?? 0;
+    lists[i] = row;
+  }
+  return lists;
+};
 
 /**
  * Builds the graph, in compressed rows (a few typed arrays, not two lists per step: a mission of

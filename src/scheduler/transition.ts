@@ -44,14 +44,23 @@ import type { TreeUsage } from '../ports/sampler.js';
 const FIRST_SAMPLE_MS = 1000;
 
 /** Collects the commands of one transition. */
+// One Step is made per event. Its fields are declared (no class-field initialisers) and set in the
+// constructor: each class field is a define of its own in a separate initialiser function, which
+// the first run of a mission (10,000 steps, ~40,000 events) runs in the interpreter.
 class Step {
-  readonly commands: SchedulerCommand[] = [];
+  declare readonly s: SchedulerInternals;
+  declare readonly at: number;
+  declare readonly commands: SchedulerCommand[];
   /** Steps decided in this transition and waiting in a work list to be settled (a stop leaves them to it). */
-  deferred: Set<number> | undefined = undefined;
-  constructor(
-    readonly s: SchedulerInternals,
-    readonly at: number,
-  ) {}
+  declare deferred: Set<number> | undefined;
+  declare private fanOps: FanOutOps | undefined;
+  constructor(s: SchedulerInternals, at: number) {
+    this.s = s;
+    this.at = at;
+    this.commands = [];
+    this.deferred = undefined;
+    this.fanOps = undefined;
+  }
 
   /** Arms a timer for `purpose` (see `TimerPurpose`); the caller keeps its id where `onTimer` looks. */
   arm(purpose: number, delayMs: number): number {
@@ -61,7 +70,6 @@ class Step {
     return timer;
   }
 
-  private fanOps: FanOutOps | undefined;
   /** What fan-out may do in this transition (made once, for missions with fan-out only). */
   get fan(): FanOutOps {
     return (this.fanOps ??= {
