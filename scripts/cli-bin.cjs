@@ -82,7 +82,8 @@ const useCodeCache = (dir) => {
   });
 };
 
-const dir = cacheDirectory();
+// Node's own switch for its compile cache turns this one off too.
+const dir = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheDirectory();
 if (dir !== undefined) {
   if (typeof Module.enableCompileCache === 'function') Module.enableCompileCache(dir);
   else useCodeCache(dir);

@@ -22,8 +22,11 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const validate = (cacheHome: string): Promise<CliResult> =>
-  runCli(['validate', missionFile], { cwd: work, env: { XDG_CACHE_HOME: cacheHome } });
+const validate = (cacheHome: string, disable?: string): Promise<CliResult> =>
+  runCli(['validate', missionFile], {
+    cwd: work,
+    env: { XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: disable },
+  });
 
 /** The cache's files, each with when it was last written. */
 const cacheFiles = (cacheHome: string): Map<string, number> => {
@@ -74,5 +77,13 @@ describe('the CLI code cache', () => {
     const result = await validate(home);
     same(reference, result);
     expect(fs.readFileSync(home, 'utf8')).toBe('');
+  });
+
+  it('is neither read nor written with NODE_DISABLE_COMPILE_CACHE set', async () => {
+    const home = path.join(work, 'cache');
+    const reference = await validate(path.join(work, 'other'));
+    const result = await validate(home, '1');
+    same(reference, result);
+    expect(fs.existsSync(home)).toBe(false);
   });
 });
