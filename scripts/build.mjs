@@ -20,7 +20,7 @@
 // esbuild splits code into chunks only for ES modules, so the ES module build is made first and
 // each of its files is then turned into CommonJS on its own: the same chunks, the same sharing.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,8 +53,10 @@ const CLI = 'src/cli/main.ts';
 /** Loaded from the host's node_modules, never bundled: the distributed runner's own dependencies. */
 const EXTERNAL = ['bullmq', 'ioredis'];
 
-/** The CLI's script (package.json `bin`), made executable. */
+/** The CLI's script (package.json `bin`), made executable: scripts/cli-bin.cjs, which starts the bundled CLI. */
 const BIN = 'cjs/cli/main.js';
+/** Where the bundled CLI (src/cli/main.ts) is written instead, beside its chunks. */
+const PROGRAM = 'cjs/cli/program.js';
 
 /**
  * Built-ins Node has not loaded by the time a script starts: these are required on first use.
@@ -225,7 +227,8 @@ const write = (to, text) => {
 const javascript = async (entryPoints, chunks, format) => {
   const result = await bundle(entryPoints, chunks, format);
   for (const file of result.outputFiles) {
-    const to = join(dist, format, relative(join(dist, 'esm'), file.path));
+    const built = join(dist, format, relative(join(dist, 'esm'), file.path));
+    const to = built === join(dist, BIN) ? join(dist, PROGRAM) : built;
     const text = format === 'esm' ? toEsm(file.text) : await toCommonJs(file.text);
     if (/\b__require\(["']/.test(text))
       throw new Error(
@@ -281,4 +284,9 @@ for (const [dir, type] of [
   ['esm', 'module'],
 ])
   writeFileSync(join(dist, dir, 'package.json'), JSON.stringify({ type }) + '\n');
+{
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const bin = readFileSync(join(root, 'scripts', 'cli-bin.cjs'), 'utf8');
+  writeFileSync(join(dist, BIN), bin.replaceAll('__MISSIONKIT_VERSION__', version));
+}
 chmodSync(join(dist, BIN), 0o755);

@@ -13,7 +13,13 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..');
 
 const BUILDS = path.join(REPO, '.tmp', 'cli-build');
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json', 'scripts/build.mjs'];
+const CONFIGS = [
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'tsconfig.cjs.json',
+  'scripts/build.mjs',
+  'scripts/cli-bin.cjs',
+];
 /** A lock older than this belongs to a build that died; take it over. */
 const STALE_LOCK_MS = 5 * 60_000;
 const WAIT_MS = 4 * 60_000;
