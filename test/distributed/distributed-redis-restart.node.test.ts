@@ -74,10 +74,10 @@ ${extra}    parameters: { command: ${JSON.stringify(process.execPath)}, args: [$
     )}, "${ms}"] }
 `;
 
-  const mission = (): string => `version: "1.0"
+  const mission = (bMs = 1500): string => `version: "1.0"
 name: restart mid-run
 steps:
-${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, 1500, '    depends_on: [a]\n')).join('')}${step(
+${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, bMs, '    depends_on: [a]\n')).join('')}${step(
     'c',
     300,
     '    depends_on: [b1, b2, b3, b4]\n',
@@ -85,8 +85,8 @@ ${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, 1500, '    depend
   max_parallel_steps: 4
 `;
 
-  const restartMidRun = async (how: 'stop' | 'kill'): Promise<void> => {
-    const running = runDistributed({ text: mission() }, { redis: redis.url });
+  const restartMidRun = async (how: 'stop' | 'kill', awayMs = 1000, bMs = 1500): Promise<MissionReport> => {
+    const running = runDistributed({ text: mission(bMs) }, { redis: redis.url });
     // Redis goes away while the four parallel steps run on the workers.
     await waitFor(
       () => ['b1', 'b2', 'b3', 'b4'].every((b) => runsIn(path.join(dir, `${b}.log`)).length > 0),
@@ -94,7 +94,7 @@ ${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, 1500, '    depend
       'the parallel steps to start',
     );
     await (how === 'stop' ? redis.stop() : redis.kill());
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, awayMs));
     redis = await startRedis({ appendonly: true, dir: redis.dir, port: redis.port });
     const report = await running;
     const told = summary(report);
@@ -123,6 +123,7 @@ ${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, 1500, '    depend
     else for (const id of IDS) expect(runsIn(path.join(dir, `${id}.log`)).length).toBeGreaterThan(0);
     // What happened, for whoever reads the test output.
     console.log(`${how}: ${report.status}\n${told}`);
+    return report;
   };
 
   test('Redis stopped (SIGTERM) and started again mid-run: the run ends, nothing lost silently', async () => {
@@ -131,5 +132,20 @@ ${step('a', 200)}${['b1', 'b2', 'b3', 'b4'].map((b) => step(b, 1500, '    depend
 
   test('Redis killed (SIGKILL) and started again mid-run: the run ends, nothing lost silently', async () => {
     await restartMidRun('kill');
+  }, 90_000);
+
+  test("Redis away longer than the workers' heartbeats: live workers are not taken for lost, no step runs twice", async () => {
+    // Heartbeats of 1.5 s expire while Redis is down for 3 s; the workers and their steps live on.
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = await Promise.all([
+      startWorkerProcess(redis.url, 'q1', ['--concurrency', '2', '--lost-after-ms', '2000']),
+      startWorkerProcess(redis.url, 'q2', ['--concurrency', '2', '--lost-after-ms', '2000']),
+    ]);
+    const report = await restartMidRun('stop', 3000, 5000);
+    for (const s of report.steps) {
+      // No attempt was interrupted for a lapsed heartbeat, so none ran a second time.
+      for (const a of s.attempts) expect(`${s.id}: ${a.message ?? ''}`).not.toMatch(/heartbeat lapsed/);
+      expect(runsIn(path.join(dir, `${s.id}.log`)).length).toBeLessThanOrEqual(1);
+    }
   }, 90_000);
 }
