@@ -136,7 +136,12 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
     if (Date.now() - lastBeat > ttl * 0.8 && running.size > 0) {
       // Cut off from Redis: the coordinator will run these elsewhere, so they must stop here first.
       log(`lost Redis for ${Date.now() - lastBeat} ms: killing ${running.size} running attempt(s)`);
-      for (const a of running.values()) a.kill('cancel', 'force');
+      for (const a of running.values())
+        a.kill(
+          'cancel',
+          'force',
+          `worker ${name} lost Redis for ${Date.now() - lastBeat} ms and stopped the step`,
+        );
     }
   };
   await beat();
@@ -251,7 +256,13 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
     w.on('lockRenewalFailed', (ids: string[]) => {
       for (const id of ids) {
         log(`${id}: lock lost: killing its tree`);
-        running.get(id)?.kill('cancel', 'force');
+        running
+          .get(id)
+          ?.kill(
+            'cancel',
+            'force',
+            `worker ${name} lost its lock on the attempt in Redis (Redis away or restarted) and stopped the step`,
+          );
       }
     });
     return w;
