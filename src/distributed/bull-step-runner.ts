@@ -26,6 +26,14 @@ const NOTHING: TreeUsage = Object.freeze({ processes: 0, rss_bytes: 0, cpu_ms: 0
 /** Extra time a worker gives an attempt past its timeout before it kills it on its own. */
 const DEADLINE_MARGIN_MS = 5_000;
 
+/**
+ * How long Redis must have been answering again, after it was away, before a missing heartbeat
+ * counts. A heartbeat that expired while Redis was down (or restarting) says nothing about the
+ * worker: a live worker's connection comes back within ioredis's longest retry delay (2 s) and
+ * sends the heartbeats it queued meanwhile at once.
+ */
+const REDIS_BACK_GRACE_MS = 5_000;
+
 /** How long kill keys and stream entries outlive their run at most. */
 const KEY_TTL_MS = 24 * 3600_000;
 
@@ -58,6 +66,9 @@ export class BullStepRunner {
   private reading: Promise<void> | undefined;
   private closed = false;
   private readonly watch: ReturnType<typeof setInterval>;
+  /** When the connection last came back after Redis was away; 0 while it never was. */
+  private backSince = 0;
+  private away = false;
 
   constructor(private readonly options: BullStepRunnerOptions) {
     this.commands = connect(options.redis, 'missionkit-coordinator');
@@ -65,6 +76,13 @@ export class BullStepRunner {
     // A connection error is retried by ioredis; without a listener it would crash the process.
     this.commands.on('error', () => undefined);
     this.reader.on('error', () => undefined);
+    this.commands.on('close', () => {
+      this.away = true;
+    });
+    this.commands.on('ready', () => {
+      if (this.away) this.backSince = Date.now();
+      this.away = false;
+    });
     this.watch = setInterval(() => void this.checkWorkers(), options.heartbeatCheckMs ?? 500);
     this.watch.unref();
   }
@@ -291,7 +309,9 @@ export class BullStepRunner {
     } catch {
       return;
     }
-    if (alive === null) return;
+    // Checks queued while Redis was away are answered the moment it is back, before the workers'
+    // connections are: no verdict until Redis has been answering for a while.
+    if (alive === null || this.away || Date.now() - this.backSince < REDIS_BACK_GRACE_MS) return;
     workers.forEach((w, i) => {
       const [error, count] = alive![i] ?? [null, 1];
       if (error !== null || count !== 0) return;

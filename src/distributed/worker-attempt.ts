@@ -32,7 +32,8 @@ export interface WorkerHost {
 
 /** A running attempt as its worker holds it. */
 export interface WorkerAttempt {
-  kill(reason: KillReason, mode: 'graceful' | 'force'): void;
+  /** Stops it; `why`, when given, leads the message of an attempt that did not succeed. */
+  kill(reason: KillReason, mode: 'graceful' | 'force', why?: string): void;
   readonly done: Promise<void>;
 }
 
@@ -110,7 +111,10 @@ export const startWorkerAttempt = (w: WorkerHost, job: AttemptJob): WorkerAttemp
   };
   const attempt = new LiveAttempt(ctxHost, job.step, job.step_id as LiveAttempt['stepId'], job.attempt, []);
   const timers: Array<ReturnType<typeof setTimeout>> = [];
-  const stop = (reason: KillReason, mode: 'graceful' | 'force'): void => {
+  // A kill the worker decides on its own (Redis lost) must say so, or the step reads "killed by SIGKILL".
+  let why: string | undefined;
+  const stop = (reason: KillReason, mode: 'graceful' | 'force', because?: string): void => {
+    why ??= because;
     attempt.kill(reason, mode);
     if (mode === 'graceful') {
       const t = setTimeout(() => attempt.kill(reason, 'force'), job.kill_grace_ms);
@@ -136,7 +140,11 @@ export const startWorkerAttempt = (w: WorkerHost, job: AttemptJob): WorkerAttemp
       clearInterval(sampling);
       for (const t of timers) clearTimeout(t);
       for (const g of groups) w.reaper.release(g);
-      finish(outcome, attempt.containment());
+      const told =
+        why === undefined || outcome.status === 'succeeded'
+          ? outcome
+          : { ...outcome, message: outcome.message === undefined ? why : `${why}: ${outcome.message}` };
+      finish(told, attempt.containment());
     },
   );
   return { kill: stop, done };

@@ -127,16 +127,23 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
   const ttl = Math.max(1500, lostAfterMs - 700);
   let lastBeat = Date.now();
   const beat = async (): Promise<void> => {
+    // Checked before the write: while Redis is away a write waits (ioredis queues it until it
+    // reconnects), so a check after it would not run until Redis is back.
+    if (Date.now() - lastBeat > ttl * 0.8 && running.size > 0) {
+      // Cut off from Redis: the coordinator will run these elsewhere, so they must stop here first.
+      log(`lost Redis for ${Date.now() - lastBeat} ms: killing ${running.size} running attempt(s)`);
+      for (const a of running.values())
+        a.kill(
+          'cancel',
+          'force',
+          `worker ${name} lost Redis for ${Date.now() - lastBeat} ms and stopped the step`,
+        );
+    }
     try {
       await commands.set(heartbeatKeyOf(name), String(process.pid), 'PX', ttl);
       lastBeat = Date.now();
     } catch {
-      // Counted below: an unanswered heartbeat is a lost lock.
-    }
-    if (Date.now() - lastBeat > ttl * 0.8 && running.size > 0) {
-      // Cut off from Redis: the coordinator will run these elsewhere, so they must stop here first.
-      log(`lost Redis for ${Date.now() - lastBeat} ms: killing ${running.size} running attempt(s)`);
-      for (const a of running.values()) a.kill('cancel', 'force');
+      // Counted above on the next beat: an unanswered heartbeat is a lost lock.
     }
   };
   await beat();
@@ -251,7 +258,13 @@ export const startWorker = async (options: WorkerOptions): Promise<WorkerHandle>
     w.on('lockRenewalFailed', (ids: string[]) => {
       for (const id of ids) {
         log(`${id}: lock lost: killing its tree`);
-        running.get(id)?.kill('cancel', 'force');
+        running
+          .get(id)
+          ?.kill(
+            'cancel',
+            'force',
+            `worker ${name} lost its lock on the attempt in Redis (Redis away or restarted) and stopped the step`,
+          );
       }
     });
     return w;
