@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { runMission } from '../../src/index.js';
 import { listRedisRuns, redisJournal } from '../../src/distributed/index.js';
 import { resolveConnection } from '../../src/distributed/redis-connection.js';
-import { requireRedis } from '../support/redis-server.js';
+import { redisRequired, requireRedis } from '../support/redis-server.js';
 
 const PASSWORD = 'tls-s3cret-99';
 
@@ -44,6 +44,15 @@ const freePort = (): Promise<number> =>
       const port = (s.address() as net.AddressInfo).port;
       s.close(() => resolve(port));
     });
+  });
+
+// Without openssl the TLS suite cannot make its certificate: it says so, and fails where Redis is required (CI).
+if (!haveOpenssl)
+  test('openssl is available to make the TLS suite its certificate', () => {
+    const notice =
+      'openssl is not on PATH, so the Redis TLS tests did not run: sudo apt-get install -y openssl';
+    console.warn(notice);
+    if (redisRequired()) throw new Error(notice);
   });
 
 if (requireRedis('redis journal over TLS') && haveOpenssl) {
