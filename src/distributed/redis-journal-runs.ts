@@ -1,6 +1,6 @@
 // The runs a Redis journal holds, as `missionkit runs --redis` lists them and a standby and pruning
 // choose among them: read from each run's hash and lease, without replaying any run.
-import type { RunListing } from '../node/journal-runs.js';
+import { recordedRun, type RunListing } from '../node/journal-runs.js';
 import type { RedisConnection } from './redis-connection.js';
 import { withClient } from './redis-connection.js';
 import { holderText, journalSettings, type RedisJournalOptions } from './redis-journal.js';
@@ -55,34 +55,21 @@ export const listRedisRuns = async (
       const lease = (replies[2 * i + 1]?.[1] ?? null) as string | null;
       const inputs = parse(inputsText ?? null);
       const outcome = parse(outcomeText ?? null);
-      const started = created !== null && created !== undefined ? Number(created) : undefined;
-      const ended =
-        typeof outcome?.ended_at === 'string'
-          ? Date.parse(outcome.ended_at)
-          : updated !== null && updated !== undefined
-            ? Number(updated)
-            : undefined;
-      const status =
-        lease !== null
-          ? 'running'
-          : inputs === undefined
-            ? 'unreadable'
-            : outcome !== undefined
-              ? 'finished'
-              : 'interrupted';
       const pid = lease !== null ? Number(lease.split('|')[2]) : undefined;
       return {
-        id,
-        status,
-        outcome: typeof outcome?.status === 'string' ? outcome.status : undefined,
-        started_at: started !== undefined && Number.isFinite(started) ? started : undefined,
-        duration_ms:
-          started !== undefined && ended !== undefined && Number.isFinite(ended) && Number.isFinite(started)
-            ? Math.max(0, Math.round(ended - started))
-            : undefined,
-        mission:
-          missionFile !== null && missionFile !== undefined && missionFile !== '' ? missionFile : undefined,
-        resumable: status === 'interrupted',
+        ...recordedRun(id, {
+          held: lease !== null,
+          readable: inputs !== undefined,
+          outcome,
+          started: created !== null && created !== undefined ? Number(created) : undefined,
+          ended:
+            typeof outcome?.ended_at === 'string'
+              ? Date.parse(outcome.ended_at)
+              : updated !== null && updated !== undefined
+                ? Number(updated)
+                : undefined,
+          mission: missionFile,
+        }),
         pid: pid !== undefined && Number.isInteger(pid) ? pid : undefined,
         holder: lease !== null ? holderText(lease) : undefined,
       };

@@ -54,36 +54,61 @@ const mtimeOf = (file: string): number | undefined => {
   }
 };
 
+/** What a journal knows of a run, whatever keeps it (a directory here, Redis in missionkit/distributed). */
+export interface RecordedRunFacts {
+  /** A live process holds the run (a lock, a lease). */
+  readonly held: boolean;
+  /** The run's inputs could be read. */
+  readonly readable: boolean;
+  /** Its recorded outcome, if it ended. */
+  readonly outcome: Record<string, unknown> | undefined;
+  /** Epoch milliseconds it started and last ended or wrote, where known. */
+  readonly started: number | undefined;
+  readonly ended: number | undefined;
+  readonly mission: unknown;
+}
+
+/** A run's listing from what its journal knows: one rule for every journal. */
+export const recordedRun = (id: string, f: RecordedRunFacts): Omit<RunListing, 'pid'> => {
+  const status: RecordedRunStatus = f.held
+    ? 'running'
+    : !f.readable
+      ? 'unreadable'
+      : f.outcome !== undefined
+        ? 'finished'
+        : 'interrupted';
+  const { started, ended } = f;
+  return {
+    id,
+    status,
+    outcome: typeof f.outcome?.status === 'string' ? f.outcome.status : undefined,
+    started_at: started !== undefined && Number.isFinite(started) ? started : undefined,
+    duration_ms:
+      started !== undefined && ended !== undefined && Number.isFinite(ended) && Number.isFinite(started)
+        ? Math.max(0, Math.round(ended - started))
+        : undefined,
+    mission: typeof f.mission === 'string' && f.mission !== '' ? f.mission : undefined,
+    resumable: status === 'interrupted',
+  };
+};
+
 const listing = (root: string, id: string): RunListing => {
   const dir = path.join(root, id);
   const inputs = readJson(path.join(dir, 'inputs.json'));
   const outcome = readJson(path.join(dir, OUTCOME_FILE));
   const pid = lockHolder(dir);
-  const started = typeof inputs?.created_at === 'number' ? inputs.created_at : undefined;
-  const mission = (inputs?.mission as { file?: unknown } | undefined)?.file;
-  const ended =
-    typeof outcome?.ended_at === 'string'
-      ? Date.parse(outcome.ended_at)
-      : mtimeOf(path.join(dir, 'events.jsonl'));
-  const status: RecordedRunStatus =
-    pid !== undefined
-      ? 'running'
-      : inputs === undefined
-        ? 'unreadable'
-        : outcome !== undefined
-          ? 'finished'
-          : 'interrupted';
   return {
-    id,
-    status,
-    outcome: typeof outcome?.status === 'string' ? outcome.status : undefined,
-    started_at: started,
-    duration_ms:
-      started !== undefined && ended !== undefined && Number.isFinite(ended)
-        ? Math.max(0, Math.round(ended - started))
-        : undefined,
-    mission: typeof mission === 'string' ? mission : undefined,
-    resumable: status === 'interrupted',
+    ...recordedRun(id, {
+      held: pid !== undefined,
+      readable: inputs !== undefined,
+      outcome,
+      started: typeof inputs?.created_at === 'number' ? inputs.created_at : undefined,
+      ended:
+        typeof outcome?.ended_at === 'string'
+          ? Date.parse(outcome.ended_at)
+          : mtimeOf(path.join(dir, 'events.jsonl')),
+      mission: (inputs?.mission as { file?: unknown } | undefined)?.file,
+    }),
     pid,
   };
 };
