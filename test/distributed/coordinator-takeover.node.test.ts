@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { builtCli } from '../cli/built-cli.js';
 import { redisJournal } from '../../src/distributed/index.js';
 import { expectAllGone } from '../node/liveness.js';
+import { waitFor } from './support.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/journal-step.js');
@@ -59,14 +60,6 @@ const linesOf = (dir: string, id: string): string[] => {
 
 const pidsStarted = (lines: ReadonlyArray<string>): number[] =>
   lines.filter((l) => l.startsWith('start ')).map((l) => Number(l.split(' ')[1]));
-
-const waitFor = async (what: () => boolean, ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const output = (child: ChildProcess): { text: () => string; exited: Promise<unknown> } => {
   let text = '';

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtCli } from '../cli/built-cli.js';
 import { expectAllGone } from '../node/liveness.js';
+import { waitFor } from './support.js';
 import { requireRedis, startRedis, type RedisServer } from '../support/redis-server.js';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/journal-step.js');
@@ -46,14 +47,6 @@ const linesOf = (dir: string, id: string): string[] => {
 };
 const pidsStarted = (lines: ReadonlyArray<string>): number[] =>
   lines.filter((l) => l.startsWith('start ')).map((l) => Number(l.split(' ')[1]));
-
-const waitFor = async (what: () => boolean, ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 /** The coordinator's last word: its report, or its error. */
 const outcome = async (child: ChildProcess): Promise<string> => {
