@@ -31,7 +31,7 @@ export {
 export { systemClock } from './node/system-clock.js';
 export { nodeFileSystem } from './node/node-filesystem.js';
 export { nodeHttp } from './node/node-http.js';
-export { fileJournal } from './node/file-journal.js';
+export { fileJournal, JournalWriteError } from './node/file-journal.js';
 export type { ResumeMissionOptions } from './runtime/journaled-run.js';
 export {
   JOURNAL_FORMAT,

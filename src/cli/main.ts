@@ -197,13 +197,13 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       err(cli, `  hint: ${e.hint}`);
       return 2;
     }
-    // The Redis journal: a server that cannot be reached (2), or a run stopped because its journal
-    // could not be written (1). Both messages say where, what and what to do.
+    // The Redis journal: a server that cannot be reached (2). A run stopped because its journal
+    // could not be written (1): a full disk, Redis gone. Each message says where, what and what to do.
     if (e instanceof Error && e.name === 'RedisConnectionError') {
       err(cli, cli.errStyle.red(`✖ ${e.message}`));
       return 2;
     }
-    if (e instanceof Error && e.name === 'RedisJournalError') {
+    if (e instanceof Error && (e.name === 'RedisJournalError' || e.name === 'JournalWriteError')) {
       err(cli, cli.errStyle.red(`✖ ${e.message}`));
       return 1;
     }

@@ -25,6 +25,31 @@ const FLUSH_BYTES = 64 * 1024;
 /** The file a run's directory holds once the run ended with a report (journal-runs.ts reads it). */
 export const OUTCOME_FILE = 'outcome.json';
 
+/**
+ * The journal could not be written (a full disk, an I/O error): the run stops at once, since what
+ * it did next could not be recorded. The message says where, why and what to do.
+ */
+export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
+  constructor(
+    readonly runId: string,
+    readonly directory: string,
+    readonly code: string | undefined,
+    reason: string,
+  ) {
+    super(
+      `run ${runId}: its journal in ${directory} could not be written (${reason}); the run was stopped — ` +
+        `make room or fix the directory, then resume it (missionkit resume ${runId}, or resumeMission)`,
+    );
+  }
+}
+
+const journalWriteError = (runId: string, dir: string, e: unknown): JournalWriteError => {
+  const err = e as NodeJS.ErrnoException;
+  const reason = err.code === 'ENOSPC' ? 'no space left on the device, ENOSPC' : (err.message ?? String(e));
+  return new JournalWriteError(runId, dir, err.code, reason);
+};
+
 /** Runs this process holds open, by directory: a second open of one is refused like a foreign lock. */
 const held = new Set<string>();
 
@@ -36,6 +61,13 @@ export const isAlive = (pid: number): boolean => {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+};
+
+/** Writes all of `text` (a write may take only part of it, as on a disk that is filling up). */
+const writeAll = (fd: number, text: string): void => {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
 };
 
 /** Writes a file under a temporary name and renames it: a reader sees all of it or none. */
@@ -119,23 +151,26 @@ class FileRunLog implements RunLog {
 
   append(entry: JournalEntry, durability: Durability): void {
     if (this.closed) return;
+    if (this.failure !== undefined) throw this.failure;
     const line = entryLine(entry);
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (durability === 'durable') this.flush(true);
     else if (this.pendingBytes >= FLUSH_BYTES) this.flush(false);
     else if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(false), FLUSH_MS);
+      this.timer = setTimeout(() => this.flushSoon(), FLUSH_MS);
       this.timer.unref();
     }
   }
 
   sync(): void {
-    if (!this.closed) this.flush(true);
+    if (this.closed) return;
+    if (this.failure !== undefined) throw this.failure;
+    this.flush(true);
   }
 
   finish(outcome: RunOutcome): void {
-    if (this.closed) return;
+    if (this.closed || this.failure !== undefined) return;
     this.flush(true);
     // Not fsynced: lost in a crash, it only lists the run as resumable, and resuming it replays
     // the durable log to the same report.
@@ -144,12 +179,28 @@ class FileRunLog implements RunLog {
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.flush(true);
-    this.closed = true;
-    fs.closeSync(this.fd);
-    unlock(this.dir);
+    try {
+      // A log that could not be written keeps what it holds; the run's error already says why.
+      if (this.failure === undefined) this.flush(true);
+    } finally {
+      this.closed = true;
+      fs.closeSync(this.fd);
+      unlock(this.dir);
+    }
     return Promise.resolve();
   }
+
+  /** A timer's flush: its failure surfaces at the next append or sync (a timer has no one to throw to). */
+  private flushSoon(): void {
+    try {
+      this.flush(false);
+    } catch {
+      // Kept in this.failure.
+    }
+  }
+
+  /** Why the log can no longer be written, once it cannot: every later append or sync throws it. */
+  private failure: JournalWriteError | undefined;
 
   /** Writes what waits, in order; `durable` also fsyncs it (and any earlier write). */
   private flush(durable: boolean): void {
@@ -157,19 +208,25 @@ class FileRunLog implements RunLog {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.pending.length > 0) {
-      const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
-      this.pending = [];
-      this.pendingBytes = 0;
-      fs.writeSync(this.fd, text);
-      if (durable) fs.fdatasyncSync(this.fd);
-      this.unsynced = !durable;
-    } else if (durable && this.unsynced) {
-      fs.fdatasyncSync(this.fd);
-      this.unsynced = false;
+    try {
+      if (this.pending.length > 0) {
+        const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+        this.pending = [];
+        this.pendingBytes = 0;
+        writeAll(this.fd, text);
+        if (durable) fs.fdatasyncSync(this.fd);
+        this.unsynced = !durable;
+      } else if (durable && this.unsynced) {
+        fs.fdatasyncSync(this.fd);
+        this.unsynced = false;
+      }
+    } catch (e) {
+      this.failure = journalWriteError(this.runId, this.dir, e);
+      throw this.failure;
     }
   }
 
+  /** Written and not yet fsynced. */
   private unsynced = false;
 }
 

@@ -527,14 +527,20 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         handle(first);
         for (let head = 0; head < queue.length && !done; head++) handle(queue[head]!);
       } catch (e) {
-        // Only a defect in missionkit itself gets here; surface it rather than hang the host.
+        // A journal that cannot be written (JournalWriteError) or a defect in missionkit itself:
+        // the run cannot go on. Its processes are killed, and the run rejects once they are gone.
         done = true;
         timers.clear();
-        for (const attempt of live) attempt?.kill('cancel', 'force');
+        const ending: Array<Promise<void>> = [];
+        for (const attempt of live) {
+          if (attempt === undefined) continue;
+          attempt.kill('cancel', 'force');
+          ending.push(attempt.processesEnded());
+        }
         for (const far of remote) far?.handle.kill('cancel', 'force');
         o.signal?.removeEventListener('abort', onAbort);
         o.suspendSignal?.removeEventListener('abort', onSuspend);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        void Promise.all(ending).then(() => reject(e instanceof Error ? e : new Error(String(e))));
       } finally {
         if (queue.length > 0) queue.length = 0;
         pumping = false;

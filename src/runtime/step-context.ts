@@ -142,6 +142,13 @@ export class LiveAttempt implements StepContext {
     return pids;
   }
 
+  /** Resolves once every process the attempt started has ended (and its tree with it). */
+  processesEnded(): Promise<void> {
+    const exits: Array<Promise<unknown>> = [];
+    for (const p of this.processes ?? []) exits.push(p.exited);
+    return Promise.all(exits).then(() => undefined);
+  }
+
   /** How the attempt's processes were contained: the weakest kind any of them had, if it started any. */
   containment(): ContainmentKind | undefined {
     return this.contained;
