@@ -5,12 +5,13 @@
 //
 // The disk is a real one: a 64 KiB tmpfs where the host lets us mount one (root on Linux, as in CI);
 // elsewhere the kernel's file-size limit (`ulimit -f`) refuses the journal's writes the same way.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtCli } from '../cli/built-cli.js';
 import { isAlive } from '../node/liveness.js';
+import { mountTinyDisk, unmountTinyDisk } from '../support/tiny-disk.js';
 
 const INDEX = path.join(path.dirname(path.dirname(builtCli())), 'index.js');
 
@@ -86,17 +87,6 @@ const runsOf = (dir: string, id: string): number[] => {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map(Number) : [];
 };
 
-/** A 64 KiB tmpfs at `at`, when this host lets us mount one; false otherwise. */
-const mountTinyDisk = (at: string): boolean => {
-  if (process.platform !== 'linux') return false;
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', at], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('a journal whose disk fills up mid-run', () => {
   let dir: string;
   let disk: string;
@@ -109,7 +99,7 @@ describe('a journal whose disk fills up mid-run', () => {
     fs.writeFileSync(path.join(dir, 'mission.yaml'), MISSION);
   });
   afterEach(() => {
-    if (mounted) execFileSync('umount', [disk]);
+    if (mounted) unmountTinyDisk(disk);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

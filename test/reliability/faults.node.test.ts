@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { parseArgs } from '../../src/cli/args.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { runCommand } from '../../src/cli/run-command.js';
@@ -33,6 +32,7 @@ import { isAlive, killQuietly } from '../node/liveness.js';
 import { fixture } from '../node/run-fixture.js';
 import { HeldClock } from '../support/held-clock.js';
 import { seededRandom } from '../support/random.js';
+import { mountTinyDisk, unmountTinyDisk } from '../support/tiny-disk.js';
 
 const MiB = 1024 * 1024;
 const TAG = `faults-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -376,18 +376,6 @@ const fullDiskFs = (base: FileSystem): FileSystem => {
   };
 };
 
-/** A 64 KiB tmpfs, when this host lets us mount one (root on Linux); undefined otherwise. */
-const mountTinyDisk = (at: string): boolean => {
-  if (process.platform !== 'linux') return false;
-  try {
-    fs.mkdirSync(at, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', at], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('a full disk', () => {
   let disk: string;
   let mounted = false;
@@ -396,7 +384,7 @@ describe('a full disk', () => {
     mounted = mountTinyDisk(disk);
   });
   afterAll(() => {
-    if (mounted) execFileSync('umount', [disk]);
+    if (mounted) unmountTinyDisk(disk);
     fs.rmSync(disk, { recursive: true, force: true });
   });
 
