@@ -26,29 +26,55 @@ const FLUSH_BYTES = 64 * 1024;
 export const OUTCOME_FILE = 'outcome.json';
 
 /**
- * The journal could not be written (a full disk, an I/O error): the run stops at once, since what
- * it did next could not be recorded. The message says where, why and what to do.
+ * The journal could not be written (a full disk, an I/O error, a directory it may not write to):
+ * when a run is being `created`, nothing ran; when it is `recording`, the run stops at once, since
+ * what it did next could not be recorded; when a run is being `reopened` to resume it, nothing was
+ * resumed. The message says where, why and what to do.
  */
 export class JournalWriteError extends Error {
   override readonly name = 'JournalWriteError';
   constructor(
     readonly runId: string,
     readonly directory: string,
+    /** The system's error code (`ENOSPC`, `EIO`, `EACCES`…), when there is one. */
     readonly code: string | undefined,
+    readonly phase: 'creating' | 'recording' | 'reopening',
     reason: string,
   ) {
     super(
-      `run ${runId}: its journal in ${directory} could not be written (${reason}); the run was stopped — ` +
-        `make room or fix the directory, then resume it (missionkit resume ${runId}, or resumeMission)`,
+      phase === 'creating'
+        ? `run ${runId}: its journal could not be created in ${directory} (${reason}); nothing ran — ` +
+            'make room or fix the directory (or choose another journal directory), then start the run again'
+        : phase === 'reopening'
+          ? `run ${runId}: its journal in ${directory} could not be reopened (${reason}); nothing was resumed — ` +
+            `make room or fix the directory, then resume it again (missionkit resume ${runId}, or resumeMission)`
+          : `run ${runId}: its journal in ${directory} could not be written (${reason}); the run was stopped — ` +
+            `make room or fix the directory, then resume it (missionkit resume ${runId}, or resumeMission)`,
     );
   }
 }
 
-const journalWriteError = (runId: string, dir: string, e: unknown): JournalWriteError => {
+const journalWriteError = (
+  runId: string,
+  dir: string,
+  e: unknown,
+  phase: JournalWriteError['phase'] = 'recording',
+): JournalWriteError => {
   const err = e as NodeJS.ErrnoException;
   const reason = err.code === 'ENOSPC' ? 'no space left on the device, ENOSPC' : (err.message ?? String(e));
-  return new JournalWriteError(runId, dir, err.code, reason);
+  return new JournalWriteError(runId, dir, err.code, phase, reason);
 };
+
+/** A refusal or a caller's mistake passes as it is; anything else the file system said is a JournalWriteError. */
+const asJournalError = (
+  runId: string,
+  dir: string,
+  e: unknown,
+  phase: JournalWriteError['phase'],
+): unknown =>
+  e instanceof JournalRefusal || e instanceof TypeError || e instanceof JournalWriteError
+    ? e
+    : journalWriteError(runId, dir, e, phase);
 
 /** Runs this process holds open, by directory: a second open of one is refused like a foreign lock. */
 const held = new Set<string>();
@@ -257,21 +283,30 @@ export const fileJournal = (root: string): Journal => {
     async create(inputs: RunInputs): Promise<RunLog> {
       await Promise.resolve();
       const dir = dirOf(inputs.run_id);
-      fs.mkdirSync(dir, { recursive: true });
       const files = filesOf(dir);
-      if (fs.existsSync(files.inputs))
-        throw new TypeError(`run ${inputs.run_id} is already recorded in ${dir}: choose another runId`);
-      lock(dir, inputs.run_id);
-      // The log is created first, so the one directory sync after the inputs' rename makes both names durable.
-      const fd = fs.openSync(files.events, 'a');
+      let locked = false;
+      let fd: number | undefined;
       try {
+        fs.mkdirSync(dir, { recursive: true });
+        if (fs.existsSync(files.inputs))
+          throw new TypeError(`run ${inputs.run_id} is already recorded in ${dir}: choose another runId`);
+        lock(dir, inputs.run_id);
+        locked = true;
+        // The log is created first, so the one directory sync after the inputs' rename makes both names durable.
+        fd = fs.openSync(files.events, 'a');
         writeDurably(files.inputs, inputsText(inputs));
+        return new FileRunLog(inputs.run_id, dir, fd);
       } catch (e) {
-        fs.closeSync(fd);
-        unlock(dir);
-        throw e;
+        if (fd !== undefined) fs.closeSync(fd);
+        const refused = e instanceof JournalRefusal || e instanceof TypeError;
+        if (locked || !refused) {
+          // Nothing was recorded (no inputs.json): what this attempt made goes (a lock file a full
+          // disk left empty among it), so no run is listed.
+          held.delete(dir);
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        throw asJournalError(inputs.run_id, dir, e, 'creating');
       }
-      return new FileRunLog(inputs.run_id, dir, fd);
     },
 
     async open(runId: string): Promise<{ readonly run: RecordedRun; readonly log: RunLog }> {
@@ -284,7 +319,11 @@ export const fileJournal = (root: string): Journal => {
           `no run ${runId} in ${path.resolve(root)}`,
           'check the run id and the journal directory',
         );
-      lock(dir, runId);
+      try {
+        lock(dir, runId);
+      } catch (e) {
+        throw asJournalError(runId, dir, e, 'reopening');
+      }
       try {
         const log = fs.existsSync(files.events) ? fs.readFileSync(files.events, 'utf8') : '';
         const run = readRun(`run ${runId} (${files.events})`, fs.readFileSync(files.inputs, 'utf8'), log);
@@ -296,7 +335,7 @@ export const fileJournal = (root: string): Journal => {
         return { run, log: new FileRunLog(runId, dir, fd) };
       } catch (e) {
         unlock(dir);
-        throw e;
+        throw asJournalError(runId, dir, e, 'reopening');
       }
     },
   };

@@ -129,17 +129,28 @@ describe('a journal whose disk fills up mid-run', () => {
     const slow = runsOf(dir, 'slow');
     expect(slow).toHaveLength(1);
     expect(isAlive(slow[0]!)).toBe(false);
+
+    // Resuming while the disk is still full stops the same way, and spoils nothing.
+    const tooSoon = await host(
+      dir,
+      journalRoot,
+      `mk.resumeMission('full', { journal })`,
+      mounted ? undefined : 32,
+    );
+    expect(tooSoon.error?.name).toBe('JournalWriteError');
+    expect(tooSoon.error?.message).toMatch(/could not be (reopened|written)/);
+
+    // What has run so far, counted after both attempts.
     const before = Object.fromEntries(
       ['s1', 's2', 's3', 's4', 's5'].map((id) => [id, runsOf(dir, id).length]),
     );
-
     if (mounted) fs.rmSync(filler);
     fs.writeFileSync(path.join(dir, 'release'), '');
     const resumed = await host(dir, journalRoot, `mk.resumeMission('full', { journal })`);
     expect(resumed.error).toBeUndefined();
     expect(resumed.report?.status).toBe('succeeded');
     // Nothing lost: every step ran to its end once the run resumed; a step whose end was on record
-    // did not run again, and a step runs at most twice (once more only if its end was not recorded).
+    // did not run again, and a step runs at most once more (only if its end was not recorded).
     for (const id of ['s1', 's2', 's3', 's4', 's5', 's6']) {
       expect(runsOf(dir, id).length).toBeGreaterThanOrEqual(1);
       expect(runsOf(dir, id).length).toBeLessThanOrEqual((before[id] ?? 0) + 1);
@@ -182,6 +193,53 @@ steps:
     expect(r.stderr).toMatch(/then resume it \(missionkit resume \S+/);
     expect(r.stderr).not.toContain('internal error');
     expect(fs.existsSync(path.join(dir, 'b-ran'))).toBe(false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('a journal that cannot even be created: nothing runs, no run is left listed, and `missionkit run` says why (exit 1)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-journal-none-'));
+  try {
+    fs.writeFileSync(
+      path.join(dir, 'mission.yaml'),
+      `version: "1.0"
+name: never starts
+steps:
+  - id: a
+    name: a
+    step_type: command
+    parameters: { command: ${JSON.stringify(process.execPath)}, args: ["-e", "process.exit(0)"] }
+`,
+    );
+    // No file may grow at all: the run's lock file is the first thing refused.
+    const r = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        'ulimit -f 0 && exec "$0" "$@"',
+        process.execPath,
+        builtCli(),
+        'run',
+        'mission.yaml',
+        '--journal',
+        'runs',
+      ],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_DISABLE_COMPILE_CACHE: '1' } },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /✖ run \S+: its journal could not be created in .*runs.* \(EFBIG: file too large/,
+    );
+    expect(r.stderr).toContain('nothing ran');
+    expect(r.stderr).not.toContain('internal error');
+    expect(fs.readdirSync(path.join(dir, 'runs'))).toEqual([]);
+    const listed = spawnSync(process.execPath, [builtCli(), 'runs', '--journal', 'runs'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(listed.status).toBe(0);
+    expect(listed.stdout + listed.stderr).toMatch(/no runs/i);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
