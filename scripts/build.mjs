@@ -69,12 +69,20 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
  * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML,
  * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
- * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
- * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
- * exists, with no `node:` import.
+ * only imports missionkit, compiles neither. The ES module build loads the two YAML readers on first
+ * use too, but otherwise (LAZY_READERS_ESM): missionkit/core must load where no `require` exists,
+ * with no `node:` import.
  */
 const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
+/**
+ * The YAML readers in the ES module build. Under Node (process.getBuiltinModule, Node ≥ 20.16 and
+ * ≥ 22.3) each is its vendor file, required on first use, like the CommonJS build's: an import of
+ * missionkit or missionkit/core compiles neither (~7 ms of ~700 KB). Where that does not exist (a
+ * browser, an older Node) the module holding the stand-in awaits the bundled ES module build at
+ * its top level instead, as it was loaded before: the same code, only not deferred.
+ */
+const LAZY_READERS_ESM = ['yaml', 'js-yaml'];
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
 
@@ -143,6 +151,49 @@ const yamlEsm = {
   },
 };
 
+/** Where a stand-in of LAZY_READERS_ESM imports the real package from (its bundled ES module build). */
+const BUNDLED = 'missionkit-bundled:';
+
+/**
+ * The ES module stand-in of each of LAZY_READERS_ESM (see there): one function per function the
+ * package exports (what missionkit imports from them; a class works with `new` too), which loads
+ * the package on its first call. Importing anything else of it fails the build.
+ */
+const lazyReadersEsm = {
+  name: 'lazy-readers-esm',
+  setup(build) {
+    const packages = new Set(LAZY_READERS_ESM);
+    build.onResolve({ filter: /^[a-z-]+$/ }, (args) =>
+      packages.has(args.path) && args.namespace !== 'lazy-reader'
+        ? { path: args.path, namespace: 'lazy-reader' }
+        : undefined,
+    );
+    build.onResolve({ filter: new RegExp(`^${BUNDLED}`) }, (args) =>
+      build.resolve(args.path.slice(BUNDLED.length), {
+        kind: 'dynamic-import',
+        resolveDir: root,
+        namespace: 'lazy-reader',
+      }),
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-reader' }, (args) => {
+      const real = requireHere(args.path);
+      const functions = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
+      const contents = [
+        "const nodeModule = globalThis.process?.getBuiltinModule?.('module');",
+        'const nodeRequire = nodeModule?.createRequire(import.meta.url);',
+        `const bundled = nodeRequire === undefined ? await import(${JSON.stringify(BUNDLED + args.path)}) : undefined;`,
+        'let real;',
+        `const loadReal = () => (real ??= bundled ?? nodeRequire(${JSON.stringify(VENDOR + args.path)}));`,
+        ...functions.map(
+          (k) =>
+            `export function ${k}(...args) { return new.target === undefined ? loadReal().${k}.apply(this, args) : Reflect.construct(loadReal().${k}, args); }`,
+        ),
+      ].join('\n');
+      return { loader: 'js', contents, resolveDir: root };
+    });
+  },
+};
+
 // An ES module output file whose stand-ins require gets a `require` of its own from createRequire;
 // the others (missionkit/core's among them) import nothing from Node.
 const ESM_REQUIRE =
@@ -170,13 +221,24 @@ const bundle = (entryPoints, chunks, format) =>
     mainFields: ['module', 'main'],
     plugins:
       format === 'esm'
-        ? [lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
+        ? [lazyModules(LAZY_PACKAGES_ESM), lazyReadersEsm, yamlEsm, fpTsEs6]
         : [lazyModules(LAZY_PACKAGES), fpTsEs6],
     keepNames: false,
     legalComments: 'none',
     logLevel: 'warning',
     write: false,
   });
+
+/**
+ * `import * as fs from 'node:fs'` becomes `__toESM(require("node:fs"))`, which copies every export
+ * of the built-in into a new object of getters: ~2 ms of an import for the ~30 such lines of the
+ * bundle. A built-in is CommonJS already, so its module object serves as it is, unless the code
+ * reads its `default` (a default import), which only the copy has.
+ */
+const withoutInteropCopies = (code) =>
+  code.replace(/\bvar ([\w$]+) = __toESM\(require\(("node:[\w/]+")\)\);/g, (line, name, id) =>
+    code.includes(`${name}.default`) ? line : `var ${name} = require(${id});`,
+  );
 
 /** One ES module output file as CommonJS: imports become requires (dynamic ones too), exports module.exports. */
 const toCommonJs = async (esm) => {
@@ -188,7 +250,7 @@ const toCommonJs = async (esm) => {
     logLevel: 'warning',
   });
   // The stand-ins' requires are this file's own, by a path relative to it (so a bundler can follow it).
-  return code.replaceAll('__missionkitRequire(', 'require(');
+  return withoutInteropCopies(code.replaceAll('__missionkitRequire(', 'require('));
 };
 
 /** One output file as an ES module: a `require` for its stand-ins, when it has any. */
