@@ -21,15 +21,7 @@
 // each of its files is then turned into CommonJS on its own: the same chunks, the same sharing.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -349,7 +341,9 @@ const contentHashes = (dir) => {
       const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
       if (entry.isDirectory()) walk(rel);
       else if (entry.name.endsWith('.js') && rel !== relative('cjs', BIN))
-        hashes[rel] = createHash('sha1').update(readFileSync(join(dir, rel))).digest('hex');
+        hashes[rel] = createHash('sha1')
+          .update(readFileSync(join(dir, rel)))
+          .digest('hex');
     }
   };
   walk('');
