@@ -89,16 +89,28 @@ const VENDOR = '@missionkit-vendor/';
 
 const requireHere = createRequire(import.meta.url);
 
-/** The getters of a stand-in module: each property of the real one, read from it on first use. */
-const getters = (keys) =>
-  `for (const key of ${JSON.stringify(keys)})\n` +
-  '  Object.defineProperty(module.exports, key, { get: () => load()[key], enumerable: true });';
+/**
+ * The body of a stand-in module: `loadReal` (declared before it) loads the real one; each function
+ * it exports becomes a function of the same name that loads it on its first call and calls it (a
+ * class works with `new` too), and a package that is one function becomes the default export. An
+ * ES module of functions, not an object of getters: the bundle reads each import from it directly,
+ * with no interop copy of its properties (~70 for node:crypto) per importing file.
+ */
+const standIn = (real) => {
+  const call = (target) =>
+    `return new.target === undefined ? ${target}.apply(this, args) : Reflect.construct(${target}, args);`;
+  const functions = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
+  return [
+    ...functions.map((k) => `export function ${k}(...args) { ${call(`loadReal().${k}`)} }`),
+    ...(typeof real === 'function' ? [`export default function (...args) { ${call('loadReal()')} }`] : []),
+  ].join('\n');
+};
 
 /**
  * `import { spawn } from 'node:child_process'` costs ~5 ms at start even in a run that spawns
  * nothing, and compiling yaml ~10 ms in a process that reads no YAML. This stands a module in for
- * each lazy built-in and package: its exports are getters that require the real module when first
- * read (a package that is one function becomes a function that loads and calls it).
+ * each lazy built-in and package (`standIn`), which requires the real one on first use. Importing
+ * anything of it but a function fails the build.
  */
 const lazyModules = (lazyPackages) => ({
   name: 'lazy-modules',
@@ -106,24 +118,20 @@ const lazyModules = (lazyPackages) => ({
     const builtins = new Set(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]));
     const packages = new Set(lazyPackages);
     build.onResolve({ filter: /^(node:|@missionkit-vendor\/)?[a-z_/-]+$/ }, (args) => {
-      // A stand-in's own require is of the real module.
-      if (args.namespace === 'lazy') return { path: args.path, external: true };
       if (builtins.has(args.path))
         return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy' };
       if (packages.has(args.path)) return { path: args.path, namespace: 'lazy' };
       return undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
-      const real = requireHere(args.path);
       // __missionkitRequire becomes the `require` of the output file the stand-in lands in (a vendor
       // file's path is made relative to that file once it is written).
       const from = args.path.startsWith('node:') ? args.path : `${VENDOR}${args.path}`;
-      const load = `let real;\nconst load = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`;
-      const keys = Object.keys(real).filter((k) => k !== 'default');
-      const contents =
-        typeof real === 'function'
-          ? `${load}\nmodule.exports = function (...args) { return load().apply(this, args); };\n${getters(keys)}`
-          : `${load}\n${getters(keys)}`;
+      const contents = [
+        'let real;',
+        `const loadReal = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`,
+        standIn(requireHere(args.path)),
+      ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
     });
   },
@@ -177,18 +185,13 @@ const lazyReadersEsm = {
       }),
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-reader' }, (args) => {
-      const real = requireHere(args.path);
-      const functions = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
       const contents = [
         "const nodeModule = globalThis.process?.getBuiltinModule?.('module');",
         'const nodeRequire = nodeModule?.createRequire(import.meta.url);',
         `const bundled = nodeRequire === undefined ? await import(${JSON.stringify(BUNDLED + args.path)}) : undefined;`,
         'let real;',
         `const loadReal = () => (real ??= bundled ?? nodeRequire(${JSON.stringify(VENDOR + args.path)}));`,
-        ...functions.map(
-          (k) =>
-            `export function ${k}(...args) { return new.target === undefined ? loadReal().${k}.apply(this, args) : Reflect.construct(loadReal().${k}, args); }`,
-        ),
+        standIn(requireHere(args.path)),
       ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
     });
@@ -375,7 +378,10 @@ for (const [dir, type] of [
     join(dist, BIN),
     bin
       .replaceAll('__MISSIONKIT_VERSION__', version)
-      .replace('__MISSIONKIT_CONTENT_HASHES__', JSON.stringify(contentHashes(join(dist, 'cjs')))),
+      .replace(
+        `JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"')`,
+        JSON.stringify(contentHashes(join(dist, 'cjs'))),
+      ),
   );
 }
 chmodSync(join(dist, BIN), 0o755);

@@ -16,8 +16,11 @@
 const Module = require('node:module');
 const path = require('node:path');
 
-/** Each of the package's CommonJS files' SHA-1, by path from dist/cjs, written in by scripts/build.mjs. */
-const CONTENT_HASHES = __MISSIONKIT_CONTENT_HASHES__;
+/**
+ * Each of the package's CommonJS files' SHA-1, by path from dist/cjs: scripts/build.mjs writes the
+ * object in place of this expression (which, unbuilt, gives no file a cache).
+ */
+const CONTENT_HASHES = JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"');
 
 /** FNV-1a, 64 bits as two 32-bit halves of different seeds, in hex: names a cache file by a short text. */
 const fnv1a64 = (text) => {
