@@ -84,6 +84,20 @@ const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
  * its top level instead, as it was loaded before: the same code, only not deferred.
  */
 const LAZY_READERS_ESM = ['yaml', 'js-yaml'];
+/**
+ * Of these lazy packages only the named exports are used (and their stand-ins offer no others): the
+ * vendor file is bundled from the package's ES module build down to them. js-yaml's event parser
+ * is a third of the package, and its schemas, which the parser never reads, are built as it loads.
+ */
+const VENDOR_EXPORTS = { 'js-yaml': ['getScalarValue', 'parseEvents'] };
+
+/** What the stand-in of `name` offers: the package's exports, or those of VENDOR_EXPORTS. */
+const exportsOf = (name) => {
+  const real = requireHere(name);
+  const only = VENDOR_EXPORTS[name];
+  return only === undefined ? real : Object.fromEntries(only.map((k) => [k, real[k]]));
+};
+
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
 
@@ -130,7 +144,7 @@ const lazyModules = (lazyPackages) => ({
       const contents = [
         'let real;',
         `const loadReal = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`,
-        standIn(requireHere(args.path)),
+        standIn(exportsOf(args.path)),
       ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
     });
@@ -191,7 +205,7 @@ const lazyReadersEsm = {
         `const bundled = nodeRequire === undefined ? await import(${JSON.stringify(BUNDLED + args.path)}) : undefined;`,
         'let real;',
         `const loadReal = () => (real ??= bundled ?? nodeRequire(${JSON.stringify(VENDOR + args.path)}));`,
-        standIn(requireHere(args.path)),
+        standIn(exportsOf(args.path)),
       ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
     });
@@ -313,9 +327,15 @@ const javascript = async (entryPoints, chunks, format) => {
 const vendor = () =>
   Promise.all(
     LAZY_PACKAGES.map(async (name) => {
+      const only = VENDOR_EXPORTS[name];
       const result = await esbuild.build({
         absWorkingDir: root,
-        entryPoints: [requireHere.resolve(name)],
+        ...(only === undefined
+          ? { entryPoints: [requireHere.resolve(name)] }
+          : {
+              stdin: { contents: `export { ${only.join(', ')} } from '${name}';`, resolveDir: root },
+              mainFields: ['module', 'main'],
+            }),
         bundle: true,
         format: 'cjs',
         platform: 'node',
