@@ -200,7 +200,8 @@ const lazyReadersEsm = {
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-reader' }, (args) => {
       const contents = [
-        "const nodeModule = globalThis.process?.getBuiltinModule?.('module');",
+        // A file: URL only: a bundle served over http(s) has no vendor file to require beside it.
+        "const nodeModule = import.meta.url.startsWith('file:') ? globalThis.process?.getBuiltinModule?.('module') : undefined;",
         'const nodeRequire = nodeModule?.createRequire(import.meta.url);',
         `const bundled = nodeRequire === undefined ? await import(${JSON.stringify(BUNDLED + args.path)}) : undefined;`,
         'let real;',
