@@ -70,20 +70,13 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
  * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML,
  * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
- * only imports missionkit, compiles neither. The ES module build loads the two YAML readers on first
- * use too, but otherwise (LAZY_READERS_ESM): missionkit/core must load where no `require` exists,
- * with no `node:` import.
+ * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
+ * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
+ * exists, with no `node:` import, and in an application's bundle (a bundler follows neither a
+ * `require` made by createRequire nor a top-level await into CommonJS output).
  */
 const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
-/**
- * The YAML readers in the ES module build. Under Node (process.getBuiltinModule, Node ≥ 20.16 and
- * ≥ 22.3) each is its vendor file, required on first use, like the CommonJS build's: an import of
- * missionkit or missionkit/core compiles neither (~7 ms of ~700 KB). Where that does not exist (a
- * browser, an older Node) the module holding the stand-in awaits the bundled ES module build at
- * its top level instead, as it was loaded before: the same code, only not deferred.
- */
-const LAZY_READERS_ESM = ['yaml', 'js-yaml'];
 /**
  * Of these lazy packages only the named exports are used (and their stand-ins offer no others): the
  * vendor file is bundled from the package's ES module build down to them. js-yaml's event parser
@@ -174,45 +167,6 @@ const yamlEsm = {
   },
 };
 
-/** Where a stand-in of LAZY_READERS_ESM imports the real package from (its bundled ES module build). */
-const BUNDLED = 'missionkit-bundled:';
-
-/**
- * The ES module stand-in of each of LAZY_READERS_ESM (see there): one function per function the
- * package exports (what missionkit imports from them; a class works with `new` too), which loads
- * the package on its first call. Importing anything else of it fails the build.
- */
-const lazyReadersEsm = {
-  name: 'lazy-readers-esm',
-  setup(build) {
-    const packages = new Set(LAZY_READERS_ESM);
-    build.onResolve({ filter: /^[a-z-]+$/ }, (args) =>
-      packages.has(args.path) && args.namespace !== 'lazy-reader'
-        ? { path: args.path, namespace: 'lazy-reader' }
-        : undefined,
-    );
-    build.onResolve({ filter: new RegExp(`^${BUNDLED}`) }, (args) =>
-      build.resolve(args.path.slice(BUNDLED.length), {
-        kind: 'dynamic-import',
-        resolveDir: root,
-        namespace: 'lazy-reader',
-      }),
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-reader' }, (args) => {
-      const contents = [
-        // A file: URL only: a bundle served over http(s) has no vendor file to require beside it.
-        "const nodeModule = import.meta.url.startsWith('file:') ? globalThis.process?.getBuiltinModule?.('module') : undefined;",
-        'const nodeRequire = nodeModule?.createRequire(import.meta.url);',
-        `const bundled = nodeRequire === undefined ? await import(${JSON.stringify(BUNDLED + args.path)}) : undefined;`,
-        'let real;',
-        `const loadReal = () => (real ??= bundled ?? nodeRequire(${JSON.stringify(VENDOR + args.path)}));`,
-        standIn(exportsOf(args.path)),
-      ].join('\n');
-      return { loader: 'js', contents, resolveDir: root };
-    });
-  },
-};
-
 // An ES module output file whose stand-ins require gets a `require` of its own from createRequire;
 // the others (missionkit/core's among them) import nothing from Node.
 const ESM_REQUIRE =
@@ -240,7 +194,7 @@ const bundle = (entryPoints, chunks, format) =>
     mainFields: ['module', 'main'],
     plugins:
       format === 'esm'
-        ? [lazyModules(LAZY_PACKAGES_ESM), lazyReadersEsm, yamlEsm, fpTsEs6]
+        ? [lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
         : [lazyModules(LAZY_PACKAGES), fpTsEs6],
     keepNames: false,
     legalComments: 'none',
