@@ -20,7 +20,8 @@
 // esbuild splits code into chunks only for ES modules, so the ES module build is made first and
 // each of its files is then turned into CommonJS on its own: the same chunks, the same sharing.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,25 +72,52 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
  * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
  * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
- * exists, with no `node:` import.
+ * exists, with no `node:` import, and in an application's bundle (a bundler follows neither a
+ * `require` made by createRequire nor a top-level await into CommonJS output).
  */
 const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
+/**
+ * Of these lazy packages only the named exports are used (and their stand-ins offer no others): the
+ * vendor file is bundled from the package's ES module build down to them. js-yaml's event parser
+ * is a third of the package, and its schemas, which the parser never reads, are built as it loads.
+ */
+const VENDOR_EXPORTS = { 'js-yaml': ['getScalarValue', 'parseEvents'] };
+
+/** What the stand-in of `name` offers: the package's exports, or those of VENDOR_EXPORTS. */
+const exportsOf = (name) => {
+  const real = requireHere(name);
+  const only = VENDOR_EXPORTS[name];
+  return only === undefined ? real : Object.fromEntries(only.map((k) => [k, real[k]]));
+};
+
 /** How a stand-in names a vendor file; each output file gets the path to it from where it is. */
 const VENDOR = '@missionkit-vendor/';
 
 const requireHere = createRequire(import.meta.url);
 
-/** The getters of a stand-in module: each property of the real one, read from it on first use. */
-const getters = (keys) =>
-  `for (const key of ${JSON.stringify(keys)})\n` +
-  '  Object.defineProperty(module.exports, key, { get: () => load()[key], enumerable: true });';
+/**
+ * The body of a stand-in module: `loadReal` (declared before it) loads the real one; each function
+ * it exports becomes a function of the same name that loads it on its first call and calls it (a
+ * class works with `new` too), and a package that is one function becomes the default export. An
+ * ES module of functions, not an object of getters: the bundle reads each import from it directly,
+ * with no interop copy of its properties (~70 for node:crypto) per importing file.
+ */
+const standIn = (real) => {
+  const call = (target) =>
+    `return new.target === undefined ? ${target}.apply(this, args) : Reflect.construct(${target}, args);`;
+  const functions = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
+  return [
+    ...functions.map((k) => `export function ${k}(...args) { ${call(`loadReal().${k}`)} }`),
+    ...(typeof real === 'function' ? [`export default function (...args) { ${call('loadReal()')} }`] : []),
+  ].join('\n');
+};
 
 /**
  * `import { spawn } from 'node:child_process'` costs ~5 ms at start even in a run that spawns
  * nothing, and compiling yaml ~10 ms in a process that reads no YAML. This stands a module in for
- * each lazy built-in and package: its exports are getters that require the real module when first
- * read (a package that is one function becomes a function that loads and calls it).
+ * each lazy built-in and package (`standIn`), which requires the real one on first use. Importing
+ * anything of it but a function fails the build.
  */
 const lazyModules = (lazyPackages) => ({
   name: 'lazy-modules',
@@ -97,24 +125,20 @@ const lazyModules = (lazyPackages) => ({
     const builtins = new Set(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]));
     const packages = new Set(lazyPackages);
     build.onResolve({ filter: /^(node:|@missionkit-vendor\/)?[a-z_/-]+$/ }, (args) => {
-      // A stand-in's own require is of the real module.
-      if (args.namespace === 'lazy') return { path: args.path, external: true };
       if (builtins.has(args.path))
         return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy' };
       if (packages.has(args.path)) return { path: args.path, namespace: 'lazy' };
       return undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
-      const real = requireHere(args.path);
       // __missionkitRequire becomes the `require` of the output file the stand-in lands in (a vendor
       // file's path is made relative to that file once it is written).
       const from = args.path.startsWith('node:') ? args.path : `${VENDOR}${args.path}`;
-      const load = `let real;\nconst load = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`;
-      const keys = Object.keys(real).filter((k) => k !== 'default');
-      const contents =
-        typeof real === 'function'
-          ? `${load}\nmodule.exports = function (...args) { return load().apply(this, args); };\n${getters(keys)}`
-          : `${load}\n${getters(keys)}`;
+      const contents = [
+        'let real;',
+        `const loadReal = () => (real ??= __missionkitRequire(${JSON.stringify(from)}));`,
+        standIn(exportsOf(args.path)),
+      ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
     });
   },
@@ -178,6 +202,17 @@ const bundle = (entryPoints, chunks, format) =>
     write: false,
   });
 
+/**
+ * `import * as fs from 'node:fs'` becomes `__toESM(require("node:fs"))`, which copies every export
+ * of the built-in into a new object of getters: ~2 ms of an import for the ~30 such lines of the
+ * bundle. A built-in is CommonJS already, so its module object serves as it is, unless the code
+ * reads its `default` (a default import), which only the copy has.
+ */
+const withoutInteropCopies = (code) =>
+  code.replace(/\bvar ([\w$]+) = __toESM\(require\(("node:[\w/]+")\)\);/g, (line, name, id) =>
+    code.includes(`${name}.default`) ? line : `var ${name} = require(${id});`,
+  );
+
 /** One ES module output file as CommonJS: imports become requires (dynamic ones too), exports module.exports. */
 const toCommonJs = async (esm) => {
   const { code } = await esbuild.transform(esm, {
@@ -188,7 +223,7 @@ const toCommonJs = async (esm) => {
     logLevel: 'warning',
   });
   // The stand-ins' requires are this file's own, by a path relative to it (so a bundler can follow it).
-  return code.replaceAll('__missionkitRequire(', 'require(');
+  return withoutInteropCopies(code.replaceAll('__missionkitRequire(', 'require('));
 };
 
 /** One output file as an ES module: a `require` for its stand-ins, when it has any. */
@@ -247,9 +282,15 @@ const javascript = async (entryPoints, chunks, format) => {
 const vendor = () =>
   Promise.all(
     LAZY_PACKAGES.map(async (name) => {
+      const only = VENDOR_EXPORTS[name];
       const result = await esbuild.build({
         absWorkingDir: root,
-        entryPoints: [requireHere.resolve(name)],
+        ...(only === undefined
+          ? { entryPoints: [requireHere.resolve(name)] }
+          : {
+              stdin: { contents: `export { ${only.join(', ')} } from '${name}';`, resolveDir: root },
+              mainFields: ['module', 'main'],
+            }),
         bundle: true,
         format: 'cjs',
         platform: 'node',
@@ -265,6 +306,27 @@ const vendor = () =>
       write(join(dist, 'esm', 'vendor', `${name}.cjs`), file.text);
     }),
   );
+
+/**
+ * The SHA-1 of each CommonJS file the CLI may load (its chunks, the vendored packages), by path
+ * from dist/cjs: the key of its code cache (scripts/cli-bin.cjs), computed here so that a command
+ * need not load node:crypto and hash ~1 MB of source before it starts (~6 ms).
+ */
+const contentHashes = (dir) => {
+  const hashes = {};
+  const walk = (sub) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.js') && rel !== relative('cjs', BIN))
+        hashes[rel] = createHash('sha1')
+          .update(readFileSync(join(dir, rel)))
+          .digest('hex');
+    }
+  };
+  walk('');
+  return hashes;
+};
 
 rmSync(dist, { recursive: true, force: true });
 const results = await Promise.allSettled([
@@ -287,6 +349,14 @@ for (const [dir, type] of [
 {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const bin = readFileSync(join(root, 'scripts', 'cli-bin.cjs'), 'utf8');
-  writeFileSync(join(dist, BIN), bin.replaceAll('__MISSIONKIT_VERSION__', version));
+  writeFileSync(
+    join(dist, BIN),
+    bin
+      .replaceAll('__MISSIONKIT_VERSION__', version)
+      .replace(
+        `JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"')`,
+        JSON.stringify(contentHashes(join(dist, 'cjs'))),
+      ),
+  );
 }
 chmodSync(join(dist, BIN), 0o755);

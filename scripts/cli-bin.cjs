@@ -5,14 +5,35 @@
 // own process, never a host's, so it may keep V8's compiled code between runs: Node ≥ 22.1 does
 // this itself (module.enableCompileCache); on older Node each of the package's files is compiled
 // here with the code cache V8 produced in an earlier run, kept in the OS cache directory
-// ($XDG_CACHE_HOME or ~/.cache, under missionkit/<version>/), one file per source file, named by a
-// hash of the file's content, the Node version and the architecture, so an edited file or another
-// Node never meets a stale cache. A cache is only ever an optimisation: V8 checks the data it is
-// given and compiles from source when it rejects it, and any failure to read or write the
+// ($XDG_CACHE_HOME or ~/.cache, under missionkit/<version>/), one file per source file. A cache
+// file is named by the source's SHA-1 (computed by the build, so that no command hashes a megabyte
+// before it starts) and by the file's path, size and modification time, the Node version and the
+// architecture: an edited file, another install (whose stack traces must name its own files) or
+// another Node never meets a stale cache. A cache is only ever an optimisation: V8 checks the data
+// it is given and compiles from source when it rejects it, and any failure to read or write the
 // directory (read-only, missing home) leaves the CLI running as if there were no cache.
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
+
+/**
+ * Each of the package's CommonJS files' SHA-1, by path from dist/cjs: scripts/build.mjs writes the
+ * object in place of this expression (which, unbuilt, gives no file a cache).
+ */
+const CONTENT_HASHES = JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"');
+
+/** FNV-1a, 64 bits as two 32-bit halves of different seeds, in hex: names a cache file by a short text. */
+const fnv1a64 = (text) => {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+    b ^= b >>> 13;
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+};
 
 /** Where this version's cache lives, or undefined when there is no home to put it in. */
 const cacheDirectory = () => {
@@ -30,7 +51,6 @@ const cacheDirectory = () => {
 const useCodeCache = (dir) => {
   const fs = require('node:fs');
   const vm = require('node:vm');
-  const { createHash } = require('node:crypto');
   const root = path.dirname(__dirname) + path.sep;
   /** The scripts compiled without an accepted cache: their cache is written at exit. */
   const toWrite = [];
@@ -41,13 +61,18 @@ const useCodeCache = (dir) => {
   };
   const compileCached = (mod, content, filename) => {
     if (!filename.startsWith(root)) return compile.call(mod, content, filename);
+    const built = CONTENT_HASHES[filename.slice(root.length).split(path.sep).join('/')];
+    if (built === undefined) return compile.call(mod, content, filename);
+    let stat;
+    try {
+      stat = fs.statSync(filename);
+    } catch {
+      return compile.call(mod, content, filename);
+    }
     // A `#!` line is only valid at the very start of a script, and the wrapper comes before it.
     const source = Module.wrap(content.startsWith('#!') ? '//' + content.slice(2) : content);
-    const key = createHash('sha1')
-      .update(source)
-      .update('\0' + process.version + '\0' + process.arch)
-      .digest('hex');
-    const file = path.join(dir, key);
+    const where = [filename, stat.size, stat.mtimeMs, process.version, process.arch].join('\0');
+    const file = path.join(dir, `${built}-${fnv1a64(where)}`);
     let cachedData;
     try {
       cachedData = fs.readFileSync(file);

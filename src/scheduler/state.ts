@@ -13,7 +13,7 @@ import type { MissionPlan, PlannedStep } from '../plan/plan.js';
 import type { EffectiveTimeout } from '../plan/timeouts.js';
 import type { StepOutcome } from '../ports/step-type.js';
 import type { ContainmentKind } from '../ports/executor.js';
-import { MinHeap } from './min-heap.js';
+import { IndexHeap } from './index-heap.js';
 import { noConditionInputs, type ConditionInputs } from './condition-inputs.js';
 import type { ResourceWatch } from './resource-watch.js';
 import type { AttemptResult, KillReason, StepResult } from './report.js';
@@ -139,7 +139,7 @@ export interface SchedulerInternals {
   /** Each settled step's result. */
   readonly results: Array<StepResult | undefined>;
   /** Steps ready to start, lowest declaration index first, so a run is deterministic. */
-  readonly queue: MinHeap<number>;
+  readonly queue: IndexHeap;
   /** How many steps are running (their phase says which). */
   running: number;
   /** The sequence number of the next timer armed. */
@@ -205,7 +205,7 @@ export const initialState = (
       failedDependencies: new Int32Array(n),
       states: new Array<StepState | undefined>(n),
       results: new Array<StepResult | undefined>(n),
-      queue: new MinHeap<number>((a, b) => a < b),
+      queue: new IndexHeap(),
       running: 0,
       nextTimer: 1,
       settled: 0,

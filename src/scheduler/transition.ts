@@ -462,7 +462,7 @@ const stop = (x: Step, stopping: Stopping): void => {
   const n = s.plan.steps.length;
   if (s.running > 0)
     for (let i = 0; i < n; i++) if (s.phase[i] === RUNNING) requestKill(x, i, killFor(stopping));
-  s.queue.drain();
+  s.queue.clear();
   // Steps whose `if:` asks to run while the mission stops (`always()`, `failure()`, `cancelled()`) stay.
   const survivors: number[] = [];
   const settledNow: number[] = [];

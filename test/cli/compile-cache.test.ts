@@ -4,7 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli, type CliResult } from './run-cli';
+import { execFileSync } from 'node:child_process';
+import { builtCli } from './built-cli';
+import { cliEnv, runCli, type CliResult } from './run-cli';
 
 const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   version: string;
@@ -77,6 +79,31 @@ describe('the CLI code cache', () => {
     const result = await validate(home);
     same(reference, result);
     expect(fs.readFileSync(home, 'utf8')).toBe('');
+  });
+
+  it('is kept apart for another install of the same version, whose errors name its own files', () => {
+    const home = path.join(work, 'cache');
+    // Two installs: copies of the built package (its cjs/ directory) in two places.
+    const built = path.dirname(path.dirname(builtCli()));
+    const installs = ['a', 'b'].map((name) => {
+      const to = path.join(work, name, 'cjs');
+      fs.cpSync(built, to, { recursive: true });
+      return path.join(to, 'cli', 'main.js');
+    });
+    const validateWith = (main: string): void => {
+      execFileSync(process.execPath, [main, 'validate', missionFile], {
+        cwd: work,
+        env: cliEnv({ XDG_CACHE_HOME: home }),
+        stdio: 'ignore',
+      });
+    };
+    validateWith(installs[0]!);
+    const afterFirst = cacheFiles(home).size;
+    expect(afterFirst).toBeGreaterThan(0);
+    validateWith(installs[1]!);
+    // The second install wrote a cache of its own for each file rather than using the first's (V8
+    // keeps the file name a cache was made under: stack traces would name the first install's files).
+    expect(cacheFiles(home).size).toBe(2 * afterFirst);
   });
 
   it('is neither read nor written with NODE_DISABLE_COMPILE_CACHE set', async () => {

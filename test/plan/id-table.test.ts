@@ -1,7 +1,13 @@
 import fc from 'fast-check';
-import { idTable } from '../../src/plan/id-table.js';
+import { idTable as makeIdTable } from '../../src/plan/id-table.js';
 
-describe('idTable', () => {
+// Small missions are looked up in a Map and large ones in the flat table: each test runs both ways.
+describe.each([
+  ['the flat table', 0],
+  ['a Map (fewer ids than the threshold)', Infinity],
+])('idTable through %s', (_, mapBelow) => {
+  const idTable = (ids: ReadonlyArray<string>, maxJoined?: number) => makeIdTable(ids, maxJoined, mapBelow);
+
   it('finds every id at its index and nothing else', () => {
     const ids = ['build', 'test', 's1', 's12', 's123', '', 'ünïcödé', '🚀 launch', 'a b'];
     const table = idTable(ids);
