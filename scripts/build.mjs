@@ -70,10 +70,10 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'fs/promises', 'os', 'stream']
  * first used. pidusage and tree-kill read child_process as they load and are needed only by a step's
  * processes; yaml is most of the bundle's size and is needed only when a mission is read from YAML,
  * and js-yaml (the fast reader in front of it) likewise: a host that builds missions as data, or
- * only imports missionkit, compiles neither. The ES module build keeps both in its chunks (yaml's
- * ES module build, tree-shaken): missionkit/core reads YAML and must load where no `require`
- * exists, with no `node:` import, and in an application's bundle (a bundler follows neither a
- * `require` made by createRequire nor a top-level await into CommonJS output).
+ * only imports missionkit, compiles neither. The ES module build keeps both in its chunks
+ * (`bundledLazy` below): missionkit/core reads YAML and must load where no `require` exists, with
+ * no `node:` import, and in an application's bundle (a bundler follows neither a `require` made by
+ * createRequire nor a top-level await into CommonJS output).
  */
 const LAZY_PACKAGES = ['pidusage', 'tree-kill', 'yaml', 'js-yaml'];
 const LAZY_PACKAGES_ESM = ['pidusage', 'tree-kill'];
@@ -167,6 +167,59 @@ const yamlEsm = {
   },
 };
 
+/**
+ * The ES module build's YAML readers: bundled (an ES module must load where no `require` exists,
+ * and in an application's bundle), but not run at import. Each is reached through a CommonJS
+ * stand-in inside the bundle whose functions `require` the real package on first call: esbuild
+ * then wraps the package's modules in initialisers of its own, so an import compiles and runs none
+ * of their top-level code (yaml builds its schemas as it loads), and the first parse does. The
+ * `require` is esbuild's, within the file: nothing is looked up on disk and a bundler sees one file.
+ */
+/** The functions of each that the source imports (a name missing here fails the build). */
+const ESM_LAZY_EXPORTS = {
+  yaml: ['isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq', 'LineCounter', 'parseAllDocuments'],
+  'js-yaml': VENDOR_EXPORTS['js-yaml'],
+};
+const bundledLazy = {
+  name: 'bundled-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^(yaml|js-yaml)$/ }, (args) =>
+      args.pluginData?.real === true ? undefined : { path: args.path, namespace: 'bundled-lazy' },
+    );
+    // The stand-in: CommonJS, so that its `require` is the lazy edge.
+    build.onLoad({ filter: /.*/, namespace: 'bundled-lazy' }, (args) => {
+      const contents = [
+        'let real;',
+        `const loadReal = () => (real ??= require(${JSON.stringify(`bundled-lazy-real:${args.path}`)}));`,
+        ...ESM_LAZY_EXPORTS[args.path].map(
+          (k) =>
+            `exports.${k} = function ${k}(...args) { return new.target === undefined ? loadReal().${k}.apply(this, args) : Reflect.construct(loadReal().${k}, args); };`,
+        ),
+      ].join('\n');
+      return { loader: 'js', contents, resolveDir: root };
+    });
+    // What it requires: an ES module of just the names used, so the package is tree-shaken to them.
+    build.onResolve({ filter: /^bundled-lazy-real:/ }, (args) => ({
+      path: args.path.slice('bundled-lazy-real:'.length),
+      namespace: 'bundled-lazy-real',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'bundled-lazy-real' }, async (args) => {
+      const real = await build.resolve(args.path, {
+        kind: 'import-statement',
+        resolveDir: root,
+        pluginData: { real: true },
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      const names = ESM_LAZY_EXPORTS[args.path].join(', ');
+      return {
+        loader: 'js',
+        contents: `export { ${names} } from ${JSON.stringify(real.path)};`,
+        resolveDir: root,
+      };
+    });
+  },
+};
+
 // An ES module output file whose stand-ins require gets a `require` of its own from createRequire;
 // the others (missionkit/core's among them) import nothing from Node.
 const ESM_REQUIRE =
@@ -194,7 +247,7 @@ const bundle = (entryPoints, chunks, format) =>
     mainFields: ['module', 'main'],
     plugins:
       format === 'esm'
-        ? [lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
+        ? [bundledLazy, lazyModules(LAZY_PACKAGES_ESM), yamlEsm, fpTsEs6]
         : [lazyModules(LAZY_PACKAGES), fpTsEs6],
     keepNames: false,
     legalComments: 'none',

@@ -1,0 +1,65 @@
+// An application that bundles missionkit/core (esbuild, as serverless and CLI tools do) reads
+// missions exactly as the package does unbundled: the ES module build keeps its YAML readers in
+// the bundle it ships (loaded on the first parse, not at import), with no `require` of a file
+// beside it that a bundler could not follow.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { builtCli } from '../cli/built-cli.js';
+
+const core = (): string => path.join(path.dirname(path.dirname(path.dirname(builtCli()))), 'esm', 'core.js');
+
+const VALID =
+  'version: "1.0"\nname: x\nsteps:\n  - id: a\n    name: A\n    step_type: noop\n    parameters: {}\n  - id: b\n    name: B\n    step_type: noop\n    depends_on: [a]\n    parameters: { note: &n on }\n';
+// Broken YAML: the fast reader gives up and the full one says where.
+const INVALID = `${VALID}  - id: c\n    name: [C\n`;
+// Valid YAML, an invalid mission: each error with its line and column.
+const WRONG =
+  'version: "1.0"\nname: x\nsteps:\n  - id: a\n    name: A\n    step_type: noop\n    depends_on: [zz]\n    parameters: {}\n';
+
+const APP = (from: string): string => `
+import { parseMission } from ${JSON.stringify(from)};
+const read = (text) => {
+  const r = parseMission(text, { file: 'm.yaml' });
+  return r._tag === 'Right' ? r.right.steps.map((s) => [s.id, s.parameters]) : r.left.map((e) => [e.code, e.path, e.position]);
+};
+console.log(JSON.stringify([read(${JSON.stringify(VALID)}), read(${JSON.stringify(INVALID)}), read(${JSON.stringify(WRONG)})]));
+`;
+
+describe('an application bundle of missionkit/core', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-app-bundle-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['esm', 'cjs'] as const)(
+    'bundled as %s, reads missions as the package does unbundled',
+    async (format) => {
+      const app = path.join(dir, `app-${format}.mjs`);
+      fs.writeFileSync(app, APP(core()));
+      const out = path.join(dir, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
+      await esbuild.build({
+        entryPoints: [app],
+        bundle: true,
+        platform: 'node',
+        format,
+        outfile: out,
+        logLevel: 'error',
+      });
+      // Nothing is left to load from the package: the bundle runs from where it is, alone.
+      const bundled = execFileSync(process.execPath, [out], { encoding: 'utf8', cwd: dir });
+      const unbundled = execFileSync(process.execPath, [app], { encoding: 'utf8', cwd: dir });
+      const [valid, invalid, wrong] = JSON.parse(bundled) as [unknown, unknown[], unknown[]];
+      expect(valid).toEqual([
+        ['a', {}],
+        ['b', { note: 'on' }],
+      ]);
+      expect(invalid.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([['unknown_dependency', 'steps[0].depends_on[0]', { line: 7, column: 18 }]]);
+      expect(bundled).toBe(unbundled);
+    },
+  );
+});
