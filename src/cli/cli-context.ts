@@ -8,6 +8,7 @@ import type { Terminal } from '../node/terminal.js';
 import { docsPage } from './docs-pages.js';
 import type { ProblemSource } from './problems.js';
 import type { Style } from './style.js';
+import { DEFAULT_MAX_BYTES } from '../mission/max-bytes.js';
 
 /** The world as the commands see it. */
 export interface CliContext {
@@ -50,7 +51,6 @@ export const displayPath = (cli: CliContext, file: string): string => {
 /** Reads mission files for the caret lines under errors. */
 export const problemSource = (cli: CliContext): ProblemSource => ({
   read: async (file) => {
-    const { DEFAULT_MAX_BYTES } = await import('../mission/parse.js');
     try {
       // Bounded like the mission itself: a file that is not one, or too large, shows no carets.
       const bytes = await cli.fs.readFile(file, { maxBytes: DEFAULT_MAX_BYTES });

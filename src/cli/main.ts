@@ -44,35 +44,7 @@ const context = (): CliContext => {
 };
 
 /** The file journal: a directory per run, listed and pruned by the CLI. */
-const journals = async () => {
-  const [{ fileJournal }, { listRuns, prepareRuns, pruneRuns }] = await Promise.all([
-    import('../node/file-journal.js'),
-    import('../node/journal-runs.js'),
-  ]);
-  return { open: fileJournal, list: listRuns, prepare: prepareRuns, prune: pruneRuns };
-};
-
-/** `14:03:07` on the host's clock, for plain lines. */
-const clockTime = (at: number): string => new Date(at).toTimeString().slice(0, 8);
-
-/** What `run` and `resume` run with: an executor of the CLI's own, so a second Ctrl-C can kill every tree it started at once. */
-const runDependencies = async () => {
-  const [{ createNodeExecutor }, { nodeHost }, { onCliInterrupt }, files] = await Promise.all([
-    import('../node/node-executor.js'),
-    import('../node/node-host.js'),
-    import('../node/cli-signals.js'),
-    journals(),
-  ]);
-  const executor = createNodeExecutor();
-  return {
-    host: { ...nodeHost(), executor },
-    forceKill: () => executor.killAll('force'),
-    onInterrupt: onCliInterrupt,
-    exitNow: (code: number): never => process.exit(code),
-    clockTime,
-    journals: files,
-  };
-};
+const journals = async () => (await import('./run-stack.js')).fileJournals();
 
 const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
   switch (inv.command) {
@@ -107,10 +79,8 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return initCommand(inv, cli);
     }
     case 'run': {
-      const [{ runCommand }, dependencies] = await Promise.all([
-        import('./run-command.js'),
-        runDependencies(),
-      ]);
+      const { runCommand, runDependencies } = await import('./run-stack.js');
+      const dependencies = runDependencies();
       if (inv.redis === undefined) return runCommand(inv, cli, dependencies);
       // Loaded only for --redis: every other run never loads bullmq.
       const { coordinatorLink } = await import('../distributed/coordinator-host.js');
@@ -160,11 +130,8 @@ const dispatch = async (inv: Invocation, cli: CliContext): Promise<number> => {
       return standbyCommand(inv, cli, { onInterrupt: (handler) => onCliInterrupt(() => handler()) });
     }
     case 'resume': {
-      const [{ resumeCommand }, dependencies, { orphanKiller }] = await Promise.all([
-        import('./resume-command.js'),
-        runDependencies(),
-        import('../node/orphans.js'),
-      ]);
+      const { resumeCommand, runDependencies, orphanKiller } = await import('./run-stack.js');
+      const dependencies = runDependencies();
       return resumeCommand(inv, cli, { ...dependencies, killOrphans: orphanKiller(process.platform) });
     }
     default:

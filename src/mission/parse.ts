@@ -14,6 +14,7 @@ import { formatPath } from './path.js';
 import { checkPlainDataLimits } from './plain-data-limits.js';
 import { readSource, type Source } from './yaml-source.js';
 import { positionInScalar } from './scalar-offset.js';
+import { DEFAULT_MAX_BYTES } from './max-bytes.js';
 
 /** How `parseMission` reads a mission. */
 export interface ParseOptions {
@@ -52,8 +53,7 @@ export interface ParseOptions {
   readonly workingDirectory?: WorkingDirectory;
 }
 
-/** The default `maxBytes`: 4 MiB. */
-export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES };
 /** Nesting beyond this is refused; a mission needs about eight levels. */
 export const MAX_DEPTH = 128;
 
