@@ -163,76 +163,64 @@ describe('a journal whose disk fills up mid-run', () => {
   }, 60_000);
 });
 
-it('`missionkit run` whose journal cannot be written exits 1 with the reason and the resume command, not a crash', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-journal-full-cli-'));
+/** A command step running `node -e <script>`, in mission YAML. */
+const nodeStep = (id: string, script: string, extra = ''): string =>
+  `  - id: ${id}
+    name: ${id}
+    step_type: command
+${extra}    parameters: { command: ${JSON.stringify(process.execPath)}, args: ["-e", ${JSON.stringify(script)}] }
+`;
+
+/**
+ * Runs the built CLI with `args` in a new directory holding `steps` as mission.yaml, no file of
+ * the process allowed past `blocks` 512-byte blocks (the shell's ulimit); gives what it printed and
+ * the directory's state to `check`.
+ */
+const cliUnderFileLimit = (
+  blocks: number,
+  steps: string,
+  args: ReadonlyArray<string>,
+  check: (r: { status: number | null; stderr: string }, dir: string) => void,
+): void => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-journal-limit-'));
   try {
-    fs.writeFileSync(
-      path.join(dir, 'mission.yaml'),
-      `version: "1.0"
-name: big output
-steps:
-  - id: a
-    name: a
-    step_type: command
-    parameters: { command: ${JSON.stringify(process.execPath)}, args: ["-e", "process.stdout.write('x'.repeat(30000))"] }
-  - id: b
-    name: b
-    step_type: command
-    depends_on: [a]
-    parameters: { command: ${JSON.stringify(process.execPath)}, args: ["-e", "require('fs').writeFileSync('b-ran', '')"] }
-`,
-    );
-    // 16 KiB per file (the shell's ulimit counts 512-byte blocks): the end of step a does not fit.
+    fs.writeFileSync(path.join(dir, 'mission.yaml'), `version: "1.0"\nname: limited\nsteps:\n${steps}`);
     const r = spawnSync(
       '/bin/sh',
-      ['-c', 'ulimit -f 32 && exec "$0" "$@"', process.execPath, builtCli(), 'run', 'mission.yaml'],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, builtCli(), ...args],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_DISABLE_COMPILE_CACHE: '1' } },
     );
+    check(r, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+it('`missionkit run` whose journal cannot be written exits 1 with the reason and the resume command, not a crash', () => {
+  // 16 KiB per file: the end of step a, with its output, does not fit.
+  const steps =
+    nodeStep('a', "process.stdout.write('x'.repeat(30000))") +
+    nodeStep('b', "require('fs').writeFileSync('b-ran', '')", '    depends_on: [a]\n');
+  cliUnderFileLimit(32, steps, ['run', 'mission.yaml'], (r, dir) => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/✖ run (\S+): its journal in .*could not be written \(EFBIG: file too large/);
     expect(r.stderr).toMatch(/then resume it \(missionkit resume \S+/);
     expect(r.stderr).not.toContain('internal error');
     expect(fs.existsSync(path.join(dir, 'b-ran'))).toBe(false);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 it('a journal that cannot even be created: nothing runs, no run is left listed, and `missionkit run` says why (exit 1)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-journal-none-'));
-  try {
-    fs.writeFileSync(
-      path.join(dir, 'mission.yaml'),
-      `version: "1.0"
-name: never starts
-steps:
-  - id: a
-    name: a
-    step_type: command
-    parameters: { command: ${JSON.stringify(process.execPath)}, args: ["-e", "process.exit(0)"] }
-`,
-    );
-    // No file may grow at all: the run's lock file is the first thing refused.
-    const r = spawnSync(
-      '/bin/sh',
-      [
-        '-c',
-        'ulimit -f 0 && exec "$0" "$@"',
-        process.execPath,
-        builtCli(),
-        'run',
-        'mission.yaml',
-        '--journal',
-        'runs',
-      ],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_DISABLE_COMPILE_CACHE: '1' } },
-    );
+  // No file may grow at all: the run's lock file is the first thing refused.
+  const steps = nodeStep('a', "require('fs').writeFileSync('a-ran', '')");
+  cliUnderFileLimit(0, steps, ['run', 'mission.yaml', '--journal', 'runs'], (r, dir) => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       /✖ run \S+: its journal could not be created in .*runs.* \(EFBIG: file too large/,
     );
     expect(r.stderr).toContain('nothing ran');
     expect(r.stderr).not.toContain('internal error');
+    expect(fs.existsSync(path.join(dir, 'a-ran'))).toBe(false);
     expect(fs.readdirSync(path.join(dir, 'runs'))).toEqual([]);
     const listed = spawnSync(process.execPath, [builtCli(), 'runs', '--journal', 'runs'], {
       cwd: dir,
@@ -240,7 +228,5 @@ steps:
     });
     expect(listed.status).toBe(0);
     expect(listed.stdout + listed.stderr).toMatch(/no runs/i);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
