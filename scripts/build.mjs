@@ -96,6 +96,10 @@ const VENDOR = '@missionkit-vendor/';
 
 const requireHere = createRequire(import.meta.url);
 
+/** A stand-in function's body: calls `target` (or constructs it, when called with `new`) with its arguments. */
+const callThrough = (target) =>
+  `return new.target === undefined ? ${target}.apply(this, args) : Reflect.construct(${target}, args);`;
+
 /**
  * The body of a stand-in module: `loadReal` (declared before it) loads the real one; each function
  * it exports becomes a function of the same name that loads it on its first call and calls it (a
@@ -104,12 +108,12 @@ const requireHere = createRequire(import.meta.url);
  * with no interop copy of its properties (~70 for node:crypto) per importing file.
  */
 const standIn = (real) => {
-  const call = (target) =>
-    `return new.target === undefined ? ${target}.apply(this, args) : Reflect.construct(${target}, args);`;
   const functions = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function');
   return [
-    ...functions.map((k) => `export function ${k}(...args) { ${call(`loadReal().${k}`)} }`),
-    ...(typeof real === 'function' ? [`export default function (...args) { ${call('loadReal()')} }`] : []),
+    ...functions.map((k) => `export function ${k}(...args) { ${callThrough(`loadReal().${k}`)} }`),
+    ...(typeof real === 'function'
+      ? [`export default function (...args) { ${callThrough('loadReal()')} }`]
+      : []),
   ].join('\n');
 };
 
@@ -167,6 +171,12 @@ const yamlEsm = {
   },
 };
 
+/** The functions of each that the source imports (a name missing here fails the build). */
+const ESM_LAZY_EXPORTS = {
+  yaml: ['isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq', 'LineCounter', 'parseAllDocuments'],
+  'js-yaml': VENDOR_EXPORTS['js-yaml'],
+};
+
 /**
  * The ES module build's YAML readers: bundled (an ES module must load where no `require` exists,
  * and in an application's bundle), but not run at import. Each is reached through a CommonJS
@@ -175,11 +185,6 @@ const yamlEsm = {
  * of their top-level code (yaml builds its schemas as it loads), and the first parse does. The
  * `require` is esbuild's, within the file: nothing is looked up on disk and a bundler sees one file.
  */
-/** The functions of each that the source imports (a name missing here fails the build). */
-const ESM_LAZY_EXPORTS = {
-  yaml: ['isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq', 'LineCounter', 'parseAllDocuments'],
-  'js-yaml': VENDOR_EXPORTS['js-yaml'],
-};
 const bundledLazy = {
   name: 'bundled-lazy',
   setup(build) {
@@ -192,8 +197,7 @@ const bundledLazy = {
         'let real;',
         `const loadReal = () => (real ??= require(${JSON.stringify(`bundled-lazy-real:${args.path}`)}));`,
         ...ESM_LAZY_EXPORTS[args.path].map(
-          (k) =>
-            `exports.${k} = function ${k}(...args) { return new.target === undefined ? loadReal().${k}.apply(this, args) : Reflect.construct(loadReal().${k}, args); };`,
+          (k) => `exports.${k} = function ${k}(...args) { ${callThrough(`loadReal().${k}`)} };`,
         ),
       ].join('\n');
       return { loader: 'js', contents, resolveDir: root };
@@ -375,13 +379,13 @@ const mergeSmallCliChunks = (cliDir) => {
   const chunksDir = join(cliDir, 'chunks');
   const small = readdirSync(chunksDir)
     .filter((f) => /^chunk-[A-Z0-9]+\.js$/.test(f))
-    .filter((f) => readFileSync(join(chunksDir, f)).length < SMALL_CHUNK_BYTES)
-    .sort();
+    .map((f) => [f, readFileSync(join(chunksDir, f), 'utf8')])
+    .filter(([, text]) => Buffer.byteLength(text) < SMALL_CHUNK_BYTES)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   if (small.length === 0) return;
-  const merged = new Set(small);
+  const merged = new Set(small.map(([f]) => f));
   const bodies = small.map(
-    (f) =>
-      `${JSON.stringify(f)}: function (module, exports, require) {\n${readFileSync(join(chunksDir, f), 'utf8')}\n}`,
+    ([f, text]) => `${JSON.stringify(f)}: function (module, exports, require) {\n${text}\n}`,
   );
   write(
     join(chunksDir, 'small.js'),
@@ -408,7 +412,7 @@ const mergeSmallCliChunks = (cliDir) => {
       '',
     ].join('\n'),
   );
-  for (const f of small) rmSync(join(chunksDir, f));
+  for (const f of merged) rmSync(join(chunksDir, f));
   // The other files require a merged chunk from small.js.
   const rewrite = (file, prefix) => {
     const text = readFileSync(file, 'utf8');
