@@ -58,6 +58,11 @@ const EXTERNAL = ['bullmq', 'ioredis'];
 const BIN = 'cjs/cli/main.js';
 /** Where the bundled CLI (src/cli/main.ts) is written instead, beside its chunks. */
 const PROGRAM = 'cjs/cli/program.js';
+/**
+ * The loader of the package's CommonJS files with V8's code cache: scripts/code-cache.cjs, with
+ * the version and each file's SHA-1 written in.
+ */
+const CODE_CACHE = 'cjs/code-cache.js';
 
 /**
  * Built-ins Node has not loaded by the time a script starts: these are required on first use.
@@ -257,6 +262,7 @@ const bundle = (entryPoints, chunks, format) =>
     legalComments: 'none',
     logLevel: 'warning',
     write: false,
+    metafile: true,
   });
 
 /**
@@ -326,13 +332,59 @@ const javascript = async (entryPoints, chunks, format) => {
       throw new Error(
         `${to} calls esbuild's require shim: a bundled package is CommonJS; list it in LAZY_PACKAGES`,
       );
+    const entry = result.metafile.outputs[relative(root, file.path)]?.entryPoint;
+    const isEntry = entry !== undefined && chunks === 'chunks';
     write(
-      to,
+      isEntry && format === 'cjs' ? bodyOf(to) : to,
       text.replace(/(["'])@missionkit-vendor\/([a-z-]+)\1/g, (_, q, name) =>
         JSON.stringify(vendorPath(dirname(to), format, name)),
       ),
     );
+    if (isEntry && format === 'cjs') write(to, cjsEntry(to));
+    if (isEntry && format === 'esm')
+      write(nodeEntryOf(to), nodeEntry(to, result.metafile.outputs[relative(root, file.path)].exports));
   }
+};
+
+/** Where the CommonJS build puts an entry point's own code: index.js's in index.body.js. */
+const bodyOf = (entry) => entry.replace(/\.js$/, '.body.js');
+
+/**
+ * A CommonJS entry point: its code (`bodyOf`) loaded through code-cache.js where Node's own loader
+ * runs it, and required as usual anywhere else (a bundle, Jest's module system), both by paths a
+ * bundler can follow.
+ */
+const cjsEntry = (to) => {
+  const cache = relative(dirname(to), join(dist, CODE_CACHE));
+  const body = `./${relative(dirname(to), bodyOf(to))}`;
+  return [
+    "'use strict';",
+    `// This entry point's code is ${body}, compiled with V8's code cache where Node loads it (code-cache.js).`,
+    `module.exports = require(${JSON.stringify(cache.startsWith('.') ? cache : `./${cache}`)}).load(module, ${JSON.stringify(body)}) || require(${JSON.stringify(body)});`,
+    '',
+  ].join('\n');
+};
+
+/** Where the ES module build puts the entry point Node imports: index.js's in index.node.js. */
+const nodeEntryOf = (entry) => entry.replace(/\.js$/, '.node.js');
+
+/**
+ * The ES module entry point Node imports (package.json's "node" condition; bundlers take the
+ * "module" one, the ES module build itself): the CommonJS build's exports, by name. One copy of the
+ * package then serves a process that both imports and requires it, and its code loads with the
+ * code cache, which Node (before 22.1) offers no ES module.
+ */
+const nodeEntry = (to, names) => {
+  const cjs = relative(dirname(to), join(dist, 'cjs', relative(join(dist, 'esm'), to)));
+  if (names.includes('default'))
+    throw new Error(`${to}: an entry point with a default export needs a default here`);
+  return [
+    "// On Node, missionkit's ES module entry points are its CommonJS build's, by name (scripts/build.mjs, nodeEntry).",
+    "import { createRequire } from 'node:module';",
+    `const m = createRequire(import.meta.url)(${JSON.stringify(cjs.startsWith('.') ? cjs : `./${cjs}`)});`,
+    `export const { ${[...names].sort().join(', ')} } = m;`,
+    '',
+  ].join('\n');
 };
 
 /** Each lazy package as one CommonJS file, for both builds. */
@@ -426,9 +478,9 @@ const mergeSmallCliChunks = (cliDir) => {
 };
 
 /**
- * The SHA-1 of each CommonJS file the CLI may load (its chunks, the vendored packages), by path
- * from dist/cjs: the key of its code cache (scripts/cli-bin.cjs), computed here so that a command
- * need not load node:crypto and hash ~1 MB of source before it starts (~6 ms).
+ * The SHA-1 of each CommonJS file loaded through code-cache.js (the entry points' code, the chunks,
+ * the CLI's, the vendored packages), by path from dist/cjs: the key of its code cache, computed
+ * here so that nothing need load node:crypto and hash ~1 MB of source before it starts (~6 ms).
  */
 const contentHashes = (dir) => {
   const hashes = {};
@@ -436,7 +488,11 @@ const contentHashes = (dir) => {
     for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
       const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
       if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith('.js') && rel !== relative('cjs', BIN))
+      else if (
+        entry.name.endsWith('.js') &&
+        rel !== relative('cjs', BIN) &&
+        rel !== relative('cjs', CODE_CACHE)
+      )
         hashes[rel] = createHash('sha1')
           .update(readFileSync(join(dir, rel)))
           .digest('hex');
@@ -467,15 +523,14 @@ for (const [dir, type] of [
   writeFileSync(join(dist, dir, 'package.json'), JSON.stringify({ type }) + '\n');
 {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const bin = readFileSync(join(root, 'scripts', 'cli-bin.cjs'), 'utf8');
+  const loader = readFileSync(join(root, 'scripts', 'code-cache.cjs'), 'utf8');
+  const hashes = contentHashes(join(dist, 'cjs'));
   writeFileSync(
-    join(dist, BIN),
-    bin
+    join(dist, CODE_CACHE),
+    loader
       .replaceAll('__MISSIONKIT_VERSION__', version)
-      .replace(
-        `JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"')`,
-        JSON.stringify(contentHashes(join(dist, 'cjs'))),
-      ),
+      .replace(`JSON.parse('"__MISSIONKIT_CONTENT_HASHES__"')`, JSON.stringify(hashes)),
   );
+  writeFileSync(join(dist, BIN), readFileSync(join(root, 'scripts', 'cli-bin.cjs'), 'utf8'));
 }
 chmodSync(join(dist, BIN), 0o755);

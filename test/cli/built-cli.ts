@@ -19,6 +19,7 @@ const CONFIGS = [
   'tsconfig.cjs.json',
   'scripts/build.mjs',
   'scripts/cli-bin.cjs',
+  'scripts/code-cache.cjs',
 ];
 /** A lock older than this belongs to a build that died; take it over. */
 const STALE_LOCK_MS = 5 * 60_000;

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { builtCli } from '../cli/built-cli.js';
+import { installBuilt } from './installed-build';
 
 const core = (): string => path.join(path.dirname(path.dirname(path.dirname(builtCli()))), 'esm', 'core.js');
 
@@ -62,4 +63,48 @@ describe('an application bundle of missionkit/core', () => {
       expect(bundled).toBe(unbundled);
     },
   );
+});
+
+// An application bundling missionkit by its name goes through the package's exports map: the
+// bundler takes the ES module build (the "module" condition) for an import and the CommonJS build
+// for a require, whose entry points load their code with the code cache only where Node's own
+// loader runs them: a bundle never reads nor writes a cache.
+describe('an application bundle of missionkit by its name', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missionkit-app-name-'));
+    installBuilt(dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const USE = `
+    const mission = mk.parseMission(${JSON.stringify(VALID)});
+    if (mission._tag !== 'Right') throw new Error('not parsed');
+    mk.runMission(mission.right).then((report) => console.log(report.status, report.steps.map((s) => s.status).join(',')));
+  `;
+  it.each([
+    ['an import', 'esm', `import * as mk from 'missionkit';\n${USE}`],
+    ['a require', 'cjs', `const mk = require('missionkit');\n${USE}`],
+  ] as const)('with %s, bundled as %s, runs missions alone', async (_, format, source) => {
+    const app = path.join(dir, `app-${format}-${source.startsWith('import') ? 'import' : 'require'}.js`);
+    fs.writeFileSync(app, source);
+    const elsewhere = fs.mkdtempSync(path.join(dir, 'elsewhere-'));
+    const out = path.join(elsewhere, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
+    await esbuild.build({
+      entryPoints: [app],
+      bundle: true,
+      platform: 'node',
+      format,
+      outfile: out,
+      logLevel: 'error',
+    });
+    const cache = path.join(elsewhere, 'cache');
+    const printed = execFileSync(process.execPath, [out], {
+      encoding: 'utf8',
+      cwd: elsewhere,
+      env: { ...process.env, XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: '' },
+    });
+    expect(printed.trim()).toBe('succeeded succeeded,succeeded');
+    expect(fs.existsSync(cache)).toBe(false);
+  });
 });

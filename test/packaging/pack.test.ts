@@ -192,7 +192,12 @@ ${HOST_BODY}`;
 const DUAL_HOST = `
 const cjs = require('missionkit');
 const { readFileSync } = require('node:fs');
-import('missionkit').then(async (esm) => {
+const { join, dirname } = require('node:path');
+const { pathToFileURL } = require('node:url');
+// The ES module build itself, as a bundler takes it (the "module" condition): a second copy of the
+// package beside the CommonJS one. On Node, import('missionkit') is the CommonJS build's copy.
+const esmBuild = pathToFileURL(join(dirname(require.resolve('missionkit')), '..', 'esm', 'index.js')).href;
+Promise.all([import(esmBuild), import('missionkit')]).then(async ([esm, onNode]) => {
   const fromCjs = await cjs.loadMission('version: 1').catch((e) => e);
   const fromEsm = await esm.loadMission('version: 1').catch((e) => e);
   // A host step type built with the ES module build throws the CommonJS build's NonRetryableError;
@@ -208,6 +213,7 @@ import('missionkit').then(async (esm) => {
   );
   console.log(JSON.stringify({
     twoCopies: cjs.MissionValidationError !== esm.MissionValidationError,
+    oneCopyOnNode: onNode.MissionValidationError === cjs.MissionValidationError && onNode.runMission === cjs.runMission,
     cjsErrorIsEsm: fromCjs instanceof esm.MissionValidationError && esm.isMissionValidationError(fromCjs),
     esmErrorIsCjs: fromEsm instanceof cjs.MissionValidationError && cjs.isMissionValidationError(fromEsm),
     stepErrorAcross: new esm.NonRetryableError('x') instanceof cjs.StepError,
@@ -335,10 +341,11 @@ describe('the packed package', () => {
     TS_CHECK_MS,
   );
 
-  it('recognises errors across the CommonJS and ES module builds loaded in one process', async () => {
+  it('is one copy on Node when both imported and required, and recognises errors across the two builds a bundle may hold', async () => {
     const out = JSON.parse(await run(process.execPath, ['dual.cjs'], hostDir('cjs'))) as unknown;
     expect(out).toEqual({
       twoCopies: true,
+      oneCopyOnNode: true,
       cjsErrorIsEsm: true,
       esmErrorIsCjs: true,
       stepErrorAcross: true,
