@@ -6,9 +6,12 @@
 //    from spawn to exit, against `node -e 0` (the floor: Node starting and doing nothing) timed in the
 //    same rounds. Each round runs every case once, in turn, so drift on a shared machine falls on all
 //    alike; the figure is the median over the rounds.
-//  - the first run: a fresh process runs a 10,000-step no-op mission once (cold: nothing compiled,
-//    nothing warm) and then again (warm); the ratio is the median cold time over the median warm time
-//    across several processes.
+//    Every case meets the package's code cache as every process after the first one does (the
+//    warm-up round below writes it); the same cases without it are printed for context.
+//  - the first run: a fresh process imports missionkit by its name, as a host does, and runs a
+//    10,000-step no-op mission once (cold: nothing of the run optimised yet, nothing warm) and then
+//    again (warm); the ratio is the median cold time over the median warm time across several
+//    processes.
 // Run after `npm run build`: node bench/startup.bench.mjs
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,13 +35,20 @@ writeFileSync(
 );
 
 /** Wall time of one fresh `node` process, from spawn to exit; throws if it fails (a broken build must not look fast). */
-const timeProcess = ({ args, cwd }) => {
+const timeProcess = ({ args, cwd, env }) => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
   return ms;
 };
+
+const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 // `require` and `import` by the package's name, resolved through its exports map from the
 // repository itself (a package may name itself), as a host's code would.
@@ -51,6 +61,15 @@ const cases = {
   import: { args: ['--input-type=module', '-e', "await import('missionkit')"], cwd: repo },
   requireCore: { args: ['-e', "require('missionkit/core')"], cwd: repo },
   importCore: { args: ['--input-type=module', '-e', "await import('missionkit/core')"], cwd: repo },
+  // The same without the code cache: a process's first load after an install or an upgrade, or
+  // with NODE_DISABLE_COMPILE_CACHE set (context, not targets).
+  runUncached: { args: [cli, 'run', mission, '--no-journal'], cwd: work, env: NO_CACHE },
+  requireUncached: { args: ['-e', "require('missionkit')"], cwd: repo, env: NO_CACHE },
+  importUncached: {
+    args: ['--input-type=module', '-e', "await import('missionkit')"],
+    cwd: repo,
+    env: NO_CACHE,
+  },
 };
 
 try {
@@ -91,9 +110,19 @@ try {
     );
   }
 
+  console.log(
+    `startup without the code cache (a first load after an install, or NODE_DISABLE_COMPILE_CACHE=1; context): ${[
+      ['run --no-journal', 'runUncached'],
+      ['require', 'requireUncached'],
+      ['import', 'importUncached'],
+    ]
+      .map(([label, key]) => `${label} ${m[key].toFixed(0)} ms → ${(m[key] / m.floor).toFixed(2)}×`)
+      .join(', ')}`,
+  );
+
   // The first run: each process prints its cold and warm times as JSON.
   const script = `
-    import { runMission } from ${JSON.stringify(join(repo, 'dist', 'esm', 'index.js'))};
+    import { runMission } from 'missionkit';
     import { noopMission } from ${JSON.stringify(join(repo, 'bench', 'noop-mission.mjs'))};
     const mission = noopMission(10_000);
     const time = async () => {
@@ -111,7 +140,10 @@ try {
   const cold = [];
   const warm = [];
   for (let p = 0; p < FIRST_RUN_PROCESSES; p++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`the first-run process failed:\n${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
     cold.push(out.cold);

@@ -132,22 +132,23 @@ const createLoader = (Module, root, builtin) => {
     }
     const mod = new Module(filename, parent);
     mod.filename = filename;
-    if (typeof Module._nodeModulePaths === 'function')
-      mod.paths = Module._nodeModulePaths(path.dirname(filename));
-    const real = Module.createRequire(filename);
     // What the file calls `require`: the package's other files through this loader, anything
-    // else (a built-in, bullmq) as Node would from where the file is.
+    // else (a built-in, bullmq) as Node would from where the file is, through a `require` made
+    // only when first needed (making one costs a lookup-path computation per file).
+    let real;
+    const requireReal = () => (real ??= Module.createRequire(filename));
     const requireHere = (id) => {
       if (typeof id === 'string' && (id.startsWith('.') || path.isAbsolute(id))) {
         const target = path.resolve(path.dirname(filename), id);
         if (own(target) !== undefined) return load(target, mod);
       }
-      return real(id);
+      return requireReal()(id);
     };
-    requireHere.resolve = real.resolve;
-    requireHere.main = real.main;
-    requireHere.cache = real.cache;
-    requireHere.extensions = real.extensions;
+    requireHere.resolve = (request, options) => requireReal().resolve(request, options);
+    requireHere.resolve.paths = (request) => requireReal().resolve.paths(request);
+    requireHere.main = require.main;
+    requireHere.cache = require.cache;
+    requireHere.extensions = require.extensions;
     require.cache[filename] = mod;
     try {
       script

@@ -3,7 +3,6 @@
 // process table finds members that left the group; each member seen is remembered. A forced
 // kill stops (SIGSTOP) every member it finds before killing any, so a member cannot fork a
 // child that escapes between a scan and the kill. Windows: `taskkill /T /F` via tree-kill.
-import { performance } from 'node:perf_hooks';
 import treeKill from 'tree-kill';
 import type { HostPlatform } from './platform.js';
 import { processTableSource, treeSignalling } from './platform.js';

@@ -3,7 +3,6 @@
 // the environment marker every process of the attempt inherited; a resuming host kills every
 // process found by either (and the process group of every marked one), and waits until none is
 // left before the step may run again.
-import { performance } from 'node:perf_hooks';
 import type { OrphanedAttempt, OrphanKiller } from '../runtime/journaled-run.js';
 import type { HostPlatform } from './platform.js';
 import { tracksEnvironmentMarker, treeSignalling } from './platform.js';

@@ -4,7 +4,6 @@
 // so readings taken often enough (at every spawn, exit and sample) count every pid handed out; a
 // longer gap starts a new count, and a tree started before it is scanned in full.
 import * as fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { lastAssignedPid } from './process-tree.js';
 
 /** One reading of the pid counter. */

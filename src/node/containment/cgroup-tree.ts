@@ -3,7 +3,6 @@
 // born inside. Signals are sent with the group frozen, so no member can fork between the listing
 // and the kill, and no listed pid can exit and be reused before its signal; cgroup v2's
 // `cgroup.kill` does the SIGKILL in the kernel, atomically, where it exists.
-import { performance } from 'node:perf_hooks';
 import type { KillTreeOptions } from '../kill-tree.js';
 import type { ContainedTree, TreeRoot } from './containment.js';
 import { backoff, pollUntil, sleep } from './sweep-pace.js';

@@ -1,7 +1,6 @@
 // How the kill sweeps pace themselves, for the process-group tree (kill-tree.ts) and the
 // control-group tree (cgroup-tree.ts) alike: short pauses at first, as a killed process is
 // usually gone within a few ms, growing to the configured sweep interval.
-import { performance } from 'node:perf_hooks';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
