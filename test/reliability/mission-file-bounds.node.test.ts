@@ -90,6 +90,36 @@ describe('mission files through the API', () => {
     expect(e.code).toBe('too_large');
   });
 
+  // Small files are read with synchronous calls and the rest asynchronously: both give the whole
+  // file and the same bound, whatever size the file says it has.
+  it.each([
+    ['far larger than a small file', 600 * 1024],
+    ['just larger than a small file', 256 * 1024 + 1],
+    ['small', 200],
+  ])('a mission file %s loads whole, and is too_large one byte under its size', async (_, size) => {
+    const file = at(`padded-${size}.yaml`);
+    const padding = `# ${'x'.repeat(Math.max(0, size - VALID.length - 3))}\n`;
+    fs.writeFileSync(file, padding + VALID);
+    const bytes = fs.statSync(file).size;
+    await expect(loadMission(file, { maxBytes: bytes })).resolves.toMatchObject({ name: 'ok' });
+    expect((await loadError(file, { maxBytes: bytes - 1 })).code).toBe('too_large');
+  });
+
+  it('a file that says it is empty but is not (a /proc file) is read whole', async () => {
+    // /proc/self/status says size 0; read to its end, it is a YAML map ("Name: node" …), and so a
+    // mission without its fields, not an empty document.
+    expect(fs.statSync('/proc/self/status').size).toBe(0);
+    const e = await loadMission({ path: '/proc/self/status' }).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(MissionValidationError);
+    expect((e as MissionValidationError).errors.map((x) => [x.code, x.path])).toContainEqual([
+      'missing_field',
+      'version',
+    ]);
+  });
+
   it('a symlink to a regular file still loads, and runMission reads with the same bound', async () => {
     await expect(loadMission(at('link-to-ok.yaml'))).resolves.toMatchObject({ name: 'ok' });
     await expect(runMission(at('fifo.yaml'))).rejects.toBeInstanceOf(MissionValidationError);
