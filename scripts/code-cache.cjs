@@ -75,6 +75,40 @@ const cacheDirectory = (fs, path) => {
   return trusted(fs, dir) ? dir : undefined;
 };
 
+/**
+ * The most cache files a version's directory keeps. Each install, rebuild or Node upgrade adds a
+ * file per source file it loads (a couple of dozen), and nothing else ever removes them.
+ */
+const MAX_FILES = 400;
+
+/**
+ * Keeps `dir` under MAX_FILES: when it has more, the files written longest ago go first (down to
+ * three quarters of it), never one of `kept` (this process's). A file still in use is written again
+ * by the next process that needs it. Called only by a process that wrote to the cache.
+ */
+const prune = (fs, path, dir, kept) => {
+  const names = fs.readdirSync(dir);
+  if (names.length <= MAX_FILES) return;
+  const files = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (kept.has(file)) continue;
+    try {
+      files.push({ file, at: fs.statSync(file).mtimeMs });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
+  files.sort((a, b) => a.at - b.at);
+  for (const { file } of files.slice(0, names.length - Math.floor((MAX_FILES * 3) / 4))) {
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
+};
+
 /** The state of the one loader of this install: created on the first load. */
 let loader;
 
@@ -96,6 +130,7 @@ const createLoader = (Module, root, builtin) => {
         // A rename, so a process reading the cache as this one writes it sees a whole file or none.
         fs.renameSync(temporary, file);
       }
+      prune(fs, path, dir, new Set(toWrite.map(({ file }) => file)));
     } catch {
       // Not writable: the next process compiles from source, as this one did.
     }

@@ -107,6 +107,28 @@ describe('the package code cache', () => {
     expect(fs.existsSync(path.join(cacheHome, 'missionkit'))).toBe(false);
   });
 
+  it('stays bounded: past 400 files the oldest go, never the ones the process just wrote', () => {
+    fs.mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
+    // What earlier installs and rebuilds left: 450 files, written a day ago and more.
+    const old = Date.now() / 1000 - 86_400;
+    for (let i = 0; i < 450; i++) {
+      const f = path.join(cacheDir(), `old-${i}`);
+      fs.writeFileSync(f, 'x');
+      fs.utimesSync(f, old - i, old - i);
+    }
+    expect(runHost('require').status).toBe('succeeded');
+    const left = [...cacheFiles().keys()];
+    expect(left.length).toBeLessThanOrEqual(400);
+    const written = left.filter((f) => !f.startsWith('old-'));
+    expect(written.length).toBeGreaterThan(0);
+    // The newest of the old ones are kept, the oldest went.
+    expect(left).toContain('old-0');
+    expect(left).not.toContain('old-449');
+    // And the package still loads from what was kept.
+    expect(runHost('require').status).toBe('succeeded');
+    expect(new Set(cacheFiles().keys())).toEqual(new Set(left));
+  });
+
   it('is harmless when the cache directory cannot be made', () => {
     const file = path.join(cacheHome, 'a-file');
     fs.writeFileSync(file, '');
