@@ -15,8 +15,9 @@
 // rejects it; a directory that cannot be made, read or written, or that another user could write
 // to, leaves everything working as if there were no cache. What this process compiled without a
 // cache is written when it exits (by then V8 holds the code of every function that ran, not just
-// the top level), so a process that never loads the package, or loads it with an accepted cache,
-// writes nothing.
+// the top level) or, if it is still running, 10 s after it loaded (a server stopped by a signal
+// never sees its exit), so a process that never loads the package, or loads it with an accepted
+// cache, writes nothing.
 //
 // It is used only where Node's own CommonJS loader runs the package: in a bundle, or under a test
 // runner with a module system of its own (Jest's), the entry points require their code as usual.
@@ -109,6 +110,12 @@ const prune = (fs, path, dir, kept) => {
   }
 };
 
+/**
+ * How long after loading without a cache a process that has not exited writes it: by then the code
+ * of what ran at start is compiled, and the cache holds it.
+ */
+const WRITE_AFTER_MS = 10_000;
+
 /** The state of the one loader of this install: created on the first load. */
 let loader;
 
@@ -118,22 +125,37 @@ const createLoader = (Module, root, builtin) => {
   const vm = builtin('node:vm');
   const dir = cacheDirectory(fs, path);
   if (dir === undefined) return undefined;
-  /** The scripts compiled without an accepted cache: their cache is written at exit. */
-  const toWrite = [];
-  const writeAtExit = () => {
+  /**
+   * The scripts compiled without an accepted cache: their cache is written when the process exits
+   * or WRITE_AFTER_MS after the first of them loaded, whichever comes first (a server is often
+   * stopped by a signal, with no exit event).
+   */
+  let toWrite = [];
+  const write = () => {
+    const pending = toWrite;
+    toWrite = [];
+    process.removeListener('exit', write);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (!trusted(fs, dir)) return;
-      for (const { script, file } of toWrite) {
+      for (const { script, file } of pending) {
         const temporary = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         // A rename, so a process reading the cache as this one writes it sees a whole file or none.
         fs.renameSync(temporary, file);
       }
-      prune(fs, path, dir, new Set(toWrite.map(({ file }) => file)));
+      prune(fs, path, dir, new Set(pending.map(({ file }) => file)));
     } catch {
       // Not writable: the next process compiles from source, as this one did.
     }
+  };
+  const writeLater = (entry) => {
+    if (toWrite.length === 0) {
+      process.once('exit', write);
+      // Unreferenced: it never keeps a process alive.
+      setTimeout(() => toWrite.length > 0 && write(), WRITE_AFTER_MS).unref();
+    }
+    toWrite.push(entry);
   };
 
   /** The path from `root` of a file this loader compiles, or undefined for any other file. */
@@ -162,8 +184,7 @@ const createLoader = (Module, root, builtin) => {
     const source = Module.wrap(content.startsWith('#!') ? '//' + content.slice(2) : content);
     const script = new vm.Script(source, { filename, cachedData });
     if (cachedData === undefined || script.cachedDataRejected) {
-      if (toWrite.length === 0) process.once('exit', writeAtExit);
-      toWrite.push({ script, file });
+      writeLater({ script, file });
     }
     const mod = new Module(filename, parent);
     mod.filename = filename;

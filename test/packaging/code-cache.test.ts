@@ -3,7 +3,7 @@
 // never change what the package does, must be as if there were none when it cannot be used
 // (corrupt, unwritable, writable by another user, switched off), and on Node an import and a
 // require give the one same copy of the package.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -79,6 +79,24 @@ describe('the package code cache', () => {
       expect(cacheFiles()).toEqual(written);
     },
   );
+
+  it('is written by a process that keeps running, and is stopped by a signal, 10 s after it loaded', async () => {
+    // A server: loads the package, never exits on its own, and is killed.
+    const child = spawn(process.execPath, ['-e', "require('missionkit'); setInterval(() => {}, 1000)"], {
+      cwd: host,
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '' },
+      stdio: 'ignore',
+    });
+    const ended = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    child.kill('SIGKILL');
+    await ended;
+    const written = cacheFiles();
+    expect(written.size).toBeGreaterThan(0);
+    // The next process accepts it and writes nothing.
+    runHost('require');
+    for (const [f, at] of written) expect(cacheFiles().get(f)).toBe(at);
+  }, 30_000);
 
   it('leaves stack traces naming the package files that threw', () => {
     runHost('require');
