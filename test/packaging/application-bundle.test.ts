@@ -29,6 +29,20 @@ const read = (text) => {
 console.log(JSON.stringify([read(${JSON.stringify(VALID)}), read(${JSON.stringify(INVALID)}), read(${JSON.stringify(WRONG)})]));
 `;
 
+/** Bundles `app` for Node as `format` into `outDir`, as an application's build does; returns the bundle's path. */
+const bundleApp = async (app: string, format: 'esm' | 'cjs', outDir: string): Promise<string> => {
+  const out = path.join(outDir, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
+  await esbuild.build({
+    entryPoints: [app],
+    bundle: true,
+    platform: 'node',
+    format,
+    outfile: out,
+    logLevel: 'error',
+  });
+  return out;
+};
+
 describe('an application bundle of missionkit/core', () => {
   let dir: string;
   beforeAll(() => {
@@ -41,15 +55,7 @@ describe('an application bundle of missionkit/core', () => {
     async (format) => {
       const app = path.join(dir, `app-${format}.mjs`);
       fs.writeFileSync(app, APP(core()));
-      const out = path.join(dir, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
-      await esbuild.build({
-        entryPoints: [app],
-        bundle: true,
-        platform: 'node',
-        format,
-        outfile: out,
-        logLevel: 'error',
-      });
+      const out = await bundleApp(app, format, dir);
       // Nothing is left to load from the package: the bundle runs from where it is, alone.
       const bundled = execFileSync(process.execPath, [out], { encoding: 'utf8', cwd: dir });
       const unbundled = execFileSync(process.execPath, [app], { encoding: 'utf8', cwd: dir });
@@ -89,15 +95,7 @@ describe('an application bundle of missionkit by its name', () => {
     const app = path.join(dir, `app-${format}-${source.startsWith('import') ? 'import' : 'require'}.js`);
     fs.writeFileSync(app, source);
     const elsewhere = fs.mkdtempSync(path.join(dir, 'elsewhere-'));
-    const out = path.join(elsewhere, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
-    await esbuild.build({
-      entryPoints: [app],
-      bundle: true,
-      platform: 'node',
-      format,
-      outfile: out,
-      logLevel: 'error',
-    });
+    const out = await bundleApp(app, format, elsewhere);
     const cache = path.join(elsewhere, 'cache');
     const printed = execFileSync(process.execPath, [out], {
       encoding: 'utf8',
