@@ -1,7 +1,11 @@
 // The Node executor's cost, as ratios against a floor measured in the same run:
 //  - 200 `true` commands, one after another and 2 at a time, with output captured into a bounded
 //    sink, through missionkit's executor vs a plain child_process.spawn loop doing the same work,
-//    with execa (+ p-limit) and listr2 (running execa tasks) measured beside them;
+//    with execa (+ p-limit) and listr2 (running execa tasks) measured beside them. The target is
+//    for the executor with the containment a plain spawn has (`process-group`); where this host
+//    gives steps a control group of their own (root, or a delegated cgroup v2 subtree: the
+//    executor's default there), that is measured too, for context: its wrapper shell and the
+//    groups made and removed per command are the price of the guarantee, not the executor's;
 //  - the kill path: from the start of a kill to the whole tree being gone, for 10 processes that
 //    ignore SIGTERM, with the ladder graceful → 1 s grace → force.
 // Run after `npm run build`: node bench/spawn.bench.mjs
@@ -47,7 +51,25 @@ class BoundedSink {
   }
 }
 
+/** The executor as a host gets it: on this host, perhaps with a control group per step. */
 const executor = new NodeExecutor();
+/** With the containment a plain spawn has: what the target is about. */
+const grouped = new NodeExecutor({ containment: 'process-group' });
+/** A `true` command through `through`, its output in bounded sinks. */
+const throughExecutor = (through) => () => {
+  const out = new BoundedSink();
+  const err = new BoundedSink();
+  return through.spawn({
+    command: 'true',
+    args: [],
+    cwd,
+    env,
+    shell: false,
+    detach: false,
+    killGraceMs: 5000,
+    onOutput: (stream, chunk) => (stream === 'stdout' ? out : err).write(chunk),
+  }).exited;
+};
 
 const variants = {
   floor: () =>
@@ -59,20 +81,8 @@ const variants = {
       child.stderr.on('data', (c) => err.write(c));
       child.on('close', resolve);
     }),
-  missionkit: () => {
-    const out = new BoundedSink();
-    const err = new BoundedSink();
-    return executor.spawn({
-      command: 'true',
-      args: [],
-      cwd,
-      env,
-      shell: false,
-      detach: false,
-      killGraceMs: 5000,
-      onOutput: (stream, chunk) => (stream === 'stdout' ? out : err).write(chunk),
-    }).exited;
-  },
+  missionkit: throughExecutor(grouped),
+  contained: throughExecutor(executor),
   execa: () => execa('true', [], { cwd, env, reject: false }),
 };
 
@@ -119,10 +129,16 @@ const measure = async (label, drive, runners, whole) => {
   }
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const ratio = (name) => `${(m[name] / m.floor).toFixed(2)}×`;
+  const perCommand = (ms) => `${((ms / COMMANDS) * 1000).toFixed(0)} µs`;
   console.log(
-    `spawn ${label}: missionkit ${ratio('missionkit')} floor (target ≤ 1.15×), execa ${ratio('execa')}, listr2 ${ratio('listr2')}` +
-      `  [floor ${((m.floor / COMMANDS) * 1000).toFixed(0)} µs per command, median of ${ROUNDS} rounds of ${COMMANDS}]`,
+    `spawn ${label}: missionkit ${ratio('missionkit')} floor (target ≤ 1.15×; process-group containment, as the floor's), execa ${ratio('execa')}, listr2 ${ratio('listr2')}` +
+      `  [floor ${perCommand(m.floor)} per command, median of ${ROUNDS} rounds of ${COMMANDS}]`,
   );
+  if (m.contained !== undefined)
+    console.log(
+      `spawn ${label} with ${executor.containmentKind} containment (this host's default; context): ${ratio('contained')} floor, ` +
+        `+${perCommand(m.contained - m.missionkit)} per command for the control group (the wrapper shell that enters it, the groups made and removed)`,
+    );
 };
 
 const isAlive = (pid) => {
@@ -164,12 +180,14 @@ const killPath = async () => {
   return performance.now() - started;
 };
 
-for (let i = 0; i < 20; i++) {
-  await variants.floor();
-  await variants.missionkit();
-  await variants.execa();
-}
-const peers = { floor: variants.floor, missionkit: variants.missionkit, execa: variants.execa };
+const hasGroups = executor.containmentKind !== grouped.containmentKind;
+const peers = {
+  floor: variants.floor,
+  missionkit: variants.missionkit,
+  execa: variants.execa,
+  ...(hasGroups ? { contained: variants.contained } : {}),
+};
+for (let i = 0; i < 20; i++) for (const run of Object.values(peers)) await run();
 await measure('sequential', sequential, peers, { listr2: () => listr(false, COMMANDS) });
 await measure('2 at a time', twoAtATime, peers, { listr2: () => listr(2, COMMANDS) });
 const kills = [];
