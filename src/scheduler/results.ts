@@ -73,7 +73,7 @@ export const recordAttempt = (
   planned: PlannedStep,
   worker?: string,
 ): void => {
-  const message = messageOf(raw, st, outcome, planned);
+  const message = st.killReason === undefined ? outcome.message : messageOf(raw, st, outcome, planned);
   // Built by assignment, not conditional spreads: this runs once per step and spreads allocate.
   const attempt: Mutable<AttemptResult> = {
     attempt: st.attempt,
@@ -98,7 +98,7 @@ export const recordAttempt = (
 export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, at: number): StepResult => {
   const outcome = st.lastOutcome;
   const step = planned.step;
-  const forgiven = isFailure(raw) && step.continue_on_error;
+  const forgiven = step.continue_on_error && isFailure(raw);
   const own = outcome?.warnings ?? NO_WARNINGS;
   const warnings =
     st.warnings.length === 0 && own.length === 0 && !forgiven
@@ -111,7 +111,7 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   // A success with warnings (a failed dependency it ran without, a stall) is told apart from a clean one.
   const conclusion: StepStatus =
     forgiven || (raw === 'succeeded' && warnings.length > 0) ? 'succeeded_with_warnings' : raw;
-  const message = messageOf(raw, st, outcome, planned);
+  const message = st.killReason === undefined ? outcome?.message : messageOf(raw, st, outcome, planned);
   const result: Mutable<StepResult> = {
     id: planned.id,
     name: step.name,
