@@ -405,7 +405,7 @@ export const startRun = async (
           listFiles: (paths, o) => hostFacts.listFiles(paths, o),
         });
   const types = new Set<string>();
-  for (const step of mission.steps) types.add(step.step_type);
+  for (let i = 0; i < mission.steps.length; i++) types.add(mission.steps[i]!.step_type);
   const missing = [...types].filter((t) => !registry.has(t));
   if (missing.length > 0) {
     throw new TypeError(
@@ -467,7 +467,8 @@ const gatherPlanFacts = async (
   const lookups = new Map<string, Promise<boolean>>();
   // One pass over the steps; only commands have anything to look up or measure.
   const commands: Step[] = [];
-  for (const step of mission.steps) {
+  for (let i = 0; i < mission.steps.length; i++) {
+    const step = mission.steps[i]!;
     const p = commandParamsOf(step);
     if (p === undefined) continue;
     commands.push(step);

@@ -181,11 +181,15 @@ export const notRunResult = (
 const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>): MissionStatus => {
   if (s.stopping?.kind === 'cancel') return 'cancelled';
   if (s.stopping?.kind === 'mission_timeout') return 'timed_out';
-  if (results.some((r) => isFailure(r.conclusion))) return 'failed';
-  const clean =
-    s.warnings.length === 0 &&
-    results.every((r, i) => (r.conclusion === 'succeeded' && r.warnings.length === 0) || s.notNeeded.has(i));
-  return clean ? 'succeeded' : 'succeeded_with_warnings';
+  // Index loops rather than callbacks: this reads every result once per run, often the first.
+  for (let i = 0; i < results.length; i++) if (isFailure(results[i]!.conclusion)) return 'failed';
+  if (s.warnings.length > 0) return 'succeeded_with_warnings';
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (!((r.conclusion === 'succeeded' && r.warnings.length === 0) || s.notNeeded.has(i)))
+      return 'succeeded_with_warnings';
+  }
+  return 'succeeded';
 };
 
 /** The mission report, once every step has settled. */
