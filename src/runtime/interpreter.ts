@@ -516,7 +516,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
             const r = cmd.event.result;
             ended[cmd.step] = r;
             if (r.attempts.length > 0) variables.record(r);
-            emit(cmd.event);
+            if (o.onEvent !== undefined) emit(cmd.event);
           } else
             emit(
               cmd.event.type === 'mission_end'
@@ -558,8 +558,10 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
 
     const handle = (event: SchedulerEvent): void => {
       if (log !== undefined && suspended === undefined) record(log, event);
-      const [next, commands] = transition(state, event);
-      state = next;
+      // Read by index: a destructuring walks the array's iterator, in the interpreter on a first run.
+      const stepped = transition(state, event);
+      state = stepped[0];
+      const commands = stepped[1];
       for (let c = 0; c < commands.length; c++) perform(commands[c]!);
     };
 

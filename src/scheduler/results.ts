@@ -116,7 +116,8 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
     id: planned.id,
     name: step.name,
     step_type: step.step_type,
-    depends_on: dependencyIds(step),
+    // Most steps wait for `depends_on` alone, and have it as their list.
+    depends_on: step.dependency_strategy._tag === 'conditional' ? dependencyIds(step) : step.depends_on,
     status: conclusion,
     outcome: raw,
     conclusion,
@@ -207,7 +208,8 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
     resource_exceeded: 0,
   };
   let successes = 0;
-  for (const r of results) {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
     if (r.conclusion !== 'pending' && r.conclusion !== 'running') counts[r.conclusion] += 1;
     if (isSuccess(r.conclusion)) successes += 1;
   }

@@ -26,9 +26,8 @@ import {
   type StepState,
   type Stopping,
   MISSION_DEADLINE,
-  nextSeq,
   purposeOf,
-  timerId,
+  takeTimerId,
   TIMER_ABANDON,
   TIMER_GRACE,
   TIMER_RETRY,
@@ -66,9 +65,7 @@ class Step {
 
   /** Arms a timer for `purpose` (see `TimerPurpose`); the caller keeps its id where `onTimer` looks. */
   arm(purpose: number, delayMs: number): number {
-    const s = this.s;
-    const timer = timerId(s.nextTimer, purpose);
-    s.nextTimer = nextSeq(s.nextTimer);
+    const timer = takeTimerId(this.s, purpose);
     this.commands.push({ _tag: 'arm_timer', timer, delay_ms: Math.max(0, delayMs) });
     return timer;
   }
@@ -214,7 +211,7 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
   // when a dependent is skipped; a step that settles without one allocates nothing here.
   const work: Work = [];
   settleOne(x, first, firstStatus, skipReason, work);
-  drain(x, work);
+  if (work.length > 0) drain(x, work);
 };
 
 /** Settles the steps a decision skipped (or whose condition failed), and whatever that decides in turn. */
