@@ -79,9 +79,8 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
   const { config } = mission;
   // Most steps inherit the mission's timeout: one shared value for all of them.
   let inherited: EffectiveTimeout | undefined;
-  const timeoutOf = (step: Step, command: PlannedCommand | undefined): EffectiveTimeout => {
-    if (step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive')
-      return (inherited ??= stepTimeout(step, mission));
+  /** The timeout of a step that sets its own or is adaptive (the others share `inherited`). */
+  const ownTimeout = (step: Step, command: PlannedCommand | undefined): EffectiveTimeout => {
     if (step.timeout_strategy !== 'adaptive') return stepTimeout(step, mission);
     const size = factsOf(facts, step.id)?.size;
     return stepTimeout(step, mission, {
@@ -100,14 +99,18 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
     if (step.dependency_strategy._tag === 'conditional')
       for (const d of step.dependency_strategy.dependencies)
         if (d.on_failure._tag === 'retry_with_alternative') alternatives.add(d.on_failure.step_id);
-    const command = planCommand(step, facts);
+    // Only a command has a program to plan.
+    const command = step.step_type === 'command' ? planCommand(step, facts) : undefined;
     const stallWarning = step.stall_warning_seconds ?? config.stall_warning_seconds;
     const stallTimeout = step.stall_timeout_seconds ?? config.stall_timeout_seconds;
     const planned: { -readonly [K in keyof PlannedStep]: PlannedStep[K] } = {
       index,
       id: step.id,
       step,
-      timeout: timeoutOf(step, command),
+      timeout:
+        step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive'
+          ? (inherited ??= stepTimeout(step, mission))
+          : ownTimeout(step, command),
       retry: step.retry,
       strategy: step.dependency_strategy,
       progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,

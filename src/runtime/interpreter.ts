@@ -26,7 +26,7 @@ import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
-import { noopStep } from '../steps/noop.js';
+import { noopDone, noopStep } from '../steps/noop.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import type { PlanFacts } from '../plan/facts.js';
 import type { RunnerAttempt, StepRunnerFactory } from '../ports/step-runner.js';
@@ -109,6 +109,9 @@ const EFFECT_FREE: ReadonlySet<unknown> = new Set<unknown>([noopStep]);
 
 /** What `expandedParameters` returns for an attempt its parameters have already failed. */
 const NOT_STARTED: unique symbol = Symbol('not started');
+
+/** A valid outcome, as `runStepType` passes it on. */
+const sameOutcome = (outcome: StepOutcome): StepOutcome => outcome;
 
 /** The tree-marker environment variable (src/node/process-tree.ts), naming a journaled attempt's processes. */
 const TREE_MARKER_VARIABLE = 'MISSIONKIT_TREE';
@@ -387,10 +390,47 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
 
     // Every attempt passes through here: what only some steps need is in functions of their own,
     // so this one stays short (V8 optimises a short function sooner).
+    // The built-in no-op's attempts that have started and not yet ended, as (step, attempt) pairs
+    // from `noopHead` on: they end in the order they start (see startNoop).
+    const noops: number[] = [];
+    let noopHead = 0;
+
+    /** The oldest no-op attempt still running has ended. */
+    const noopEnded = (outcome: StepOutcome): void => {
+      const step = noops[noopHead]!;
+      const attempt = noops[noopHead + 1]!;
+      noopHead += 2;
+      if (noopHead === noops.length) noops.length = noopHead = 0;
+      enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt, outcome });
+    };
+
+    /**
+     * Runs an attempt of the built-in no-op (known by identity, like EFFECT_FREE) without a
+     * context, which it never reads: no LiveAttempt, no closures. It ends as runStepType would
+     * end it — its settled promise's outcome, passed on after one microtask turn and delivered
+     * after a second — so its end comes at the same point among other microtasks; every no-op
+     * takes the same two turns, so they end in the order they started.
+     */
+    const startNoop = (step: number, attempt: number): void => {
+      // Nothing of an earlier attempt is live any more (as a new LiveAttempt would replace it).
+      live[step] = undefined;
+      noops.push(step, attempt);
+      noopDone.then(sameOutcome).then(noopEnded);
+    };
+
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const step = planned.step;
       const type = o.registry.get(step.step_type);
+      if (
+        type === noopStep &&
+        !planned.templated &&
+        step.parameter_errors === undefined &&
+        (runner === undefined || !runner.takes(step))
+      ) {
+        startNoop(planned.index, cmd.attempt);
+        return;
+      }
       const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
       live[planned.index] = attempt;
       let params: unknown = step.parameters;
@@ -556,15 +596,6 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       unsynced = durability === 'buffered';
     };
 
-    const handle = (event: SchedulerEvent): void => {
-      if (log !== undefined && suspended === undefined) record(log, event);
-      // Read by index: a destructuring walks the array's iterator, in the interpreter on a first run.
-      const stepped = transition(state, event);
-      state = stepped[0];
-      const commands = stepped[1];
-      for (let c = 0; c < commands.length; c++) perform(commands[c]!);
-    };
-
     /**
      * A journal that cannot be written (JournalWriteError) or a defect in missionkit itself: the
      * run cannot go on. Its processes are killed, and the run rejects once they are gone.
@@ -584,11 +615,26 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       void Promise.all(ending).then(() => reject(e instanceof Error ? e : new Error(String(e))));
     };
 
+    /**
+     * Handles `first`, then the events that arrive meanwhile, in order. Each goes to the journal
+     * first (write-ahead), then through the scheduler, whose commands are carried out at once.
+     */
+    // One function for the whole loop: V8 optimises it once, with the scheduler inlined, rather
+    // than once more in each small function between an event and the scheduler.
     function pump(first: SchedulerEvent): void {
       pumping = true;
       try {
-        handle(first);
-        for (let head = 0; head < queue.length && !done; head++) handle(queue[head]!);
+        let event = first;
+        for (let head = 0; ; head++) {
+          if (log !== undefined && suspended === undefined) record(log, event);
+          // Read by index: a destructuring walks the array's iterator, in the interpreter on a first run.
+          const stepped = transition(state, event);
+          state = stepped[0];
+          const commands = stepped[1];
+          for (let c = 0; c < commands.length; c++) perform(commands[c]!);
+          if (head >= queue.length || done) break;
+          event = queue[head]!;
+        }
       } catch (e) {
         abandon(e);
       } finally {

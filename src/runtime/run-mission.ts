@@ -469,6 +469,8 @@ const gatherPlanFacts = async (
   const commands: Step[] = [];
   for (let i = 0; i < mission.steps.length; i++) {
     const step = mission.steps[i]!;
+    // Only commands have anything to look up or measure.
+    if (step.step_type !== 'command') continue;
     const p = commandParamsOf(step);
     if (p === undefined) continue;
     commands.push(step);
