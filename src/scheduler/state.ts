@@ -200,9 +200,11 @@ export const initialState = (
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
   const starts = plan.graph.dependencyStart;
-  for (let i = 0; i < n; i++) remaining[i] = starts[i + 1]! - starts[i]!;
   const conditioned = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (plan.steps[i]!.step.if !== undefined) conditioned[i] = 1;
+  for (let i = 0; i < n; i++) {
+    remaining[i] = starts[i + 1]! - starts[i]!;
+    if (plan.steps[i]!.step.if !== undefined) conditioned[i] = 1;
+  }
   return {
     inner: {
       plan,
