@@ -110,9 +110,6 @@ const EFFECT_FREE: ReadonlySet<unknown> = new Set<unknown>([noopStep]);
 /** What `expandedParameters` returns for an attempt its parameters have already failed. */
 const NOT_STARTED: unique symbol = Symbol('not started');
 
-/** A valid outcome, as `runStepType` passes it on. */
-const sameOutcome = (outcome: StepOutcome): StepOutcome => outcome;
-
 /** The tree-marker environment variable (src/node/process-tree.ts), naming a journaled attempt's processes. */
 const TREE_MARKER_VARIABLE = 'MISSIONKIT_TREE';
 
@@ -388,10 +385,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       return expanded.value;
     };
 
-    // Every attempt passes through here: what only some steps need is in functions of their own,
-    // so this one stays short (V8 optimises a short function sooner).
     // The built-in no-op's attempts that have started and not yet ended, as (step, attempt) pairs
-    // from `noopHead` on: they end in the order they start (see startNoop).
+    // from `noopHead` on: they end in the order they start (see startStep).
     const noops: number[] = [];
     let noopHead = 0;
 
@@ -404,20 +399,8 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt, outcome });
     };
 
-    /**
-     * Runs an attempt of the built-in no-op (known by identity, like EFFECT_FREE) without a
-     * context, which it never reads: no LiveAttempt, no closures. It ends as runStepType would
-     * end it — its settled promise's outcome, passed on after one microtask turn and delivered
-     * after a second — so its end comes at the same point among other microtasks; every no-op
-     * takes the same two turns, so they end in the order they started.
-     */
-    const startNoop = (step: number, attempt: number): void => {
-      // Nothing of an earlier attempt is live any more (as a new LiveAttempt would replace it).
-      live[step] = undefined;
-      noops.push(step, attempt);
-      noopDone.then(sameOutcome).then(noopEnded);
-    };
-
+    // Every attempt passes through here: what only some steps need is in functions of their own,
+    // so this one stays short (V8 optimises a short function sooner).
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const step = planned.step;
@@ -428,7 +411,15 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         step.parameter_errors === undefined &&
         (runner === undefined || !runner.takes(step))
       ) {
-        startNoop(planned.index, cmd.attempt);
+        // The built-in no-op (known by identity, like EFFECT_FREE) reads nothing of its context,
+        // so none is made: no LiveAttempt, no closures. It ends as runStepType would end it — its
+        // settled promise's outcome passed on after one microtask turn (`then` without a handler
+        // takes the turn its check took) and delivered after a second — so its end comes at the
+        // same point among other microtasks, and no-ops end in the order they start. Nothing of
+        // an earlier attempt stays live (a new LiveAttempt would replace it).
+        live[planned.index] = undefined;
+        noops.push(planned.index, cmd.attempt);
+        void noopDone.then(undefined).then(noopEnded);
         return;
       }
       const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
