@@ -54,54 +54,16 @@ const listsOf = (start: Int32Array, list: Int32Array): number[][] => {
 };
 
 /**
- * Builds the graph, in compressed rows (a few typed arrays, not two lists per step: a mission of
- * 100,000 steps is planned without 200,000 small allocations). The mission is already validated:
- * every id exists and there is no cycle — a mission handed in as data that breaks either is refused.
+ * Kahn's algorithm: the depth of every step (`depth` starts at zeros), and proof there is no cycle
+ * (a mission handed in as data may have one: it is refused).
  */
-export const buildGraph = (mission: Mission): StepGraph => {
-  const steps = mission.steps;
-  const n = steps.length;
-  const ids = new Array<StepId>(n);
-  for (let i = 0; i < n; i++) ids[i] = (steps[i] as Step).id;
-  const { indexOf } = idTable(ids);
-  // One more pass over the steps resolves every dependency to its index; the rest reads only the
-  // typed arrays (a mission of 100,000 steps is far larger than a cache: each pass over it costs).
-  const dependencyStart = new Int32Array(n + 1);
-  const resolved: number[] = [];
-  const dependentCount = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    dependencyStart[i] = resolved.length;
-    // An index loop: `for…of` makes an iterator and a result object per dependency until V8
-    // optimises this loop, which a mission's first run in a process mostly does without.
-    const deps = dependencyIds(steps[i] as Step);
-    for (let d = 0; d < deps.length; d++) {
-      const id = deps[d]!;
-      const j = indexOf(id);
-      if (j === undefined)
-        throw new TypeError(
-          `step ${steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
-        );
-      resolved.push(j);
-      dependentCount[j] = (dependentCount[j] as number) + 1;
-    }
-  }
-  const edges = resolved.length;
-  dependencyStart[n] = edges;
-  const dependencyList = Int32Array.from(resolved);
-  const dependentStart = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++)
-    dependentStart[i + 1] = (dependentStart[i] as number) + (dependentCount[i] as number);
-  const dependentList = new Int32Array(edges);
-  const next = dependentStart.slice(0, n);
-  // Filled in declaration order, so each step's dependents are in declaration order too.
-  for (let i = 0; i < n; i++)
-    for (let d = dependencyStart[i] as number; d < (dependencyStart[i + 1] as number); d++) {
-      const j = dependencyList[d] as number;
-      dependentList[next[j] as number] = i;
-      next[j] = (next[j] as number) + 1;
-    }
-  // Kahn's algorithm: the depth of every step, and proof there is no cycle.
-  const depth = new Int32Array(n);
+const kahnDepths = (
+  n: number,
+  dependencyStart: Int32Array,
+  dependentStart: Int32Array,
+  dependentList: Int32Array,
+  depth: Int32Array,
+): void => {
   const remaining = new Int32Array(n);
   const queue = new Int32Array(n);
   let tail = 0;
@@ -120,6 +82,63 @@ export const buildGraph = (mission: Mission): StepGraph => {
     }
   }
   if (tail !== n) throw new TypeError('the mission has a dependency cycle: plan only validated missions');
+};
+
+/**
+ * Builds the graph, in compressed rows (a few typed arrays, not two lists per step: a mission of
+ * 100,000 steps is planned without 200,000 small allocations). The mission is already validated:
+ * every id exists and there is no cycle — a mission handed in as data that breaks either is refused.
+ */
+export const buildGraph = (mission: Mission): StepGraph => {
+  const steps = mission.steps;
+  const n = steps.length;
+  const ids = new Array<StepId>(n);
+  for (let i = 0; i < n; i++) ids[i] = (steps[i] as Step).id;
+  const { indexOf, map } = idTable(ids);
+  // One more pass over the steps resolves every dependency to its index; the rest reads only the
+  // typed arrays (a mission of 100,000 steps is far larger than a cache: each pass over it costs).
+  const dependencyStart = new Int32Array(n + 1);
+  const resolved: number[] = [];
+  const dependentCount = new Int32Array(n);
+  // Most missions name only earlier steps as dependencies: then there is no cycle, and each step's
+  // depth is known when its dependencies are resolved, without Kahn's algorithm below.
+  const depth = new Int32Array(n);
+  let backward = true;
+  for (let i = 0; i < n; i++) {
+    dependencyStart[i] = resolved.length;
+    // An index loop: `for…of` makes an iterator and a result object per dependency until V8
+    // optimises this loop, which a mission's first run in a process mostly does without.
+    const step = steps[i] as Step;
+    const deps = step.dependency_strategy._tag === 'conditional' ? dependencyIds(step) : step.depends_on;
+    for (let d = 0; d < deps.length; d++) {
+      const id = deps[d]!;
+      const j = map !== undefined ? map.get(id) : indexOf(id);
+      if (j === undefined)
+        throw new TypeError(
+          `step ${steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,
+        );
+      resolved.push(j);
+      dependentCount[j] = (dependentCount[j] as number) + 1;
+      if (j >= i) backward = false;
+      else if ((depth[j] as number) >= (depth[i] as number)) depth[i] = (depth[j] as number) + 1;
+    }
+  }
+  const edges = resolved.length;
+  dependencyStart[n] = edges;
+  const dependencyList = Int32Array.from(resolved);
+  const dependentStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++)
+    dependentStart[i + 1] = (dependentStart[i] as number) + (dependentCount[i] as number);
+  const dependentList = new Int32Array(edges);
+  const next = dependentStart.slice(0, n);
+  // Filled in declaration order, so each step's dependents are in declaration order too.
+  for (let i = 0; i < n; i++)
+    for (let d = dependencyStart[i] as number; d < (dependencyStart[i + 1] as number); d++) {
+      const j = dependencyList[d] as number;
+      dependentList[next[j] as number] = i;
+      next[j] = (next[j] as number) + 1;
+    }
+  if (!backward) kahnDepths(n, dependencyStart, dependentStart, dependentList, depth.fill(0));
   let index: ReadonlyMap<StepId, number> | undefined;
   let dependencies: ReadonlyArray<ReadonlyArray<number>> | undefined;
   let dependents: ReadonlyArray<ReadonlyArray<number>> | undefined;

@@ -10,7 +10,13 @@ import { makeMasker } from './secret-mask.js';
 /** The environment variables the mission's conditions name, in order of first use. */
 const conditionEnvNames = (mission: Mission): ReadonlyArray<string> => {
   const names = new Set<string>();
-  for (const step of mission.steps) for (const name of step.if?.env ?? []) names.add(name);
+  // Index loops, and no empty list per step without a condition: a mission's first run reads
+  // every step here before V8 has compiled this.
+  const steps = mission.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const env = steps[i]!.if?.env;
+    if (env !== undefined) for (const name of env) names.add(name);
+  }
   return [...names];
 };
 

@@ -8,7 +8,7 @@ import type { HttpClient } from '../ports/http.js';
 import type { ResourceSampler, TreeUsage } from '../ports/sampler.js';
 
 const NOTHING_RUNNING: TreeUsage = Object.freeze({ processes: 0, rss_bytes: 0, cpu_ms: 0 });
-import type { StepOutcome, StepTypeRegistry } from '../ports/step-type.js';
+import type { AnyStepType, StepOutcome, StepTypeRegistry } from '../ports/step-type.js';
 import type { SchedulerCommand } from '../scheduler/commands.js';
 import type { SchedulerEvent } from '../scheduler/events.js';
 import type { MissionEvent } from '../scheduler/mission-events.js';
@@ -26,7 +26,7 @@ import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
-import { noopStep } from '../steps/noop.js';
+import { noopDone, noopStep } from '../steps/noop.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import type { PlanFacts } from '../plan/facts.js';
 import type { RunnerAttempt, StepRunnerFactory } from '../ports/step-runner.js';
@@ -106,6 +106,9 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
  * visible outside, so it needs no barrier. Known by identity: a host's own `noop` gets one.
  */
 const EFFECT_FREE: ReadonlySet<unknown> = new Set<unknown>([noopStep]);
+
+/** What `expandedParameters` returns for an attempt its parameters have already failed. */
+const NOT_STARTED: unique symbol = Symbol('not started');
 
 /** The tree-marker environment variable (src/node/process-tree.ts), naming a journaled attempt's processes. */
 const TREE_MARKER_VARIABLE = 'MISSIONKIT_TREE';
@@ -306,21 +309,32 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       const step = attempt.stepIndex;
       if (live[step] === attempt) live[step] = undefined;
       const containment = attempt.containment();
-      enqueue({
-        _tag: 'step_finished',
-        at: o.clock.now(),
-        step,
-        attempt: attempt.attempt,
-        outcome,
-        ...(containment !== undefined ? { containment } : {}),
-      });
+      // Two literals rather than a spread: one object per step, made directly.
+      enqueue(
+        containment === undefined
+          ? { _tag: 'step_finished', at: o.clock.now(), step, attempt: attempt.attempt, outcome }
+          : {
+              _tag: 'step_finished',
+              at: o.clock.now(),
+              step,
+              attempt: attempt.attempt,
+              outcome,
+              containment,
+            },
+      );
     };
 
-    const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
+    /**
+     * The parameters of a step with templates, RustChain substitution or parameter errors, or
+     * NOT_STARTED when the attempt has already failed because of them (most steps have none, and
+     * never come here).
+     */
+    const expandedParameters = (
+      cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>,
+      type: AnyStepType | undefined,
+      attempt: LiveAttempt,
+    ): unknown => {
       const planned = cmd.step;
-      const type = o.registry.get(planned.step.step_type);
-      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
-      live[planned.index] = attempt;
       const paramError = planned.step.parameter_errors?.[0];
       if (paramError !== undefined) {
         // The mission loaded (the step may fail: continue_on_error), but this step cannot run as written.
@@ -331,25 +345,23 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           retryable: false,
           ...(paramError.hint !== undefined ? { hint: paramError.hint } : {}),
         });
-        return;
+        return NOT_STARTED;
       }
       const rustChain = type?.rustChainSubstitution === true ? attempt.variables : undefined;
-      const expanded: Expansion =
-        !planned.templated && rustChain === undefined
-          ? { _tag: 'ok', value: planned.step.parameters }
-          : expandStepParameters(
-              planned.step,
-              {
-                results,
-                substitutes: cmd.substitutes,
-                defaults: cmd.defaults,
-                variables: o.variables,
-                env: o.env,
-                instance: planned.instance,
-              },
-              rustChain,
-              o.platform,
-            );
+      if (!planned.templated && rustChain === undefined) return planned.step.parameters;
+      const expanded: Expansion = expandStepParameters(
+        planned.step,
+        {
+          results,
+          substitutes: cmd.substitutes,
+          defaults: cmd.defaults,
+          variables: o.variables,
+          env: o.env,
+          instance: planned.instance,
+        },
+        rustChain,
+        o.platform,
+      );
       if (expanded._tag === 'refused') {
         finished(attempt, {
           status: 'failed',
@@ -358,7 +370,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           hint: expanded.hint,
           retryable: false,
         });
-        return;
+        return NOT_STARTED;
       }
       if (expanded._tag === 'missing') {
         finished(attempt, {
@@ -368,16 +380,63 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           hint: 'a template reads a result, variable or environment variable that must exist when the step starts',
           retryable: false,
         });
+        return NOT_STARTED;
+      }
+      return expanded.value;
+    };
+
+    // The built-in no-op's attempts that have started and not yet ended, as (step, attempt) pairs
+    // from `noopHead` on: they end in the order they start (see startStep).
+    const noops: number[] = [];
+    let noopHead = 0;
+
+    /** The oldest no-op attempt still running has ended. */
+    const noopEnded = (outcome: StepOutcome): void => {
+      const step = noops[noopHead]!;
+      const attempt = noops[noopHead + 1]!;
+      noopHead += 2;
+      if (noopHead === noops.length) noops.length = noopHead = 0;
+      enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt, outcome });
+    };
+
+    // Every attempt passes through here: what only some steps need is in functions of their own,
+    // so this one stays short (V8 optimises a short function sooner).
+    const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
+      const planned = cmd.step;
+      const step = planned.step;
+      const type = o.registry.get(step.step_type);
+      if (
+        type === noopStep &&
+        !planned.templated &&
+        step.parameter_errors === undefined &&
+        (runner === undefined || !runner.takes(step))
+      ) {
+        // The built-in no-op (known by identity, like EFFECT_FREE) reads nothing of its context,
+        // so none is made: no LiveAttempt, no closures. It ends as runStepType would end it — its
+        // settled promise's outcome passed on after one microtask turn (`then` without a handler
+        // takes the turn its check took) and delivered after a second — so its end comes at the
+        // same point among other microtasks, and no-ops end in the order they start. Nothing of
+        // an earlier attempt stays live (a new LiveAttempt would replace it).
+        live[planned.index] = undefined;
+        noops.push(planned.index, cmd.attempt);
+        void noopDone.then(undefined).then(noopEnded);
         return;
       }
+      const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
+      live[planned.index] = attempt;
+      let params: unknown = step.parameters;
+      if (planned.templated || step.parameter_errors !== undefined || type?.rustChainSubstitution === true) {
+        params = expandedParameters(cmd, type, attempt);
+        if (params === NOT_STARTED) return;
+      }
       // Write-ahead: what led to this start is durable before the step can reach outside.
-      if (runner !== undefined && runner.takes(planned.step)) {
+      if (runner !== undefined && runner.takes(step)) {
         barrier();
-        startRemote(cmd, attempt, expanded.value);
+        startRemote(cmd, attempt, params);
         return;
       }
       if (!EFFECT_FREE.has(type)) barrier();
-      runStepType(type, planned.step.step_type, attempt, expanded.value).then(
+      runStepType(type, step.step_type, attempt, params).then(
         (outcome) => finished(attempt, outcome),
         (e: unknown) => finished(attempt, outcomeOfThrow(e)),
       );
@@ -446,101 +505,129 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       if (!over) remote[step] = { attempt: n, handle };
     };
 
+    const killStep = (cmd: Extract<SchedulerCommand, { _tag: 'kill_step' }>): void => {
+      const attempt = live[cmd.step];
+      if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
+      const far = remote[cmd.step];
+      if (far !== undefined && far.attempt === cmd.attempt) far.handle.kill(cmd.reason, cmd.mode);
+    };
+
+    const sampleStep = (cmd: Extract<SchedulerCommand, { _tag: 'sample_step' }>): void => {
+      const attempt = live[cmd.step];
+      const pids = attempt !== undefined && attempt.attempt === cmd.attempt ? attempt.pids() : [];
+      const report = (usage: TreeUsage): void =>
+        enqueue({ _tag: 'step_sample', at: o.clock.now(), step: cmd.step, attempt: cmd.attempt, usage });
+      const far = remote[cmd.step];
+      if (far !== undefined && far.attempt === cmd.attempt) {
+        // Measured on the worker and sent back; the latest measurement stands for now.
+        report(far.handle.usage());
+        return;
+      }
+      if (pids.length === 0) report(NOTHING_RUNNING);
+      else o.sampler.sample(pids).then(report, () => report(NOTHING_RUNNING));
+    };
+
+    const finish = (report: MissionReport): void => {
+      done = true;
+      barrier();
+      timers.clear();
+      o.signal?.removeEventListener('abort', onAbort);
+      o.suspendSignal?.removeEventListener('abort', onSuspend);
+      resolve(mask(finalReport(report)));
+    };
+
+    // Runs four times per step: what is rare is in functions of its own (see startStep).
     const perform = (cmd: SchedulerCommand): void => {
       switch (cmd._tag) {
         case 'start_step':
           startStep(cmd);
-          return;
-        case 'kill_step': {
-          const attempt = live[cmd.step];
-          if (attempt !== undefined && attempt.attempt === cmd.attempt) attempt.kill(cmd.reason, cmd.mode);
-          const far = remote[cmd.step];
-          if (far !== undefined && far.attempt === cmd.attempt) far.handle.kill(cmd.reason, cmd.mode);
-          return;
-        }
-        case 'sample_step': {
-          const attempt = live[cmd.step];
-          const pids = attempt !== undefined && attempt.attempt === cmd.attempt ? attempt.pids() : [];
-          const report = (usage: TreeUsage): void =>
-            enqueue({ _tag: 'step_sample', at: o.clock.now(), step: cmd.step, attempt: cmd.attempt, usage });
-          const far = remote[cmd.step];
-          if (far !== undefined && far.attempt === cmd.attempt) {
-            // Measured on the worker and sent back; the latest measurement stands for now.
-            report(far.handle.usage());
-            return;
-          }
-          if (pids.length === 0) report(NOTHING_RUNNING);
-          else o.sampler.sample(pids).then(report, () => report(NOTHING_RUNNING));
-          return;
-        }
-        case 'arm_timer':
-          timers.arm(cmd.timer, cmd.delay_ms);
-          return;
-        case 'cancel_timer':
-          timers.cancel(cmd.timer);
           return;
         case 'emit':
           if (cmd.step !== undefined) {
             const r = cmd.event.result;
             ended[cmd.step] = r;
             if (r.attempts.length > 0) variables.record(r);
-          }
-          emit(
-            cmd.event.type === 'mission_end'
-              ? { ...cmd.event, report: finalReport(cmd.event.report) }
-              : cmd.event,
-          );
+            if (o.onEvent !== undefined) emit(cmd.event);
+          } else
+            emit(
+              cmd.event.type === 'mission_end'
+                ? { ...cmd.event, report: finalReport(cmd.event.report) }
+                : cmd.event,
+            );
+          return;
+        case 'arm_timer':
+          timers.arm(cmd.timer, cmd.delay_ms);
+          return;
+        case 'cancel_timer':
+          timers.cancel(cmd.timer);
+          return;
+        case 'kill_step':
+          killStep(cmd);
+          return;
+        case 'sample_step':
+          sampleStep(cmd);
           return;
         case 'finish':
-          done = true;
-          barrier();
-          timers.clear();
-          o.signal?.removeEventListener('abort', onAbort);
-          o.suspendSignal?.removeEventListener('abort', onSuspend);
-          resolve(mask(finalReport(cmd.report)));
+          finish(cmd.report);
           return;
         default:
           unreachable(cmd);
       }
     };
 
-    const handle = (event: SchedulerEvent): void => {
-      // Write-ahead: the event is in the journal before the scheduler sees it (secrets masked).
-      if (log !== undefined && suspended === undefined) {
-        // The end of a step that must never run twice is durable at once: lost, it would turn a
-        // finished attempt into an interrupted one, which `on_interrupt: fail` fails.
-        const durability =
-          event._tag === 'step_finished' && o.plan.steps[event.step]?.step.on_interrupt === 'fail'
-            ? 'durable'
-            : durabilityOf(event);
-        log.append({ _tag: 'event', event: mask(event) }, durability);
-        unsynced = durability === 'buffered';
-      }
-      const [next, commands] = transition(state, event);
-      state = next;
-      for (let c = 0; c < commands.length; c++) perform(commands[c]!);
+    /** Write-ahead: the event is in the journal before the scheduler sees it (secrets masked). */
+    const record = (journal: RunLog, event: SchedulerEvent): void => {
+      // The end of a step that must never run twice is durable at once: lost, it would turn a
+      // finished attempt into an interrupted one, which `on_interrupt: fail` fails.
+      const durability =
+        event._tag === 'step_finished' && o.plan.steps[event.step]?.step.on_interrupt === 'fail'
+          ? 'durable'
+          : durabilityOf(event);
+      journal.append({ _tag: 'event', event: mask(event) }, durability);
+      unsynced = durability === 'buffered';
     };
 
+    /**
+     * A journal that cannot be written (JournalWriteError) or a defect in missionkit itself: the
+     * run cannot go on. Its processes are killed, and the run rejects once they are gone.
+     */
+    const abandon = (e: unknown): void => {
+      done = true;
+      timers.clear();
+      const ending: Array<Promise<void>> = [];
+      for (const attempt of live) {
+        if (attempt === undefined) continue;
+        attempt.kill('cancel', 'force');
+        ending.push(attempt.processesEnded());
+      }
+      for (const far of remote) far?.handle.kill('cancel', 'force');
+      o.signal?.removeEventListener('abort', onAbort);
+      o.suspendSignal?.removeEventListener('abort', onSuspend);
+      void Promise.all(ending).then(() => reject(e instanceof Error ? e : new Error(String(e))));
+    };
+
+    /**
+     * Handles `first`, then the events that arrive meanwhile, in order. Each goes to the journal
+     * first (write-ahead), then through the scheduler, whose commands are carried out at once.
+     */
+    // One function for the whole loop: V8 optimises it once, with the scheduler inlined, rather
+    // than once more in each small function between an event and the scheduler.
     function pump(first: SchedulerEvent): void {
       pumping = true;
       try {
-        handle(first);
-        for (let head = 0; head < queue.length && !done; head++) handle(queue[head]!);
-      } catch (e) {
-        // A journal that cannot be written (JournalWriteError) or a defect in missionkit itself:
-        // the run cannot go on. Its processes are killed, and the run rejects once they are gone.
-        done = true;
-        timers.clear();
-        const ending: Array<Promise<void>> = [];
-        for (const attempt of live) {
-          if (attempt === undefined) continue;
-          attempt.kill('cancel', 'force');
-          ending.push(attempt.processesEnded());
+        let event = first;
+        for (let head = 0; ; head++) {
+          if (log !== undefined && suspended === undefined) record(log, event);
+          // Read by index: a destructuring walks the array's iterator, in the interpreter on a first run.
+          const stepped = transition(state, event);
+          state = stepped[0];
+          const commands = stepped[1];
+          for (let c = 0; c < commands.length; c++) perform(commands[c]!);
+          if (head >= queue.length || done) break;
+          event = queue[head]!;
         }
-        for (const far of remote) far?.handle.kill('cancel', 'force');
-        o.signal?.removeEventListener('abort', onAbort);
-        o.suspendSignal?.removeEventListener('abort', onSuspend);
-        void Promise.all(ending).then(() => reject(e instanceof Error ? e : new Error(String(e))));
+      } catch (e) {
+        abandon(e);
       } finally {
         if (queue.length > 0) queue.length = 0;
         pumping = false;

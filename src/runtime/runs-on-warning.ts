@@ -4,9 +4,13 @@ import type { Mission } from '../mission/model.js';
 
 /** The mission with a warning added when steps name `runs_on` labels a local run cannot honour. */
 export const withLocalRunsOnWarning = (mission: Mission): Mission => {
-  const routed = mission.steps.flatMap((s, i) =>
-    s.runs_on !== undefined && !(s.runs_on.length === 1 && s.runs_on[0] === 'coordinator') ? [i] : [],
-  );
+  // A plain loop: a callback per step runs in the interpreter on a mission's first run.
+  const routed: number[] = [];
+  const steps = mission.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const on = steps[i]!.runs_on;
+    if (on !== undefined && !(on.length === 1 && on[0] === 'coordinator')) routed.push(i);
+  }
   if (routed.length === 0) return mission;
   const first = routed[0]!;
   const ids = routed.map((i) => mission.steps[i]!.id);

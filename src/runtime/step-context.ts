@@ -56,34 +56,73 @@ export class StepStopped extends Error {
   }
 }
 
+/** What an attempt keeps only once it needs it: most attempts (a no-op, a quick check) never do. */
+interface AttemptExtras {
+  controller: AbortController | undefined;
+  stopped: { reason: KillReason; mode: 'graceful' | 'force' } | undefined;
+  processes: Set<SpawnedProcess> | undefined;
+  contained: ContainmentKind | undefined;
+  vars: Readonly<Record<string, string>> | undefined;
+  // The context's functions are made on first use and bound, so `const { progress } = ctx` works
+  // and a step that never reports progress costs nothing for it.
+  progress: StepContext['progress'] | undefined;
+  log: StepContext['log'] | undefined;
+  exec: StepContext['exec'] | undefined;
+}
+
 /** The live side of one attempt: its context, its processes, and how to stop them. */
+// One is made per attempt, so it is small: its fields are set in the constructor (class-field
+// initialisers would each be a define, run in the interpreter during a mission's first run), and
+// what most attempts never need is one object made on first use.
 export class LiveAttempt implements StepContext {
-  private controller: AbortController | undefined;
-  private stopped: { reason: KillReason; mode: 'graceful' | 'force' } | undefined;
-  private processes: Set<SpawnedProcess> | undefined;
-  private contained: ContainmentKind | undefined;
+  declare private readonly host: StepContextHost;
+  declare readonly stepIndex: number;
+  declare readonly stepId: StepId;
+  declare readonly attempt: number;
+  declare private readonly defaults: ReadonlyArray<DefaultValue>;
+  declare private more: AttemptExtras | undefined;
 
   constructor(
-    private readonly host: StepContextHost,
-    readonly stepIndex: number,
-    readonly stepId: StepId,
-    readonly attempt: number,
-    private readonly defaults: ReadonlyArray<DefaultValue>,
-  ) {}
+    host: StepContextHost,
+    stepIndex: number,
+    stepId: StepId,
+    attempt: number,
+    defaults: ReadonlyArray<DefaultValue>,
+  ) {
+    this.host = host;
+    this.stepIndex = stepIndex;
+    this.stepId = stepId;
+    this.attempt = attempt;
+    this.defaults = defaults;
+    this.more = undefined;
+  }
 
-  private vars: Readonly<Record<string, string>> | undefined;
+  private get extras(): AttemptExtras {
+    return (this.more ??= {
+      controller: undefined,
+      stopped: undefined,
+      processes: undefined,
+      contained: undefined,
+      vars: undefined,
+      progress: undefined,
+      log: undefined,
+      exec: undefined,
+    });
+  }
 
   /** Computed on first use: most steps never read them. */
   get variables(): Readonly<Record<string, string>> {
-    this.vars ??= this.host.variablesFor(this.defaults);
-    return this.vars;
+    const x = this.extras;
+    x.vars ??= this.host.variablesFor(this.defaults);
+    return x.vars;
   }
 
   get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    if (this.stopped !== undefined && !this.controller.signal.aborted)
-      this.controller.abort(new StepStopped(this.stopped.reason));
-    return this.controller.signal;
+    const x = this.extras;
+    x.controller ??= new AbortController();
+    if (x.stopped !== undefined && !x.controller.signal.aborted)
+      x.controller.abort(new StepStopped(x.stopped.reason));
+    return x.controller.signal;
   }
   get workingDirectory(): string {
     return this.host.workingDirectory;
@@ -113,58 +152,56 @@ export class LiveAttempt implements StepContext {
     return this.host.maxOutputBytes;
   }
 
-  // The context's functions are made on first use and bound, so `const { progress } = ctx` works
-  // and a step that never reports progress costs nothing for it.
-  private boundProgress: StepContext['progress'] | undefined;
-  private boundLog: StepContext['log'] | undefined;
-  private boundExec: StepContext['exec'] | undefined;
-
   get progress(): StepContext['progress'] {
-    return (this.boundProgress ??= (message, fraction) =>
+    const x = this.extras;
+    return (x.progress ??= (message, fraction) =>
       this.host.onProgress(this.stepIndex, this.attempt, message, fraction));
   }
 
   get log(): StepContext['log'] {
-    return (this.boundLog ??= {
+    const x = this.extras;
+    return (x.log ??= {
       info: (message: string): void => this.host.onInfo(this.stepIndex, this.attempt, message),
       warn: (message: string): void => this.host.onWarning(this.stepIndex, this.attempt, message),
     });
   }
 
   get exec(): StepContext['exec'] {
-    return (this.boundExec ??= (request) => this.run(request));
+    const x = this.extras;
+    return (x.exec ??= (request) => this.run(request));
   }
 
   /** The pids of the processes this attempt is running now (the roots of their trees). */
   pids(): ReadonlyArray<number> {
     const pids: number[] = [];
-    for (const p of this.processes ?? []) if (p.pid !== undefined) pids.push(p.pid);
+    for (const p of this.more?.processes ?? []) if (p.pid !== undefined) pids.push(p.pid);
     return pids;
   }
 
   /** Resolves once every process the attempt started has ended (and its tree with it). */
   processesEnded(): Promise<void> {
     const exits: Array<Promise<unknown>> = [];
-    for (const p of this.processes ?? []) exits.push(p.exited);
+    for (const p of this.more?.processes ?? []) exits.push(p.exited);
     return Promise.all(exits).then(() => undefined);
   }
 
   /** How the attempt's processes were contained: the weakest kind any of them had, if it started any. */
   containment(): ContainmentKind | undefined {
-    return this.contained;
+    return this.more?.contained;
   }
 
   /** How the attempt was stopped, if it was (a method, so each read sees the current value). */
   private stopState(): { reason: KillReason; mode: 'graceful' | 'force' } | undefined {
-    return this.stopped;
+    return this.more?.stopped;
   }
 
   /** Stops the attempt: fires the signal and signals every process tree it started. */
   kill(reason: KillReason, mode: 'graceful' | 'force'): void {
-    this.stopped = { reason, mode };
-    if (this.controller !== undefined && !this.controller.signal.aborted)
-      this.controller.abort(new StepStopped(reason));
-    for (const p of this.processes ?? []) p.kill(mode);
+    const x = this.extras;
+    x.stopped = { reason, mode };
+    if (x.controller !== undefined && !x.controller.signal.aborted)
+      x.controller.abort(new StepStopped(reason));
+    for (const p of x.processes ?? []) p.kill(mode);
   }
 
   private async run(request: ExecRequest): Promise<ExecResult> {
@@ -172,12 +209,13 @@ export class LiveAttempt implements StepContext {
     const max = request.max_output_bytes ?? host.maxOutputBytes;
     const stdout = new OutputCapture(max);
     const stderr = new OutputCapture(max);
-    if (this.stopped !== undefined) {
+    const x = this.extras;
+    if (x.stopped !== undefined) {
       return {
         exit: {
           _tag: 'spawn_failed',
           code: 'OTHER',
-          message: `not started: the step was stopped (${this.stopped.reason})`,
+          message: `not started: the step was stopped (${x.stopped.reason})`,
         },
         stdout: stdout.result(),
         stderr: stderr.result(),
@@ -210,15 +248,15 @@ export class LiveAttempt implements StepContext {
         host.onActivity(this.stepIndex, this.attempt, chunk.length, last ?? redraw);
       },
     });
-    (this.processes ??= new Set()).add(proc);
+    (x.processes ??= new Set()).add(proc);
     if (proc.pid !== undefined && proc.containment !== undefined)
-      this.contained = weaker(this.contained, proc.containment);
+      x.contained = weaker(x.contained, proc.containment);
     if (proc.pid !== undefined) host.onSpawn?.(this.stepIndex, this.attempt, proc.pid, marker?.value);
     // A kill that raced with the spawn still reaches the new process.
     const raced = this.stopState();
     if (raced !== undefined) proc.kill(raced.mode);
     const exit = await proc.exited;
-    this.processes?.delete(proc);
+    x.processes?.delete(proc);
     for (const stream of ['stdout', 'stderr'] as const) {
       const last = lines[stream].end();
       if (last !== null) host.onActivity(this.stepIndex, this.attempt, 0, last);

@@ -2,6 +2,8 @@
 // step's deadline watch, when the step ends first), so arming only records the timer, and
 // cancelling only marks it: timers are put in due order (a min-heap) when the clock timer fires,
 // and cancelled ones are dropped in bulk. Arming and cancelling cost O(1) and no table shrinks.
+// The timer armed last is kept out of the table until another is armed: a run of quick steps,
+// one at a time, cancels each step's watch before it arms the next, and then never touches it.
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { MinHeap } from '../scheduler/min-heap.js';
 
@@ -22,8 +24,10 @@ export class TimerQueue {
   private readonly heap = new MinHeap<Entry>(before);
   /** Armed since the clock timer last fired, in no order yet. */
   private young: Entry[] = [];
-  /** Every timer not yet fired or swept, cancelled or not. */
+  /** Every timer not yet fired or swept, cancelled or not, but `latest`. */
   private entries = new Map<number, Entry>();
+  /** The timer armed last, while it is neither cancelled nor in `entries`. */
+  private latest: Entry | undefined = undefined;
   private cancelled = 0;
   private seq = 0;
   private armed: { due: number; handle: TimerHandle } | undefined;
@@ -35,23 +39,51 @@ export class TimerQueue {
 
   /** Timers armed and neither fired nor cancelled. */
   get pending(): number {
-    return this.entries.size - this.cancelled;
+    return this.size() - this.cancelled;
   }
 
   arm(id: number, delayMs: number): void {
-    this.cancel(id);
+    const latest = this.latest;
+    if (latest !== undefined) {
+      if (latest.id === id) this.cancel(id);
+      else this.store(latest);
+    }
+    if (this.entries.size > 0) this.cancel(id);
     const entry: Entry = { due: this.clock.now() + delayMs, seq: this.seq++, id, cancelled: false };
-    this.entries.set(id, entry);
     this.young.push(entry);
+    this.latest = entry;
     if (this.armed === undefined || entry.due < this.armed.due) this.setClockTimer(entry.due);
   }
 
   cancel(id: number): void {
+    const latest = this.latest;
+    if (latest !== undefined && latest.id === id) {
+      const young = this.young;
+      if (young[young.length - 1] === latest) {
+        // Armed last and not ordered yet: it is simply dropped.
+        latest.cancelled = true;
+        young.pop();
+        this.latest = undefined;
+        return;
+      }
+      this.store(latest);
+    }
     const entry = this.entries.get(id);
     if (entry === undefined || entry.cancelled) return;
     entry.cancelled = true;
     this.cancelled += 1;
-    if (this.cancelled >= SWEEP_AT && this.cancelled * 2 > this.entries.size) this.sweep();
+    if (this.cancelled >= SWEEP_AT && this.cancelled * 2 > this.size()) this.sweep();
+  }
+
+  /** Timers not yet fired or swept, cancelled or not. */
+  private size(): number {
+    return this.entries.size + (this.latest === undefined ? 0 : 1);
+  }
+
+  /** Puts the latest timer in the table, as any other. */
+  private store(latest: Entry): void {
+    this.entries.set(latest.id, latest);
+    this.latest = undefined;
   }
 
   /** Cancels everything. */
@@ -61,6 +93,7 @@ export class TimerQueue {
     this.heap.drain();
     this.young = [];
     this.entries = new Map();
+    this.latest = undefined;
     this.cancelled = 0;
   }
 
@@ -79,7 +112,8 @@ export class TimerQueue {
   }
 
   private forget(e: Entry): void {
-    if (this.entries.get(e.id) === e) this.entries.delete(e.id);
+    if (this.latest === e) this.latest = undefined;
+    else if (this.entries.get(e.id) === e) this.entries.delete(e.id);
     if (e.cancelled) this.cancelled -= 1;
   }
 
@@ -88,6 +122,7 @@ export class TimerQueue {
     const live = [...this.heap.drain(), ...this.young].filter((e) => !e.cancelled);
     this.young = live;
     this.entries = new Map(live.map((e) => [e.id, e]));
+    this.latest = undefined;
     this.cancelled = 0;
   }
 

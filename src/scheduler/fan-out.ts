@@ -57,8 +57,11 @@ export interface FanOutOps {
 }
 
 /** The fan-out bookkeeping of a plan with fanned-out steps, else undefined. */
-export const newFanOutState = (steps: ReadonlyArray<PlannedStep>): FanOutState | undefined =>
-  steps.some((p) => p.step.fan_out !== undefined) ? { steps: [...steps], groups: new Map() } : undefined;
+export const newFanOutState = (steps: ReadonlyArray<PlannedStep>): FanOutState | undefined => {
+  for (let i = 0; i < steps.length; i++)
+    if (steps[i]!.step.fan_out !== undefined) return { steps: [...steps], groups: new Map() };
+  return undefined;
+};
 
 /** Whether a planned step is a fanned-out step itself (not one of its instances). */
 export const isGroup = (p: PlannedStep): boolean => p.step.fan_out !== undefined && p.instance === undefined;

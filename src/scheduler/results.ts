@@ -73,7 +73,7 @@ export const recordAttempt = (
   planned: PlannedStep,
   worker?: string,
 ): void => {
-  const message = messageOf(raw, st, outcome, planned);
+  const message = st.killReason === undefined ? outcome.message : messageOf(raw, st, outcome, planned);
   // Built by assignment, not conditional spreads: this runs once per step and spreads allocate.
   const attempt: Mutable<AttemptResult> = {
     attempt: st.attempt,
@@ -98,7 +98,7 @@ export const recordAttempt = (
 export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, at: number): StepResult => {
   const outcome = st.lastOutcome;
   const step = planned.step;
-  const forgiven = isFailure(raw) && step.continue_on_error;
+  const forgiven = step.continue_on_error && isFailure(raw);
   const own = outcome?.warnings ?? NO_WARNINGS;
   const warnings =
     st.warnings.length === 0 && own.length === 0 && !forgiven
@@ -111,12 +111,13 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   // A success with warnings (a failed dependency it ran without, a stall) is told apart from a clean one.
   const conclusion: StepStatus =
     forgiven || (raw === 'succeeded' && warnings.length > 0) ? 'succeeded_with_warnings' : raw;
-  const message = messageOf(raw, st, outcome, planned);
+  const message = st.killReason === undefined ? outcome?.message : messageOf(raw, st, outcome, planned);
   const result: Mutable<StepResult> = {
     id: planned.id,
     name: step.name,
     step_type: step.step_type,
-    depends_on: dependencyIds(step),
+    // Most steps wait for `depends_on` alone, and have it as their list.
+    depends_on: step.dependency_strategy._tag === 'conditional' ? dependencyIds(step) : step.depends_on,
     status: conclusion,
     outcome: raw,
     conclusion,
@@ -181,11 +182,15 @@ export const notRunResult = (
 const missionStatus = (s: SchedulerInternals, results: ReadonlyArray<StepResult>): MissionStatus => {
   if (s.stopping?.kind === 'cancel') return 'cancelled';
   if (s.stopping?.kind === 'mission_timeout') return 'timed_out';
-  if (results.some((r) => isFailure(r.conclusion))) return 'failed';
-  const clean =
-    s.warnings.length === 0 &&
-    results.every((r, i) => (r.conclusion === 'succeeded' && r.warnings.length === 0) || s.notNeeded.has(i));
-  return clean ? 'succeeded' : 'succeeded_with_warnings';
+  // Index loops rather than callbacks: this reads every result once per run, often the first.
+  for (let i = 0; i < results.length; i++) if (isFailure(results[i]!.conclusion)) return 'failed';
+  if (s.warnings.length > 0) return 'succeeded_with_warnings';
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (!((r.conclusion === 'succeeded' && r.warnings.length === 0) || s.notNeeded.has(i)))
+      return 'succeeded_with_warnings';
+  }
+  return 'succeeded';
 };
 
 /** The mission report, once every step has settled. */
@@ -203,7 +208,8 @@ export const buildReport = (s: SchedulerInternals, at: number): MissionReport =>
     resource_exceeded: 0,
   };
   let successes = 0;
-  for (const r of results) {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
     if (r.conclusion !== 'pending' && r.conclusion !== 'running') counts[r.conclusion] += 1;
     if (isSuccess(r.conclusion)) successes += 1;
   }

@@ -48,7 +48,7 @@ const PHASE_NAMES: ReadonlyArray<StepPhase> = [
 
 /**
  * What an armed timer is for, packed in one small integer: `step * 4 + kind` for a step's timers,
- * `MISSION_DEADLINE` for the mission's. A timer's id carries its purpose (`timerId`), so arming and
+ * `MISSION_DEADLINE` for the mission's. A timer's id carries its purpose (`takeTimerId`), so arming and
  * cancelling one allocates nothing and needs no table: a timer that fires is current exactly when
  * its id is the one the step (or the mission) holds for that purpose.
  */
@@ -63,12 +63,18 @@ const PURPOSES = 2 ** 26;
 /** The largest mission the scheduler can run (timer ids must stay exact doubles). */
 export const MAX_STEPS = PURPOSES / 4 - 1;
 
-/** The id of the `seq`th timer armed (from 1), for `purpose`. Never 0, which means "no timer". */
-export const timerId = (seq: number, purpose: TimerPurpose): number => seq * PURPOSES + purpose + 1;
+/**
+ * The id of the next timer armed for `purpose`, counted as armed: the `seq`th timer armed (from 1)
+ * is `seq * PURPOSES + purpose + 1`, never 0, which means "no timer". Sequence numbers wrap long
+ * before ids lose precision; a stale id could only collide after 2^26 arms.
+ */
+export const takeTimerId = (s: SchedulerInternals, purpose: TimerPurpose): number => {
+  const seq = s.nextTimer;
+  s.nextTimer = seq + 1 < PURPOSES ? seq + 1 : 1;
+  return seq * PURPOSES + purpose + 1;
+};
 /** The purpose a timer id was armed for. */
 export const purposeOf = (timer: number): TimerPurpose => (timer % PURPOSES) - 1;
-/** Sequence numbers wrap long before ids lose precision; a stale id could only collide after 2^26 arms. */
-export const nextSeq = (seq: number): number => (seq + 1 < PURPOSES ? seq + 1 : 1);
 
 /**
  * Mutable bookkeeping of one step from the moment it has anything to remember (it is queued, or a
@@ -194,9 +200,11 @@ export const initialState = (
   const n = plan.steps.length;
   const remaining = new Int32Array(n);
   const starts = plan.graph.dependencyStart;
-  for (let i = 0; i < n; i++) remaining[i] = starts[i + 1]! - starts[i]!;
   const conditioned = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (plan.steps[i]!.step.if !== undefined) conditioned[i] = 1;
+  for (let i = 0; i < n; i++) {
+    remaining[i] = starts[i + 1]! - starts[i]!;
+    if (plan.steps[i]!.step.if !== undefined) conditioned[i] = 1;
+  }
   return {
     inner: {
       plan,

@@ -23,11 +23,11 @@ import {
   WAITING,
   type SchedulerInternals,
   type SchedulerState,
+  type StepState,
   type Stopping,
   MISSION_DEADLINE,
-  nextSeq,
   purposeOf,
-  timerId,
+  takeTimerId,
   TIMER_ABANDON,
   TIMER_GRACE,
   TIMER_RETRY,
@@ -39,6 +39,7 @@ import { conditionFailedResult, decideCondition, overridesStrategy, survivesStop
 import { iso } from './iso-time.js';
 import { afterSettled, expand, groupResult, instanceOutcomes, isGroup, type FanOutOps } from './fan-out.js';
 import type { TreeUsage } from '../ports/sampler.js';
+import type { PlannedStep } from '../plan/plan.js';
 
 /** The first resource sample of an attempt, at the latest (short steps get measured too). */
 const FIRST_SAMPLE_MS = 1000;
@@ -64,8 +65,7 @@ class Step {
 
   /** Arms a timer for `purpose` (see `TimerPurpose`); the caller keeps its id where `onTimer` looks. */
   arm(purpose: number, delayMs: number): number {
-    const timer = timerId(this.s.nextTimer, purpose);
-    this.s.nextTimer = nextSeq(this.s.nextTimer);
+    const timer = takeTimerId(this.s, purpose);
     this.commands.push({ _tag: 'arm_timer', timer, delay_ms: Math.max(0, delayMs) });
     return timer;
   }
@@ -114,11 +114,18 @@ const startAttempt = (x: Step, i: number): void => {
   st.lastOutputAt = at;
   st.stallWarned = false;
   s.running += 1;
-  const remaining = s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at;
-  st.attemptTimeout = capByDeadline(
-    attemptTimeout(planned.timeout, st.attempt - st.interruptions, planned.retry?.timeout_multiplier ?? 1),
-    remaining,
-  );
+  // A first attempt without a mission deadline runs with its planned timeout as it is.
+  st.attemptTimeout =
+    st.attempt - st.interruptions <= 1 && s.missionDeadlineAt === undefined
+      ? planned.timeout
+      : capByDeadline(
+          attemptTimeout(
+            planned.timeout,
+            st.attempt - st.interruptions,
+            planned.retry?.timeout_multiplier ?? 1,
+          ),
+          s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at,
+        );
   const attempt = st.attempt;
   st.deadlineAt = at + st.attemptTimeout.ms;
   st.nextProgressAt = at + planned.progress_interval_ms;
@@ -130,19 +137,7 @@ const startAttempt = (x: Step, i: number): void => {
   // The first sample comes early so short steps are measured too; then every check interval.
   st.nextSampleAt = at + Math.min(planned.sample_interval_ms, FIRST_SAMPLE_MS);
   armWatch(x, i);
-  if (s.events)
-    x.commands.push({
-      _tag: 'emit',
-      event: {
-        type: 'step_start',
-        at,
-        step_id: planned.id,
-        attempt,
-        timeout_ms: st.attemptTimeout.ms,
-        timeout_explanation: st.attemptTimeout.explanation,
-        ...(planned.instance !== undefined ? { group: planned.instance.group_id } : {}),
-      },
-    });
+  if (s.events) emitStart(x, planned, st);
   x.commands.push({
     _tag: 'start_step',
     step: planned,
@@ -150,6 +145,22 @@ const startAttempt = (x: Step, i: number): void => {
     timeout_ms: st.attemptTimeout.ms,
     defaults: st.defaults,
     substitutes: st.substitutes,
+  });
+};
+
+/** The `step_start` event, for a host that listens. */
+const emitStart = (x: Step, planned: PlannedStep, st: StepState): void => {
+  x.commands.push({
+    _tag: 'emit',
+    event: {
+      type: 'step_start',
+      at: x.at,
+      step_id: planned.id,
+      attempt: st.attempt,
+      timeout_ms: st.attemptTimeout.ms,
+      timeout_explanation: st.attemptTimeout.explanation,
+      ...(planned.instance !== undefined ? { group: planned.instance.group_id } : {}),
+    },
   });
 };
 
@@ -184,14 +195,13 @@ const armWatch = (x: Step, i: number): void => {
     st.stallCheckAt,
     st.nextSampleAt,
   );
-  x.disarm(st.watchTimer);
+  if (st.watchTimer !== 0) x.disarm(st.watchTimer);
   st.watchTimer = due === Infinity ? 0 : x.arm(i * 4 + TIMER_WATCH, due - x.at);
 };
 
-const clearAttemptTimers = (x: Step, i: number): void => {
-  const st = x.s.states[i]!;
-  x.disarm(st.watchTimer);
-  x.disarm(st.graceTimer);
+const clearAttemptTimers = (x: Step, st: StepState): void => {
+  if (st.watchTimer !== 0) x.disarm(st.watchTimer);
+  if (st.graceTimer !== 0) x.disarm(st.graceTimer);
   st.watchTimer = st.graceTimer = 0;
 };
 
@@ -201,7 +211,7 @@ const settle = (x: Step, first: number, firstStatus: StepStatus | 'skipped', ski
   // when a dependent is skipped; a step that settles without one allocates nothing here.
   const work: Work = [];
   settleOne(x, first, firstStatus, skipReason, work);
-  drain(x, work);
+  if (work.length > 0) drain(x, work);
 };
 
 /** Settles the steps a decision skipped (or whose condition failed), and whatever that decides in turn. */
@@ -250,7 +260,12 @@ const settleOne = (
     // Only when an alternative is still unasked-for is the dependent's plan read: a run of 100,000
     // steps would otherwise fetch a cold plan entry per settled dependency.
     if (s.idleOnDemand > 0 && s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true) continue;
-    decide(x, k, work);
+    // What `decide` comes to for a dependent with no failed dependency, no `if:` and no fan-out
+    // (most of them), without the three calls it takes there.
+    if (s.failedDependencies[k] === 0 && s.conditioned[k] === 0 && s.fan === undefined) {
+      s.phase[k] = QUEUED;
+      s.queue.push(k);
+    } else decide(x, k, work);
   }
   const waiters = st?.waiters;
   if (waiters !== undefined && waiters.length > 0)
@@ -573,42 +588,50 @@ const finishAttempt = (
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.states[i]!;
-  clearAttemptTimers(x, i);
+  clearAttemptTimers(x, st);
   s.running -= 1;
   st.lastOutcome = outcome;
   st.containment = containment;
-  const raw = rawOutcome(st, outcome, planned);
+  const raw = st.killReason === undefined ? outcome.status : rawOutcome(st, outcome, planned);
   recordAttempt(st, raw, outcome, at, planned, worker);
   const stoppedByEngine =
     st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
   if (
+    planned.retry !== undefined &&
     !stoppedByEngine &&
     s.stopping === undefined &&
-    shouldRetry(planned.retry, st.attempt - st.interruptions, raw, outcome)
-  ) {
-    const delay = retryDelayMs(planned.retry!, st.attempt - st.interruptions, nextRandom(s));
-    if (s.missionDeadlineAt === undefined || at + delay < s.missionDeadlineAt) {
-      s.phase[i] = RETRY_WAIT;
-      st.delayBeforeMs = delay;
-      st.retryTimer = x.arm(i * 4 + TIMER_RETRY, delay);
-      const why = st.attempts[st.attempts.length - 1]!.message ?? raw;
-      if (x.s.events)
-        x.commands.push({
-          _tag: 'emit',
-          event: {
-            type: 'step_retry',
-            at,
-            step_id: planned.id,
-            next_attempt: st.attempt + 1,
-            delay_ms: delay,
-            reason: why,
-          },
-        });
-      return;
-    }
-    addWarning(st, 'not retried: the mission deadline would pass during the retry delay');
-  }
+    shouldRetry(planned.retry, st.attempt - st.interruptions, raw, outcome) &&
+    retryLater(x, i, planned, st, raw)
+  )
+    return;
   settle(x, i, raw);
+};
+
+/** Waits to retry a failed attempt; false when the mission deadline would pass first. */
+const retryLater = (x: Step, i: number, planned: PlannedStep, st: StepState, raw: StepStatus): boolean => {
+  const { s, at } = x;
+  const delay = retryDelayMs(planned.retry!, st.attempt - st.interruptions, nextRandom(s));
+  if (s.missionDeadlineAt !== undefined && at + delay >= s.missionDeadlineAt) {
+    addWarning(st, 'not retried: the mission deadline would pass during the retry delay');
+    return false;
+  }
+  s.phase[i] = RETRY_WAIT;
+  st.delayBeforeMs = delay;
+  st.retryTimer = x.arm(i * 4 + TIMER_RETRY, delay);
+  const why = st.attempts[st.attempts.length - 1]!.message ?? raw;
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_retry',
+        at,
+        step_id: planned.id,
+        next_attempt: st.attempt + 1,
+        delay_ms: delay,
+        reason: why,
+      },
+    });
+  return true;
 };
 
 /**
@@ -623,7 +646,7 @@ const interrupt = (
   const { s, at } = x;
   const planned = s.plan.steps[i]!;
   const st = s.states[i]!;
-  clearAttemptTimers(x, i);
+  clearAttemptTimers(x, st);
   s.running -= 1;
   // An attempt a fanned-out group's fail_fast was stopping is not run again either.
   const rerun =
@@ -776,7 +799,166 @@ const current = (s: SchedulerInternals, step: number, attempt: number): boolean 
   return s.phase[step] === RUNNING && s.states[step]!.attempt === attempt;
 };
 
+/** The mission starts: the steps with nothing to wait for are decided. */
+const onStart = (x: Step, at: number): void => {
+  const { s } = x;
+  if (s.startedAt !== undefined) return;
+  s.startedAt = at;
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'mission_start',
+        at,
+        name: s.plan.mission.name,
+        steps: s.plan.steps.length,
+      },
+    });
+  // What the parser found but let load (an unknown key, a lone `|`…), for hosts that only see events.
+  if (x.s.events && s.plan.mission.warnings.length > 0)
+    x.commands.push({
+      _tag: 'emit',
+      event: { type: 'mission_warnings', at, warnings: s.plan.mission.warnings },
+    });
+  if (s.plan.mission_timeout_ms !== undefined) {
+    s.missionDeadlineAt = at + s.plan.mission_timeout_ms;
+    s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
+  }
+  const work: Work = [];
+  // The declared steps only: instances a fanned-out step adds here are released by their group.
+  const declared = s.plan.steps.length;
+  for (let i = 0; i < declared; i++) {
+    if (
+      s.remaining[i] === 0 &&
+      s.phase[i] === WAITING &&
+      (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)
+    ) {
+      if (s.conditioned[i] === 1) gate(x, i, work);
+      else ready(x, i);
+    }
+  }
+  drain(x, work);
+};
+
+const onOutput = (x: Step, event: Extract<SchedulerEvent, { _tag: 'step_output' }>): void => {
+  const { s } = x;
+  if (!current(s, event.step, event.attempt)) return;
+  const st = s.states[event.step]!;
+  st.outputBytes += event.bytes;
+  st.lastOutputAt = event.at;
+  if (event.last_line !== null) st.lastLine = event.last_line;
+  const quietWarning = s.plan.steps[event.step]!.stall_warning_ms;
+  if (st.stallWarned && quietWarning !== undefined) {
+    // Output resumed after a stall warning: watch for the next stall.
+    st.stallWarned = false;
+    st.stallCheckAt = Math.min(st.stallCheckAt, event.at + quietWarning);
+    armWatch(x, event.step);
+  }
+};
+
+const onProgress = (x: Step, event: Extract<SchedulerEvent, { _tag: 'step_progress' }>): void => {
+  const { s } = x;
+  if (!current(s, event.step, event.attempt)) return;
+  const st = s.states[event.step]!;
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_progress',
+        at: event.at,
+        step_id: s.plan.steps[event.step]!.id,
+        elapsed_ms: event.at - st.attemptStartedAt,
+        output_bytes: st.outputBytes,
+        last_line: st.lastLine,
+        message: event.message,
+        ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
+      },
+    });
+};
+
+const onWarning = (x: Step, event: Extract<SchedulerEvent, { _tag: 'step_warning' }>): void => {
+  const { s } = x;
+  if (!current(s, event.step, event.attempt)) return;
+  addWarning(s.states[event.step]!, event.message);
+  if (x.s.events)
+    x.commands.push({
+      _tag: 'emit',
+      event: {
+        type: 'step_warning',
+        at: event.at,
+        step_id: s.plan.steps[event.step]!.id,
+        message: event.message,
+      },
+    });
+};
+
+const onResume = (x: Step, event: Extract<SchedulerEvent, { _tag: 'resume' }>): void => {
+  const { s } = x;
+  s.resumed = { at: event.at, from_event: event.from_event };
+  if (s.running > 0)
+    for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) interrupt(x, i);
+};
+
+const onCancel = (x: Step, event: Extract<SchedulerEvent, { _tag: 'cancel' }>): void => {
+  const { s } = x;
+  if (s.startedAt === undefined) s.startedAt = event.at;
+  if (s.stopping === undefined || s.stopping.kind !== 'cancel') {
+    if (s.stopping !== undefined) s.stopping = undefined;
+    stop(x, { kind: 'cancel', reason: event.reason });
+  } else {
+    // A second cancel does not wait for the grace period.
+    for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) forceKill(x, i);
+  }
+};
+
+/** Every event but a step's end, which `transition` handles itself. */
+const onOther = (x: Step, event: SchedulerEvent): void => {
+  const { s } = x;
+  switch (event._tag) {
+    case 'start':
+      onStart(x, event.at);
+      return;
+    case 'step_finished':
+      if (current(s, event.step, event.attempt))
+        finishAttempt(x, event.step, event.outcome, event.containment, event.worker);
+      return;
+    case 'step_interrupted':
+      if (current(s, event.step, event.attempt))
+        interrupt(x, event.step, {
+          reason: event.reason,
+          ...(event.worker !== undefined ? { worker: event.worker } : {}),
+        });
+      return;
+    case 'step_output':
+      onOutput(x, event);
+      return;
+    case 'step_progress':
+      onProgress(x, event);
+      return;
+    case 'step_sample':
+      if (current(s, event.step, event.attempt)) onSample(x, event.step, event.usage);
+      return;
+    case 'step_warning':
+      onWarning(x, event);
+      return;
+    case 'timer_fired':
+      onTimer(x, event.timer, purposeOf(event.timer));
+      return;
+    case 'resume':
+      onResume(x, event);
+      return;
+    case 'cancel':
+      onCancel(x, event);
+      return;
+    default:
+      unreachable(event);
+  }
+};
+
 /** Advances the scheduler by one event. Consumes `state`; use the returned one from then on. */
+// Kept small, with each event's handling in a function of its own: V8 optimises a function after
+// running an amount of bytecode that grows with the function's size, so a mission's first run
+// leaves the interpreter sooner when the function every event passes through is short.
 export const transition = (
   state: SchedulerState,
   event: SchedulerEvent,
@@ -784,133 +966,12 @@ export const transition = (
   const s = consume(state);
   const x = new Step(s, event.at);
   if (!s.finished) {
-    switch (event._tag) {
-      case 'start': {
-        if (s.startedAt !== undefined) break;
-        s.startedAt = event.at;
-        if (x.s.events)
-          x.commands.push({
-            _tag: 'emit',
-            event: {
-              type: 'mission_start',
-              at: event.at,
-              name: s.plan.mission.name,
-              steps: s.plan.steps.length,
-            },
-          });
-        // What the parser found but let load (an unknown key, a lone `|`…), for hosts that only see events.
-        if (x.s.events && s.plan.mission.warnings.length > 0)
-          x.commands.push({
-            _tag: 'emit',
-            event: { type: 'mission_warnings', at: event.at, warnings: s.plan.mission.warnings },
-          });
-        if (s.plan.mission_timeout_ms !== undefined) {
-          s.missionDeadlineAt = event.at + s.plan.mission_timeout_ms;
-          s.missionDeadlineTimer = x.arm(MISSION_DEADLINE, s.plan.mission_timeout_ms);
-        }
-        const work: Work = [];
-        // The declared steps only: instances a fanned-out step adds here are released by their group.
-        const declared = s.plan.steps.length;
-        for (let i = 0; i < declared; i++) {
-          if (
-            s.remaining[i] === 0 &&
-            s.phase[i] === WAITING &&
-            (s.idleOnDemand === 0 || !s.plan.steps[i]!.on_demand)
-          ) {
-            if (s.conditioned[i] === 1) gate(x, i, work);
-            else ready(x, i);
-          }
-        }
-        drain(x, work);
-        break;
-      }
-      case 'step_finished':
-        if (current(s, event.step, event.attempt))
-          finishAttempt(x, event.step, event.outcome, event.containment, event.worker);
-        break;
-      case 'step_interrupted':
-        if (current(s, event.step, event.attempt))
-          interrupt(x, event.step, {
-            reason: event.reason,
-            ...(event.worker !== undefined ? { worker: event.worker } : {}),
-          });
-        break;
-      case 'step_output': {
-        if (!current(s, event.step, event.attempt)) break;
-        const st = s.states[event.step]!;
-        st.outputBytes += event.bytes;
-        st.lastOutputAt = event.at;
-        if (event.last_line !== null) st.lastLine = event.last_line;
-        const quietWarning = s.plan.steps[event.step]!.stall_warning_ms;
-        if (st.stallWarned && quietWarning !== undefined) {
-          // Output resumed after a stall warning: watch for the next stall.
-          st.stallWarned = false;
-          st.stallCheckAt = Math.min(st.stallCheckAt, event.at + quietWarning);
-          armWatch(x, event.step);
-        }
-        break;
-      }
-      case 'step_progress': {
-        if (!current(s, event.step, event.attempt)) break;
-        const st = s.states[event.step]!;
-        if (x.s.events)
-          x.commands.push({
-            _tag: 'emit',
-            event: {
-              type: 'step_progress',
-              at: event.at,
-              step_id: s.plan.steps[event.step]!.id,
-              elapsed_ms: event.at - st.attemptStartedAt,
-              output_bytes: st.outputBytes,
-              last_line: st.lastLine,
-              message: event.message,
-              ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
-            },
-          });
-        break;
-      }
-      case 'step_sample': {
-        if (!current(s, event.step, event.attempt)) break;
-        onSample(x, event.step, event.usage);
-        break;
-      }
-      case 'step_warning': {
-        if (!current(s, event.step, event.attempt)) break;
-        addWarning(s.states[event.step]!, event.message);
-        if (x.s.events)
-          x.commands.push({
-            _tag: 'emit',
-            event: {
-              type: 'step_warning',
-              at: event.at,
-              step_id: s.plan.steps[event.step]!.id,
-              message: event.message,
-            },
-          });
-        break;
-      }
-      case 'timer_fired': {
-        onTimer(x, event.timer, purposeOf(event.timer));
-        break;
-      }
-      case 'resume':
-        s.resumed = { at: event.at, from_event: event.from_event };
-        if (s.running > 0)
-          for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) interrupt(x, i);
-        break;
-      case 'cancel':
-        if (s.startedAt === undefined) s.startedAt = event.at;
-        if (s.stopping === undefined || s.stopping.kind !== 'cancel') {
-          if (s.stopping !== undefined) s.stopping = undefined;
-          stop(x, { kind: 'cancel', reason: event.reason });
-        } else {
-          // A second cancel does not wait for the grace period.
-          for (let i = 0; i < s.plan.steps.length; i++) if (s.phase[i] === RUNNING) forceKill(x, i);
-        }
-        break;
-      default:
-        unreachable(event);
-    }
+    // A step's end is most of a run's events.
+    if (event._tag === 'step_finished') {
+      const i = event.step;
+      if (s.phase[i] === RUNNING && s.states[i]!.attempt === event.attempt)
+        finishAttempt(x, i, event.outcome, event.containment, event.worker);
+    } else onOther(x, event);
     fill(x);
     finishIfDone(x);
   }

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { MissionValidationError } from '../../src/mission/errors.js';
+import type { AnyStepType } from '../../src/ports/step-type.js';
 import { defineStepType } from '../../src/steps/define-step-type.js';
 import { MemoryFileSystem } from '../../src/testing/memory-filesystem.js';
 import { runTestMission } from '../../src/testing/run-test-mission.js';
@@ -245,6 +246,35 @@ config: { kill_grace_seconds: 1 }
     expect(report.steps[0]!.status).toBe('timed_out');
     expect(report.steps[0]!.warnings.join(' ')).toMatch(/did not stop/);
     expect(report.duration_ms).toBe(3000);
+  });
+
+  it('ends a no-op at the same point among other microtasks as a step type whose promise is already settled', async () => {
+    // A step type's outcome reaches the run two microtask turns after its promise settles; the
+    // built-in no-op takes the same two, so of two steps started together, the one started first
+    // ends first — and a step type one turn slower ends after a no-op started after it.
+    const settled: AnyStepType = {
+      name: 'settled',
+      parameters: t.type({}),
+      run: () => Promise.resolve({ status: 'succeeded' }),
+    };
+    const later: AnyStepType = {
+      name: 'later',
+      parameters: t.type({}),
+      run: () => Promise.resolve().then(() => ({ status: 'succeeded' })),
+    };
+    const ends = async (first: string): Promise<string[]> => {
+      const yaml = `version: "1.0"
+name: turns
+steps:
+  - { id: first, name: first, step_type: ${first}, parameters: {} }
+  - { id: noop, name: noop, step_type: noop, parameters: {} }
+config: { max_parallel_steps: 2 }
+`;
+      const { events } = await runTestMission(yaml, { stepTypes: [settled, later] });
+      return events.flatMap((e) => (e.type === 'step_end' ? [e.result.id] : []));
+    };
+    expect(await ends('settled')).toEqual(['first', 'noop']);
+    expect(await ends('later')).toEqual(['noop', 'first']);
   });
 
   it('isolates a listener that throws', async () => {

@@ -27,6 +27,34 @@ describe('IndexHeap', () => {
     );
   });
 
+  it('keeps the order when ascending runs and smaller indices are queued together', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 50 }), fc.nat({ max: 20 }), fc.boolean()), { maxLength: 60 }),
+        (chunks) => {
+          // Each chunk queues an ascending run from its start, then maybe takes one index out.
+          const heap = new IndexHeap();
+          const model: number[] = [];
+          for (const [start, length, take] of chunks) {
+            for (let i = start; i < start + length; i++) {
+              heap.push(i);
+              model.push(i);
+            }
+            if (take) {
+              model.sort((a, b) => a - b);
+              expect(heap.pop()).toBe(model.shift());
+            }
+            expect(heap.size).toBe(model.length);
+          }
+          model.sort((a, b) => a - b);
+          const rest: number[] = [];
+          for (let i = heap.pop(); i !== undefined; i = heap.pop()) rest.push(i);
+          expect(rest).toEqual(model);
+        },
+      ),
+    );
+  });
+
   it('is empty after clear', () => {
     const heap = new IndexHeap();
     for (const i of [5, 3, 9]) heap.push(i);
