@@ -26,7 +26,7 @@ import type { StepId } from '../mission/model.js';
 import type { StepResult } from '../scheduler/report.js';
 import type { RunLog } from '../ports/journal.js';
 import type { Replayed } from './replay.js';
-import { noopDone, noopStep } from '../steps/noop.js';
+import { noopStep } from '../steps/noop.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import type { PlanFacts } from '../plan/facts.js';
 import type { RunnerAttempt, StepRunnerFactory } from '../ports/step-runner.js';
@@ -385,43 +385,12 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       return expanded.value;
     };
 
-    // The built-in no-op's attempts that have started and not yet ended, as (step, attempt) pairs
-    // from `noopHead` on: they end in the order they start (see startStep).
-    const noops: number[] = [];
-    let noopHead = 0;
-
-    /** The oldest no-op attempt still running has ended. */
-    const noopEnded = (outcome: StepOutcome): void => {
-      const step = noops[noopHead]!;
-      const attempt = noops[noopHead + 1]!;
-      noopHead += 2;
-      if (noopHead === noops.length) noops.length = noopHead = 0;
-      enqueue({ _tag: 'step_finished', at: o.clock.now(), step, attempt, outcome });
-    };
-
     // Every attempt passes through here: what only some steps need is in functions of their own,
     // so this one stays short (V8 optimises a short function sooner).
     const startStep = (cmd: Extract<SchedulerCommand, { _tag: 'start_step' }>): void => {
       const planned = cmd.step;
       const step = planned.step;
       const type = o.registry.get(step.step_type);
-      if (
-        type === noopStep &&
-        !planned.templated &&
-        step.parameter_errors === undefined &&
-        (runner === undefined || !runner.takes(step))
-      ) {
-        // The built-in no-op (known by identity, like EFFECT_FREE) reads nothing of its context,
-        // so none is made: no LiveAttempt, no closures. It ends as runStepType would end it — its
-        // settled promise's outcome passed on after one microtask turn (`then` without a handler
-        // takes the turn its check took) and delivered after a second — so its end comes at the
-        // same point among other microtasks, and no-ops end in the order they start. Nothing of
-        // an earlier attempt stays live (a new LiveAttempt would replace it).
-        live[planned.index] = undefined;
-        noops.push(planned.index, cmd.attempt);
-        void noopDone.then(undefined).then(noopEnded);
-        return;
-      }
       const attempt = new LiveAttempt(host, planned.index, planned.id, cmd.attempt, cmd.defaults);
       live[planned.index] = attempt;
       let params: unknown = step.parameters;

@@ -5,13 +5,13 @@ import type { StepOutcome, StepType } from '../ports/step-type.js';
 export const noopParameters = t.partial({});
 
 const SUCCEEDED: StepOutcome = Object.freeze({ status: 'succeeded' });
-/** One settled promise for every run: a no-op allocates nothing. What its `run` returns, always. */
-export const noopDone: Promise<StepOutcome> = Promise.resolve(SUCCEEDED);
+/** One settled promise for every run: a no-op allocates nothing. */
+const DONE: Promise<StepOutcome> = Promise.resolve(SUCCEEDED);
 
 /** The built-in `noop` step type. */
 export const noopStep: StepType<t.TypeOf<typeof noopParameters>> = {
   name: 'noop',
   description: 'Does nothing and succeeds.',
   parameters: noopParameters,
-  run: () => noopDone,
+  run: () => DONE,
 };
