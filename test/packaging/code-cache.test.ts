@@ -155,6 +155,21 @@ describe('the package code cache', () => {
   });
 });
 
+describe('the package under a test runner with a module system of its own', () => {
+  it("loads as plain code through Jest's require and works", () => {
+    // This test runs in Jest, whose `module` objects are not Node's: the entry point requires its
+    // code as usual instead of through the cache.
+    const before = process.listenerCount('exit');
+    const mk = require(path.join(builtDist(), 'cjs', 'index.js')) as typeof import('../../src/index');
+    const parsed = mk.parseMission(
+      'version: "1.0"\nname: x\nsteps:\n  - { id: a, name: a, step_type: noop }\n',
+    );
+    expect(parsed._tag).toBe('Right');
+    // No cache is pending a write from this process.
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
 describe('the package on Node, imported and required', () => {
   it('is one copy: an import gives the very functions and classes a require gives', () => {
     const out = execFileSync(
