@@ -230,10 +230,14 @@ const bundledLazy = {
 };
 
 // An ES module output file whose stand-ins require gets a `require` of its own from createRequire;
-// the others (missionkit/core's among them) import nothing from Node.
+// the others (missionkit/core's among them) import nothing from Node. It is made on the first
+// require, not at import: an application bundled into CommonJS output has no `import.meta`, and
+// takes its own file's `require` instead (where Node's built-ins are as they are anywhere).
 const ESM_REQUIRE =
   "import { createRequire as __missionkitCreateRequire } from 'node:module';\n" +
-  'const __missionkitRequire = __missionkitCreateRequire(import.meta.url);\n';
+  'let __missionkitRequireOnce;\n' +
+  'const __missionkitRequire = (id) => (__missionkitRequireOnce ??= __missionkitCreateRequire(' +
+  "typeof import.meta.url === 'string' ? import.meta.url : __filename))(id);\n";
 
 /**
  * The bundle as ES modules, split into chunks; `format` is the format it is written in at the end

@@ -83,13 +83,16 @@ describe('an application bundle of missionkit by its name', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  // A command step too: the bundle starts a process through the executor's lazily loaded built-ins.
+  const WITH_COMMAND = `${VALID}  - id: c\n    name: C\n    step_type: command\n    depends_on: [b]\n    parameters: { command: ${JSON.stringify(process.execPath)}, args: ['-e', 'process.stdout.write("hi")'] }\n`;
   const USE = `
-    const mission = mk.parseMission(${JSON.stringify(VALID)});
+    const mission = mk.parseMission(${JSON.stringify(WITH_COMMAND)});
     if (mission._tag !== 'Right') throw new Error('not parsed');
-    mk.runMission(mission.right).then((report) => console.log(report.status, report.steps.map((s) => s.status).join(',')));
+    mk.runMission(mission.right).then((report) => console.log(report.status, report.steps.map((s) => s.status).join(','), report.steps[2].stdout.text));
   `;
   it.each([
     ['an import', 'esm', `import * as mk from 'missionkit';\n${USE}`],
+    ['an import', 'cjs', `import * as mk from 'missionkit';\n${USE}`],
     ['a require', 'cjs', `const mk = require('missionkit');\n${USE}`],
   ] as const)('with %s, bundled as %s, runs missions alone', async (_, format, source) => {
     const app = path.join(dir, `app-${format}-${source.startsWith('import') ? 'import' : 'require'}.js`);
@@ -102,7 +105,7 @@ describe('an application bundle of missionkit by its name', () => {
       cwd: elsewhere,
       env: { ...process.env, XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: '' },
     });
-    expect(printed.trim()).toBe('succeeded succeeded,succeeded');
+    expect(printed.trim()).toBe('succeeded succeeded,succeeded,succeeded hi');
     expect(fs.existsSync(cache)).toBe(false);
   });
 });
