@@ -114,18 +114,11 @@ const startAttempt = (x: Step, i: number): void => {
   st.lastOutputAt = at;
   st.stallWarned = false;
   s.running += 1;
-  // A first attempt without a mission deadline runs with its planned timeout as it is.
-  st.attemptTimeout =
-    st.attempt - st.interruptions <= 1 && s.missionDeadlineAt === undefined
-      ? planned.timeout
-      : capByDeadline(
-          attemptTimeout(
-            planned.timeout,
-            st.attempt - st.interruptions,
-            planned.retry?.timeout_multiplier ?? 1,
-          ),
-          s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at,
-        );
+  const remaining = s.missionDeadlineAt === undefined ? undefined : s.missionDeadlineAt - at;
+  st.attemptTimeout = capByDeadline(
+    attemptTimeout(planned.timeout, st.attempt - st.interruptions, planned.retry?.timeout_multiplier ?? 1),
+    remaining,
+  );
   const attempt = st.attempt;
   st.deadlineAt = at + st.attemptTimeout.ms;
   st.nextProgressAt = at + planned.progress_interval_ms;
@@ -260,12 +253,7 @@ const settleOne = (
     // Only when an alternative is still unasked-for is the dependent's plan read: a run of 100,000
     // steps would otherwise fetch a cold plan entry per settled dependency.
     if (s.idleOnDemand > 0 && s.plan.steps[k]!.on_demand && s.states[k]?.demanded !== true) continue;
-    // What `decide` comes to for a dependent with no failed dependency, no `if:` and no fan-out
-    // (most of them), without the three calls it takes there.
-    if (s.failedDependencies[k] === 0 && s.conditioned[k] === 0 && s.fan === undefined) {
-      s.phase[k] = QUEUED;
-      s.queue.push(k);
-    } else decide(x, k, work);
+    decide(x, k, work);
   }
   const waiters = st?.waiters;
   if (waiters !== undefined && waiters.length > 0)
@@ -592,7 +580,7 @@ const finishAttempt = (
   s.running -= 1;
   st.lastOutcome = outcome;
   st.containment = containment;
-  const raw = st.killReason === undefined ? outcome.status : rawOutcome(st, outcome, planned);
+  const raw = rawOutcome(st, outcome, planned);
   recordAttempt(st, raw, outcome, at, planned, worker);
   const stoppedByEngine =
     st.killReason === 'cancel' || st.killReason === 'fail_fast' || st.killReason === 'mission_timeout';
@@ -911,8 +899,8 @@ const onCancel = (x: Step, event: Extract<SchedulerEvent, { _tag: 'cancel' }>): 
   }
 };
 
-/** Every event but a step's end, which `transition` handles itself. */
-const onOther = (x: Step, event: SchedulerEvent): void => {
+/** One event, each kind in a function of its own. */
+const handleEvent = (x: Step, event: SchedulerEvent): void => {
   const { s } = x;
   switch (event._tag) {
     case 'start':
@@ -966,12 +954,7 @@ export const transition = (
   const s = consume(state);
   const x = new Step(s, event.at);
   if (!s.finished) {
-    // A step's end is most of a run's events.
-    if (event._tag === 'step_finished') {
-      const i = event.step;
-      if (s.phase[i] === RUNNING && s.states[i]!.attempt === event.attempt)
-        finishAttempt(x, i, event.outcome, event.containment, event.worker);
-    } else onOther(x, event);
+    handleEvent(x, event);
     fill(x);
     finishIfDone(x);
   }
