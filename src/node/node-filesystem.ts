@@ -63,6 +63,12 @@ const kindOf = (s: import('node:fs').Stats): string =>
 
 const errorWith = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
+/** Throws unless what `p` opened as is a regular file (a directory, a FIFO, a device are refused). */
+const requireRegular = (p: string, s: import('node:fs').Stats): void => {
+  if (s.isDirectory()) throw errorWith('EISDIR', `${p} is a directory`);
+  if (!s.isFile()) throw errorWith(NOT_A_FILE, `${p} is ${kindOf(s)}, not a regular file`);
+};
+
 /** Up to `limit` bytes of an open file, read in pieces, so a file that never ends costs only `limit`. */
 const readUpTo = async (fh: FileHandle, limit: number, sizeHint: number): Promise<Uint8Array> => {
   const chunks: Buffer[] = [];
@@ -85,14 +91,13 @@ const SMALL_FILE_BYTES = 256 * 1024;
  * of the event loop instead of four round trips through libuv's thread pool, whose first use
  * starts its threads (~1–3 ms of a command's start). Undefined when the file is larger than
  * `SMALL_FILE_BYTES` or not the size it said (growing, or a /proc file that says 0): the caller
- * reads it asynchronously instead. The same checks as `readRegular`, on the open descriptor.
+ * reads it asynchronously instead. Checked on the open descriptor, as `readRegular` does.
  */
 const readSmall = (p: string, limit: number): Uint8Array | undefined => {
   const fd = openSync(p, constants.O_RDONLY | O_NONBLOCK);
   try {
     const s = fstatSync(fd);
-    if (s.isDirectory()) throw errorWith('EISDIR', `${p} is a directory`);
-    if (!s.isFile()) throw errorWith(NOT_A_FILE, `${p} is ${kindOf(s)}, not a regular file`);
+    requireRegular(p, s);
     if (s.size > SMALL_FILE_BYTES) return undefined;
     // One byte past its size: reading that byte means the file is not the size it said.
     const want = Math.min(limit, s.size + 1);
@@ -135,8 +140,7 @@ const readRegular = async (p: string, options: ReadOptions): Promise<Uint8Array>
     }
     try {
       const s = await fh.stat();
-      if (s.isDirectory()) throw errorWith('EISDIR', `${p} is a directory`);
-      if (!s.isFile()) throw errorWith(NOT_A_FILE, `${p} is ${kindOf(s)}, not a regular file`);
+      requireRegular(p, s);
       return await readUpTo(fh, limit, s.size);
     } finally {
       await fh.close();
