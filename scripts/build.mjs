@@ -314,11 +314,15 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The declarations, from the same compiler settings as before the bundling, so the published types do not change. */
 const declarations = (config) => run([tsc, '-p', config, '--emitDeclarationOnly']);
 
-/** The path by which a file in `fromDir` requires the vendor file of `name`. */
-const vendorPath = (fromDir, format, name) => {
-  const rel = relative(fromDir, join(dist, format, 'vendor', `${name}.${format === 'esm' ? 'cjs' : 'js'}`));
+/** A relative request for `to` from a file in `fromDir`, as `require` and `import` take it (`./x`, `../x`). */
+const requestFor = (fromDir, to) => {
+  const rel = relative(fromDir, to);
   return rel.startsWith('.') ? rel : `./${rel}`;
 };
+
+/** The path by which a file in `fromDir` requires the vendor file of `name`. */
+const vendorPath = (fromDir, format, name) =>
+  requestFor(fromDir, join(dist, format, 'vendor', `${name}.${format === 'esm' ? 'cjs' : 'js'}`));
 
 const write = (to, text) => {
   mkdirSync(dirname(to), { recursive: true });
@@ -336,8 +340,9 @@ const javascript = async (entryPoints, chunks, format) => {
       throw new Error(
         `${to} calls esbuild's require shim: a bundled package is CommonJS; list it in LAZY_PACKAGES`,
       );
-    const entry = result.metafile.outputs[relative(root, file.path)]?.entryPoint;
-    const isEntry = entry !== undefined && chunks === 'chunks';
+    const meta = result.metafile.outputs[relative(root, file.path)];
+    // One of the package's entry points (the CLI's own is started by cli-bin.cjs instead).
+    const isEntry = meta?.entryPoint !== undefined && chunks === 'chunks';
     write(
       isEntry && format === 'cjs' ? bodyOf(to) : to,
       text.replace(/(["'])@missionkit-vendor\/([a-z-]+)\1/g, (_, q, name) =>
@@ -345,8 +350,7 @@ const javascript = async (entryPoints, chunks, format) => {
       ),
     );
     if (isEntry && format === 'cjs') write(to, cjsEntry(to));
-    if (isEntry && format === 'esm')
-      write(nodeEntryOf(to), nodeEntry(to, result.metafile.outputs[relative(root, file.path)].exports));
+    if (isEntry && format === 'esm') write(nodeEntryOf(to), nodeEntry(to, meta.exports));
   }
 };
 
@@ -359,12 +363,12 @@ const bodyOf = (entry) => entry.replace(/\.js$/, '.body.js');
  * bundler can follow.
  */
 const cjsEntry = (to) => {
-  const cache = relative(dirname(to), join(dist, CODE_CACHE));
-  const body = `./${relative(dirname(to), bodyOf(to))}`;
+  const cache = requestFor(dirname(to), join(dist, CODE_CACHE));
+  const body = requestFor(dirname(to), bodyOf(to));
   return [
     "'use strict';",
     `// This entry point's code is ${body}, compiled with V8's code cache where Node loads it (code-cache.js).`,
-    `module.exports = require(${JSON.stringify(cache.startsWith('.') ? cache : `./${cache}`)}).load(module, ${JSON.stringify(body)}) || require(${JSON.stringify(body)});`,
+    `module.exports = require(${JSON.stringify(cache)}).load(module, ${JSON.stringify(body)}) || require(${JSON.stringify(body)});`,
     '',
   ].join('\n');
 };
@@ -379,13 +383,13 @@ const nodeEntryOf = (entry) => entry.replace(/\.js$/, '.node.js');
  * code cache, which Node (before 22.1) offers no ES module.
  */
 const nodeEntry = (to, names) => {
-  const cjs = relative(dirname(to), join(dist, 'cjs', relative(join(dist, 'esm'), to)));
+  const cjs = requestFor(dirname(to), join(dist, 'cjs', relative(join(dist, 'esm'), to)));
   if (names.includes('default'))
     throw new Error(`${to}: an entry point with a default export needs a default here`);
   return [
     "// On Node, missionkit's ES module entry points are its CommonJS build's, by name (scripts/build.mjs, nodeEntry).",
     "import { createRequire } from 'node:module';",
-    `const m = createRequire(import.meta.url)(${JSON.stringify(cjs.startsWith('.') ? cjs : `./${cjs}`)});`,
+    `const m = createRequire(import.meta.url)(${JSON.stringify(cjs)});`,
     `export const { ${[...names].sort().join(', ')} } = m;`,
     '',
   ].join('\n');
