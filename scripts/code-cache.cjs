@@ -165,11 +165,13 @@ const createLoader = (Module, root, builtin) => {
     return CONTENT_HASHES[rel] === undefined ? undefined : rel;
   };
 
-  /** Loads `filename` (one of the package's files) once, as Node's loader would, with its code cache. */
-  const load = (filename, parent) => {
+  /**
+   * Loads `filename` (one of the package's files, `rel` from `root`) once, as Node's loader would,
+   * with its code cache.
+   */
+  const load = (filename, rel, parent) => {
     const cached = require.cache[filename];
     if (cached !== undefined) return cached.exports;
-    const rel = own(filename);
     const content = fs.readFileSync(filename, 'utf8');
     const stat = fs.statSync(filename);
     const where = [filename, stat.size, stat.mtimeMs, process.version, process.arch].join('\0');
@@ -196,7 +198,8 @@ const createLoader = (Module, root, builtin) => {
     const requireHere = (id) => {
       if (typeof id === 'string' && (id.startsWith('.') || path.isAbsolute(id))) {
         const target = path.resolve(path.dirname(filename), id);
-        if (own(target) !== undefined) return load(target, mod);
+        const targetRel = own(target);
+        if (targetRel !== undefined) return load(target, targetRel, mod);
       }
       return requireReal()(id);
     };
@@ -244,7 +247,8 @@ const load = (entry, request) => {
   if (loader === undefined) loader = createLoader(Module, __dirname + path.sep, builtin) ?? null;
   if (loader === null) return undefined;
   const filename = path.resolve(path.dirname(entry.filename), request);
-  return loader.own(filename) === undefined ? undefined : loader.load(filename, entry);
+  const rel = loader.own(filename);
+  return rel === undefined ? undefined : loader.load(filename, rel, entry);
 };
 
 module.exports = { load, cacheDirectory };
