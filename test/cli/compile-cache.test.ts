@@ -7,10 +7,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { builtCli } from './built-cli';
 import { cliEnv, runCli, type CliResult } from './run-cli';
-
-const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-  version: string;
-};
+import { codeCacheDir, codeCacheFiles } from '../support/code-cache-files';
 
 let work: string;
 let missionFile: string;
@@ -30,13 +27,6 @@ const validate = (cacheHome: string, disable?: string): Promise<CliResult> =>
     env: { XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: disable },
   });
 
-/** The cache's files, each with when it was last written. */
-const cacheFiles = (cacheHome: string): Map<string, number> => {
-  const dir = path.join(cacheHome, 'missionkit', version);
-  if (!fs.existsSync(dir)) return new Map();
-  return new Map(fs.readdirSync(dir).map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
-};
-
 const same = (a: CliResult, b: CliResult): void => {
   expect(b.code).toBe(a.code);
   expect(b.stdout).toBe(a.stdout);
@@ -48,7 +38,7 @@ describe('the CLI code cache', () => {
     const home = path.join(work, 'cache');
     const first = await validate(home);
     expect(first.code).toBe(0);
-    const written = cacheFiles(home);
+    const written = codeCacheFiles(home);
     expect(written.size).toBeGreaterThan(0);
     // Nothing left half-written.
     expect([...written.keys()].filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -56,13 +46,13 @@ describe('the CLI code cache', () => {
     const second = await validate(home);
     same(first, second);
     // An accepted cache is not written again.
-    expect(cacheFiles(home)).toEqual(written);
+    expect(codeCacheFiles(home)).toEqual(written);
   });
 
   it('is harmless when corrupt: the run compiles from source and replaces it', async () => {
     const home = path.join(work, 'cache');
     const first = await validate(home);
-    const dir = path.join(home, 'missionkit', version);
+    const dir = codeCacheDir(home);
     for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), 'not a code cache');
 
     const second = await validate(home);
@@ -98,12 +88,12 @@ describe('the CLI code cache', () => {
       });
     };
     validateWith(installs[0]!);
-    const afterFirst = cacheFiles(home).size;
+    const afterFirst = codeCacheFiles(home).size;
     expect(afterFirst).toBeGreaterThan(0);
     validateWith(installs[1]!);
     // The second install wrote a cache of its own for each file rather than using the first's (V8
     // keeps the file name a cache was made under: stack traces would name the first install's files).
-    expect(cacheFiles(home).size).toBe(2 * afterFirst);
+    expect(codeCacheFiles(home).size).toBe(2 * afterFirst);
   });
 
   it('is neither read nor written with NODE_DISABLE_COMPILE_CACHE set', async () => {

@@ -8,10 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtDist, installBuilt } from './installed-build';
-
-const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-  version: string;
-};
+import { codeCacheDir, codeCacheFiles } from '../support/code-cache-files';
 
 let host: string;
 let cacheHome: string;
@@ -24,13 +21,8 @@ beforeEach(() => {
   cacheHome = fs.mkdtempSync(path.join(host, 'cache-'));
 });
 
-const cacheDir = (): string => path.join(cacheHome, 'missionkit', version);
-
-/** The cache's files, each with when it was last written. */
-const cacheFiles = (): Map<string, number> =>
-  fs.existsSync(cacheDir())
-    ? new Map(fs.readdirSync(cacheDir()).map((f) => [f, fs.statSync(path.join(cacheDir(), f)).mtimeMs]))
-    : new Map();
+const cacheDir = (): string => codeCacheDir(cacheHome);
+const cacheFiles = (): Map<string, number> => codeCacheFiles(cacheHome);
 
 // A host that uses the package: parses a mission, runs it, and prints what it got.
 const USE = `
