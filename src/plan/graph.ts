@@ -94,7 +94,7 @@ export const buildGraph = (mission: Mission): StepGraph => {
   const n = steps.length;
   const ids = new Array<StepId>(n);
   for (let i = 0; i < n; i++) ids[i] = (steps[i] as Step).id;
-  const { indexOf, map } = idTable(ids);
+  const { indexOf } = idTable(ids);
   // One more pass over the steps resolves every dependency to its index; the rest reads only the
   // typed arrays (a mission of 100,000 steps is far larger than a cache: each pass over it costs).
   const dependencyStart = new Int32Array(n + 1);
@@ -108,11 +108,10 @@ export const buildGraph = (mission: Mission): StepGraph => {
     dependencyStart[i] = resolved.length;
     // An index loop: `for…of` makes an iterator and a result object per dependency until V8
     // optimises this loop, which a mission's first run in a process mostly does without.
-    const step = steps[i] as Step;
-    const deps = step.dependency_strategy._tag === 'conditional' ? dependencyIds(step) : step.depends_on;
+    const deps = dependencyIds(steps[i] as Step);
     for (let d = 0; d < deps.length; d++) {
       const id = deps[d]!;
-      const j = map !== undefined ? map.get(id) : indexOf(id);
+      const j = indexOf(id);
       if (j === undefined)
         throw new TypeError(
           `step ${steps[i]?.id} depends on unknown step ${id}: plan only validated missions`,

@@ -20,8 +20,6 @@ const hashOf = (text: string): number => {
 export interface IdTable {
   /** The index of the step with this id, or undefined. */
   indexOf(id: string): number | undefined;
-  /** The map `indexOf` reads, when the table is one (fewer than MAP_BELOW ids): read directly, a call less per lookup. */
-  readonly map?: ReadonlyMap<string, number>;
 }
 
 /** Ids longer than this in all are compared where they are (a string has a maximum length). */
@@ -43,7 +41,7 @@ export const idTable = (
   if (n < mapBelow) {
     const map = new Map<string, number>();
     for (let i = 0; i < n; i++) map.set(ids[i]!, i);
-    return { indexOf: (id) => map.get(id), map };
+    return { indexOf: (id) => map.get(id) };
   }
   let size = 16;
   while (size < n * 2) size *= 2;

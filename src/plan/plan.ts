@@ -79,8 +79,9 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
   const { config } = mission;
   // Most steps inherit the mission's timeout: one shared value for all of them.
   let inherited: EffectiveTimeout | undefined;
-  /** The timeout of a step that sets its own or is adaptive (the others share `inherited`). */
-  const ownTimeout = (step: Step, command: PlannedCommand | undefined): EffectiveTimeout => {
+  const timeoutOf = (step: Step, command: PlannedCommand | undefined): EffectiveTimeout => {
+    if (step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive')
+      return (inherited ??= stepTimeout(step, mission));
     if (step.timeout_strategy !== 'adaptive') return stepTimeout(step, mission);
     const size = factsOf(facts, step.id)?.size;
     return stepTimeout(step, mission, {
@@ -99,23 +100,17 @@ export const createPlan = (mission: Mission, facts: PlanFacts = {}): MissionPlan
     if (step.dependency_strategy._tag === 'conditional')
       for (const d of step.dependency_strategy.dependencies)
         if (d.on_failure._tag === 'retry_with_alternative') alternatives.add(d.on_failure.step_id);
-    // Only a command has a program to plan.
-    const command = step.step_type === 'command' ? planCommand(step, facts) : undefined;
-    const stallWarning = step.stall_warning_seconds ?? config.stall_warning_seconds;
-    const stallTimeout = step.stall_timeout_seconds ?? config.stall_timeout_seconds;
+    const command = planCommand(step, facts);
     const planned: { -readonly [K in keyof PlannedStep]: PlannedStep[K] } = {
       index,
       id: step.id,
       step,
-      timeout:
-        step.timeout_seconds === undefined && step.timeout_strategy !== 'adaptive'
-          ? (inherited ??= stepTimeout(step, mission))
-          : ownTimeout(step, command),
+      timeout: timeoutOf(step, command),
       retry: step.retry,
       strategy: step.dependency_strategy,
       progress_interval_ms: (step.progress_interval_seconds ?? config.progress_interval_seconds) * 1000,
-      stall_warning_ms: stallWarning === undefined ? undefined : stallWarning * 1000,
-      stall_timeout_ms: stallTimeout === undefined ? undefined : stallTimeout * 1000,
+      stall_warning_ms: ms(step.stall_warning_seconds ?? config.stall_warning_seconds),
+      stall_timeout_ms: ms(step.stall_timeout_seconds ?? config.stall_timeout_seconds),
       // Settled below, once every step's alternatives are known.
       on_demand: false,
       templated: mayHaveTemplates(step.parameters),

@@ -449,18 +449,6 @@ export const startRun = async (
   });
 };
 
-/** The mission's command steps (with parameters that decoded), in order. */
-// A loop of its own, outside the async function below: V8 compiles a plain function's loop while it
-// runs, which a mission's first run in a process needs for 10,000 steps.
-const commandSteps = (mission: Mission): Step[] => {
-  const commands: Step[] = [];
-  for (let i = 0; i < mission.steps.length; i++) {
-    const step = mission.steps[i]!;
-    if (step.step_type === 'command' && commandParamsOf(step) !== undefined) commands.push(step);
-  }
-  return commands;
-};
-
 /**
  * The facts the plan needs, gathered only for the steps that need them: PATH lookups for the
  * candidates of platform-aware commands, then the size of what each adaptive search reads (each
@@ -477,10 +465,12 @@ const gatherPlanFacts = async (
   // Keyed by the mission's own ids: no prototype, so an id like `constructor` is just an id.
   const steps = Object.create(null) as Record<string, StepFacts>;
   const lookups = new Map<string, Promise<boolean>>();
-  // Only commands have anything to look up or measure.
-  const commands = commandSteps(mission);
-  for (const step of commands) {
-    const p = commandParamsOf(step)!;
+  // One pass over the steps; only commands have anything to look up or measure.
+  const commands: Step[] = [];
+  for (const step of mission.steps) {
+    const p = commandParamsOf(step);
+    if (p === undefined) continue;
+    commands.push(step);
     const programs = programsToLookUp(step, platform);
     if (programs.length === 0) continue;
     const stepEnv = p.inherit_env === false ? { ...(p.env ?? {}) } : { ...env, ...(p.env ?? {}) };

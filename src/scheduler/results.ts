@@ -73,7 +73,7 @@ export const recordAttempt = (
   planned: PlannedStep,
   worker?: string,
 ): void => {
-  const message = st.killReason === undefined ? outcome.message : messageOf(raw, st, outcome, planned);
+  const message = messageOf(raw, st, outcome, planned);
   // Built by assignment, not conditional spreads: this runs once per step and spreads allocate.
   const attempt: Mutable<AttemptResult> = {
     attempt: st.attempt,
@@ -111,13 +111,12 @@ export const ranResult = (planned: PlannedStep, st: StepState, raw: StepStatus, 
   // A success with warnings (a failed dependency it ran without, a stall) is told apart from a clean one.
   const conclusion: StepStatus =
     forgiven || (raw === 'succeeded' && warnings.length > 0) ? 'succeeded_with_warnings' : raw;
-  const message = st.killReason === undefined ? outcome?.message : messageOf(raw, st, outcome, planned);
+  const message = messageOf(raw, st, outcome, planned);
   const result: Mutable<StepResult> = {
     id: planned.id,
     name: step.name,
     step_type: step.step_type,
-    // Most steps wait for `depends_on` alone, and have it as their list.
-    depends_on: step.dependency_strategy._tag === 'conditional' ? dependencyIds(step) : step.depends_on,
+    depends_on: dependencyIds(step),
     status: conclusion,
     outcome: raw,
     conclusion,
