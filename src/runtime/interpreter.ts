@@ -505,8 +505,9 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       resolve(mask(finalReport(report)));
     };
 
-    // Runs four times per step: what is rare is in functions of its own (see startStep).
-    const perform = (cmd: SchedulerCommand): void => {
+    // Runs four times per step: what is rare is in functions of its own (see startStep). `at`: the
+    // time of the event whose transition gave the command.
+    const perform = (cmd: SchedulerCommand, at: number): void => {
       switch (cmd._tag) {
         case 'start_step':
           startStep(cmd);
@@ -525,7 +526,9 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
             );
           return;
         case 'arm_timer':
-          timers.arm(cmd.timer, cmd.delay_ms);
+          // The scheduler's delays count from its event's time (a deadline is `at + timeout`): the
+          // timer falls due when the scheduler's own deadline does, and no clock is read per step.
+          timers.arm(cmd.timer, cmd.delay_ms, at);
           return;
         case 'cancel_timer':
           timers.cancel(cmd.timer);
@@ -591,7 +594,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
           const stepped = transition(state, event);
           state = stepped[0];
           const commands = stepped[1];
-          for (let c = 0; c < commands.length; c++) perform(commands[c]!);
+          for (let c = 0; c < commands.length; c++) perform(commands[c]!, event.at);
           if (head >= queue.length || done) break;
           event = queue[head]!;
         }

@@ -42,14 +42,18 @@ export class TimerQueue {
     return this.size() - this.cancelled;
   }
 
-  arm(id: number, delayMs: number): void {
+  /**
+   * Arms timer `id` to fire `delayMs` after `from` (the clock's now, unless the caller already
+   * knows the time it counts from: the scheduler's delays count from the event it was handling).
+   */
+  arm(id: number, delayMs: number, from: number = this.clock.now()): void {
     const latest = this.latest;
     if (latest !== undefined) {
       if (latest.id === id) this.cancel(id);
       else this.store(latest);
     }
     if (this.entries.size > 0) this.cancel(id);
-    const entry: Entry = { due: this.clock.now() + delayMs, seq: this.seq++, id, cancelled: false };
+    const entry: Entry = { due: from + delayMs, seq: this.seq++, id, cancelled: false };
     this.young.push(entry);
     this.latest = entry;
     if (this.armed === undefined || entry.due < this.armed.due) this.setClockTimer(entry.due);

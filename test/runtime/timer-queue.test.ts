@@ -47,6 +47,19 @@ describe('TimerQueue', () => {
     expect(fired).toEqual([{ id: 2, at: 150 }]);
   });
 
+  it('counts a delay from the time it is given: a deadline the scheduler set at its event falls due then', async () => {
+    const { clock, timers, fired } = setup();
+    await clock.advance(100);
+    // Armed at 100 for a deadline the scheduler computed at 40 as 40 + 100.
+    timers.arm(1, 100, clock.now() - 60);
+    timers.arm(2, 100);
+    await clock.advance(1000);
+    expect(fired).toEqual([
+      { id: 1, at: 140 },
+      { id: 2, at: 200 },
+    ]);
+  });
+
   it('re-arming an id replaces its timer', async () => {
     const { clock, timers, fired } = setup();
     timers.arm(7, 100);
