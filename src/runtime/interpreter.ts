@@ -30,7 +30,7 @@ import { noopStep } from '../steps/noop.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import type { PlanFacts } from '../plan/facts.js';
 import type { RunnerAttempt, StepRunnerFactory } from '../ports/step-runner.js';
-import { outcomeOfThrow, runStepType } from './run-attempt.js';
+import { startStepType } from './run-attempt.js';
 
 /** Everything a run needs from its host. */
 export interface InterpreterOptions {
@@ -405,10 +405,7 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
         return;
       }
       if (!EFFECT_FREE.has(type)) barrier();
-      runStepType(type, step.step_type, attempt, params).then(
-        (outcome) => finished(attempt, outcome),
-        (e: unknown) => finished(attempt, outcomeOfThrow(e)),
-      );
+      startStepType(type, step.step_type, attempt, params, finished);
     };
 
     /** Hands the attempt to the step runner: its events come back as a local attempt's would. */

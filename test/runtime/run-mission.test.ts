@@ -249,8 +249,8 @@ config: { kill_grace_seconds: 1 }
   });
 
   it('ends a no-op at the same point among other microtasks as a step type whose promise is already settled', async () => {
-    // A step type's outcome reaches the run two microtask turns after its promise settles; the
-    // built-in no-op takes the same two, so of two steps started together, the one started first
+    // A step type's outcome reaches the run one microtask turn after its promise settles; the
+    // built-in no-op takes the same one, so of two steps started together, the one started first
     // ends first — and a step type one turn slower ends after a no-op started after it.
     const settled: AnyStepType = {
       name: 'settled',
@@ -275,6 +275,35 @@ config: { max_parallel_steps: 2 }
     };
     expect(await ends('settled')).toEqual(['first', 'noop']);
     expect(await ends('later')).toEqual(['noop', 'first']);
+  });
+
+  it('takes an outcome a step type returns without a promise, and fails one that returns no outcome or throws', async () => {
+    // `run` is typed to return a promise, but a step type written in JavaScript may not: its answer
+    // still counts, and anything that is not an outcome fails that step, not the run.
+    const plain = { name: 'plain', parameters: t.type({}), run: () => ({ status: 'succeeded' }) };
+    const odd = { name: 'odd', parameters: t.type({}), run: () => 42 };
+    const thrower = {
+      name: 'thrower',
+      parameters: t.type({}),
+      run: () => {
+        throw new Error('no such thing');
+      },
+    };
+    const yaml = `version: "1.0"
+name: plain answers
+steps:
+  - { id: a, name: a, step_type: plain, parameters: {} }
+  - { id: b, name: b, step_type: odd, parameters: {}, continue_on_error: true }
+  - { id: c, name: c, step_type: thrower, parameters: {}, continue_on_error: true }
+`;
+    const { report } = await runTestMission(yaml, {
+      stepTypes: [plain, odd, thrower] as unknown as AnyStepType[],
+    });
+    expect(report.steps.map((s) => [s.id, s.outcome, s.message])).toEqual([
+      ['a', 'succeeded', undefined],
+      ['b', 'failed', 'step type odd returned 42 instead of an outcome'],
+      ['c', 'failed', 'no such thing'],
+    ]);
   });
 
   it('isolates a listener that throws', async () => {
