@@ -30,7 +30,11 @@ export const withConditionFacts = (
   env: Readonly<Record<string, string>>,
   arch: string | undefined,
 ): PlanFacts => {
-  if (!mission.steps.some((s) => s.if !== undefined)) return facts;
+  // An index loop rather than `some` with a callback (see conditionEnvNames).
+  const steps = mission.steps;
+  let conditioned = false;
+  for (let i = 0; i < steps.length && !conditioned; i++) conditioned = steps[i]!.if !== undefined;
+  if (!conditioned) return facts;
   const read: Record<string, string | null> = {};
   for (const name of conditionEnvNames(mission)) read[name] = Object.hasOwn(env, name) ? env[name]! : null;
   return { ...facts, ...(arch !== undefined ? { arch } : {}), env: read };

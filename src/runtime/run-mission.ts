@@ -467,7 +467,9 @@ const gatherPlanFacts = async (
   const lookups = new Map<string, Promise<boolean>>();
   // One pass over the steps; only commands have anything to look up or measure.
   const commands: Step[] = [];
-  for (const step of mission.steps) {
+  // An index loop: `for…of` walks an iterator, in the interpreter on a mission's first run.
+  for (let i = 0; i < mission.steps.length; i++) {
+    const step = mission.steps[i]!;
     const p = commandParamsOf(step);
     if (p === undefined) continue;
     commands.push(step);
