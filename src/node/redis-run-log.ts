@@ -25,7 +25,10 @@ export const thisHost = (): string => hostname();
 
 /** Where ioredis is, for the writer thread to load it (this module may be an ES module). */
 const ioredisPath = (): string => {
-  if (typeof require === 'function') return require.resolve('ioredis');
+  // CommonJS has `require.resolve`. An ES module build has at most a bundler's stand-in for
+  // `require`, a function without `resolve` (esbuild's), so that is asked for by name.
+  if (typeof require === 'function' && typeof require.resolve === 'function')
+    return require.resolve('ioredis');
   // An ES module cannot name its own URL in source that also compiles to CommonJS; a stack frame can.
   const own = /(file:\/\/[^\s)]+?):\d+:\d+/.exec(new Error().stack ?? '')?.[1];
   return createRequire(own ?? `${process.cwd()}/`).resolve('ioredis');
