@@ -7,17 +7,22 @@ import { osOf } from '../plan/platform.js';
 import type { ConditionInputs } from '../scheduler/condition-inputs.js';
 import { makeMasker } from './secret-mask.js';
 
-/** The environment variables the mission's conditions name, in order of first use. */
-const conditionEnvNames = (mission: Mission): ReadonlyArray<string> => {
+/**
+ * The environment variables the mission's conditions name, in order of first use; undefined when
+ * no step has a condition.
+ */
+const conditionEnvNames = (mission: Mission): ReadonlyArray<string> | undefined => {
   const names = new Set<string>();
-  // Index loops, and no empty list per step without a condition: a mission's first run reads
-  // every step here before V8 has compiled this.
+  let conditioned = false;
+  // An index loop: a mission's first run reads every step here before V8 has compiled this.
   const steps = mission.steps;
   for (let i = 0; i < steps.length; i++) {
-    const env = steps[i]!.if?.env;
-    if (env !== undefined) for (const name of env) names.add(name);
+    const condition = steps[i]!.if;
+    if (condition === undefined) continue;
+    conditioned = true;
+    for (const name of condition.env) names.add(name);
   }
-  return [...names];
+  return conditioned ? [...names] : undefined;
 };
 
 /**
@@ -30,13 +35,10 @@ export const withConditionFacts = (
   env: Readonly<Record<string, string>>,
   arch: string | undefined,
 ): PlanFacts => {
-  // An index loop rather than `some` with a callback (see conditionEnvNames).
-  const steps = mission.steps;
-  let conditioned = false;
-  for (let i = 0; i < steps.length && !conditioned; i++) conditioned = steps[i]!.if !== undefined;
-  if (!conditioned) return facts;
+  const names = conditionEnvNames(mission);
+  if (names === undefined) return facts;
   const read: Record<string, string | null> = {};
-  for (const name of conditionEnvNames(mission)) read[name] = Object.hasOwn(env, name) ? env[name]! : null;
+  for (const name of names) read[name] = Object.hasOwn(env, name) ? env[name]! : null;
   return { ...facts, ...(arch !== undefined ? { arch } : {}), env: read };
 };
 
@@ -49,7 +51,7 @@ export const resumedConditionFacts = (
   mission: Mission,
   env: Readonly<Record<string, string>>,
 ): PlanFacts => {
-  const names = conditionEnvNames(mission);
+  const names = conditionEnvNames(mission) ?? [];
   const known = recorded.env ?? {};
   const missing = names.filter((n) => !Object.hasOwn(known, n));
   if (missing.length === 0) return recorded;
