@@ -107,6 +107,8 @@ const durabilityOf = (event: SchedulerEvent): 'durable' | 'buffered' => {
  */
 const EFFECT_FREE: ReadonlySet<unknown> = new Set<unknown>([noopStep]);
 
+type StepFinished = Extract<SchedulerEvent, { _tag: 'step_finished' }>;
+
 /** What `expandedParameters` returns for an attempt its parameters have already failed. */
 const NOT_STARTED: unique symbol = Symbol('not started');
 
@@ -309,19 +311,16 @@ export const interpret = (o: InterpreterOptions): Promise<MissionReport> =>
       const step = attempt.stepIndex;
       if (live[step] === attempt) live[step] = undefined;
       const containment = attempt.containment();
-      // Two literals rather than a spread: one object per step, made directly.
-      enqueue(
-        containment === undefined
-          ? { _tag: 'step_finished', at: o.clock.now(), step, attempt: attempt.attempt, outcome }
-          : {
-              _tag: 'step_finished',
-              at: o.clock.now(),
-              step,
-              attempt: attempt.attempt,
-              outcome,
-              containment,
-            },
-      );
+      // Built by assignment, not a conditional spread: one object per step, made directly.
+      const event: { -readonly [K in keyof StepFinished]: StepFinished[K] } = {
+        _tag: 'step_finished',
+        at: o.clock.now(),
+        step,
+        attempt: attempt.attempt,
+        outcome,
+      };
+      if (containment !== undefined) event.containment = containment;
+      enqueue(event);
     };
 
     /**

@@ -47,12 +47,11 @@ export class TimerQueue {
    * knows the time it counts from: the scheduler's delays count from the event it was handling).
    */
   arm(id: number, delayMs: number, from: number = this.clock.now()): void {
+    // The timer armed last goes to the table unless this re-arms it; cancel drops an earlier timer
+    // of this id (the latest, or one in the table), and there is none when both are empty.
     const latest = this.latest;
-    if (latest !== undefined) {
-      if (latest.id === id) this.cancel(id);
-      else this.store(latest);
-    }
-    if (this.entries.size > 0) this.cancel(id);
+    if (latest !== undefined && latest.id !== id) this.store(latest);
+    if (this.latest !== undefined || this.entries.size > 0) this.cancel(id);
     const entry: Entry = { due: from + delayMs, seq: this.seq++, id, cancelled: false };
     this.young.push(entry);
     this.latest = entry;
