@@ -20,7 +20,7 @@ export interface NodeStream {
   readonly isTTY?: boolean;
   readonly columns?: number;
   readonly rows?: number;
-  write(text: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -28,23 +28,28 @@ export interface NodeStream {
 const positive = (n: number | undefined, fallback: number): number =>
   n !== undefined && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
 
-const terminalOf = (stream: NodeStream): Terminal => {
-  // A reader that went away (`missionkit run … | head`, a closed terminal window) makes writes
-  // fail with EPIPE or EIO. That must not crash the run halfway and orphan its process trees:
-  // later output is dropped, and the run still ends, stops its steps and writes its reports.
+/**
+ * Writes to a Node stream until it fails. A reader that went away (`missionkit run … | head`, a
+ * closed terminal window) makes writes fail with EPIPE or EIO. That must not crash the run halfway
+ * and orphan its process trees: later output is dropped, and the run still ends, stops its steps
+ * and writes its reports.
+ */
+const writerOf = (stream: NodeStream): ((chunk: string | Uint8Array) => void) => {
   let broken = false;
   stream.on('error', () => {
     broken = true;
   });
-  return {
-    isTTY: stream.isTTY === true,
-    columns: () => positive(stream.columns, 80),
-    rows: () => positive(stream.rows, 24),
-    write: (text) => {
-      if (!broken) stream.write(text);
-    },
+  return (chunk) => {
+    if (!broken) stream.write(chunk);
   };
 };
+
+const terminalOf = (stream: NodeStream): Terminal => ({
+  isTTY: stream.isTTY === true,
+  columns: () => positive(stream.columns, 80),
+  rows: () => positive(stream.rows, 24),
+  write: writerOf(stream),
+});
 
 /** Writes bytes to a file descriptor, as `fs.writeSync`: the count written, or a throw with the errno's `code`. */
 export type WriteBytes = (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
@@ -59,7 +64,7 @@ export type WriteBytes = (fd: number, bytes: Uint8Array, offset: number, length:
  * drops the rest, as the stream does.
  */
 export const directTerminal = (fd: number, stream: () => NodeStream, write: WriteBytes): Terminal => {
-  let slow: Terminal | undefined;
+  let slow: ((chunk: string | Uint8Array) => void) | undefined;
   let broken = false;
   return {
     isTTY: false,
@@ -67,7 +72,7 @@ export const directTerminal = (fd: number, stream: () => NodeStream, write: Writ
     rows: () => 24,
     write: (text) => {
       if (slow !== undefined) {
-        slow.write(text);
+        slow(text);
         return;
       }
       if (broken) return;
@@ -80,8 +85,9 @@ export const directTerminal = (fd: number, stream: () => NodeStream, write: Writ
           broken = true;
           return;
         }
-        slow = terminalOf(stream());
-        slow.write(bytes.subarray(done).toString());
+        // The rest as bytes: the descriptor may have taken part of a character.
+        slow = writerOf(stream());
+        slow(bytes.subarray(done));
       }
     },
   };

@@ -10,10 +10,15 @@ import { directTerminal, type NodeStream, type WriteBytes } from '../../src/node
 import { builtCli } from './built-cli.js';
 import { cliEnv } from './run-cli.js';
 
-/** A stand-in for Node's stream: what it was given, in order. */
-const fakeStream = (): NodeStream & { readonly text: string[] } => {
-  const text: string[] = [];
-  return { text, write: (t: string) => (text.push(t), true), on: () => undefined };
+/** A stand-in for Node's stream: the bytes it was given, in order. */
+const fakeStream = (): NodeStream & { readonly chunks: Buffer[]; bytes(): Buffer } => {
+  const chunks: Buffer[] = [];
+  return {
+    chunks,
+    bytes: () => Buffer.concat(chunks),
+    write: (chunk: string | Uint8Array) => (chunks.push(Buffer.from(chunk)), true),
+    on: () => undefined,
+  };
 };
 
 /** A descriptor that takes at most `chunk` bytes per write, and fails with `code` after `limit` bytes. */
@@ -25,7 +30,7 @@ const scripted = (chunk: number, limit = Infinity, code = 'EAGAIN') => {
     for (let i = 0; i < n; i++) got.push(bytes[offset + i]!);
     return n;
   };
-  return { write, text: () => Buffer.from(got).toString() };
+  return { write, bytes: () => Buffer.from(got), text: () => Buffer.from(got).toString() };
 };
 
 describe('a standard stream nobody watches', () => {
@@ -46,7 +51,16 @@ describe('a standard stream nobody watches', () => {
     t.write('abcdefghijklmnop\n');
     t.write('next\n');
     expect(fd.text()).toBe('abcdefghij');
-    expect(stream.text.join('')).toBe('klmnop\nnext\n');
+    expect(stream.bytes().toString()).toBe('klmnop\nnext\n');
+  });
+
+  it('hands the stream the rest as bytes when the descriptor took part of a character', () => {
+    // '✔' is three bytes in UTF-8: the descriptor takes the first of them, then is full.
+    const fd = scripted(100, 'step '.length + 1);
+    const stream = fakeStream();
+    const t = directTerminal(1, () => stream, fd.write);
+    t.write('step ✔ done\n');
+    expect(Buffer.concat([fd.bytes(), stream.bytes()]).toString()).toBe('step ✔ done\n');
   });
 
   it('drops what follows when the reader went away (EPIPE), without throwing', () => {
@@ -58,7 +72,7 @@ describe('a standard stream nobody watches', () => {
       t.write('more\n');
     }).not.toThrow();
     expect(fd.text()).toBe('hello');
-    expect(stream.text).toEqual([]);
+    expect(stream.chunks).toEqual([]);
   });
 });
 
