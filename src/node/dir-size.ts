@@ -11,6 +11,7 @@ import { lstatSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileFilter, isEmptyFilter, type FileFilter } from '../plan/file-filter.js';
 import type { ListedFiles, ListFilesOptions, MeasureOptions, Measurement } from '../ports/host-facts.js';
+import { monotonicMs } from './system-clock.js';
 
 /** Which engine measures: `auto` takes GNU find when it is on PATH and can express the filter. */
 export type SizeEngine = 'auto' | 'find' | 'node';
@@ -18,7 +19,7 @@ export type SizeEngine = 'auto' | 'find' | 'node';
 /** How long a synchronous slice of the Node walk may run before it lets the event loop turn. */
 const SLICE_MS = 8;
 
-const now = (): number => performance.now();
+const now = monotonicMs;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** `.` + `src/a.go` → `./src/a.go`, as find and grep -r name what they found. */

@@ -11,6 +11,7 @@ import { handedOutBetween, pidMark, rootExited as forgetRoot, rootStart, rootSta
 import { hasTreeMarker, readProcessTable, selectTree } from './process-tree.js';
 import { unreachable } from '../unreachable.js';
 import { backoff, pollUntil, sleep } from './containment/sweep-pace.js';
+import { monotonicMs } from './system-clock.js';
 
 /** Tuning of the sweeps. */
 export interface KillTreeOptions {
@@ -127,12 +128,12 @@ const processGroupTree = (
   };
 
   const forceKill = async (): Promise<void> => {
-    const deadline = performance.now() + options.sweepTimeoutMs;
+    const deadline = monotonicMs() + options.sweepTimeoutMs;
     if (rootAlive) root.signal('SIGKILL');
     signalGroup('SIGKILL');
     const stopped = new Set<number>();
     const pause = backoff(options.sweepIntervalMs);
-    while (performance.now() < deadline) {
+    while (monotonicMs() < deadline) {
       const members = await scan({ _tag: 'all' });
       if (members.length === 0) return;
       const fresh = members.filter((m) => !stopped.has(m.pid));

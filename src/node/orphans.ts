@@ -8,6 +8,7 @@ import type { HostPlatform } from './platform.js';
 import { tracksEnvironmentMarker, treeSignalling } from './platform.js';
 import { hasTreeMarker, readProcessTable } from './process-tree.js';
 import { thawGroupsOf } from './containment/thaw-orphans.js';
+import { monotonicMs } from './system-clock.js';
 
 /** How long a resume waits for orphaned processes to go before it refuses to run their steps again. */
 const GIVE_UP_MS = 10_000;
@@ -34,7 +35,7 @@ export const orphanKiller =
     // Elsewhere the record is all there is to go by.
     const confirmByMarker = tracksEnvironmentMarker(platform);
     const groups = new Set(confirmByMarker ? [] : recorded);
-    const started = performance.now();
+    const started = monotonicMs();
     for (let pause = 1; ; pause = Math.min(pause * 2, 100)) {
       // POSIX: each recorded pid leads its attempt's process group. Windows has no groups to signal
       // and no process table here: the recorded processes themselves are terminated.
@@ -54,7 +55,7 @@ export const orphanKiller =
       for (const e of left) kill(e.pid);
       // A group its dead host left frozen holds the kill pending until it thaws.
       if (platform === 'linux') thawGroupsOf(left.map((e) => e.pid));
-      if (performance.now() - started > GIVE_UP_MS)
+      if (monotonicMs() - started > GIVE_UP_MS)
         throw new Error(
           `processes left by the interrupted attempts of ${attempts.map((a) => `${a.step_id} (attempt ${a.attempt})`).join(', ')} are still alive after SIGKILL: pids ${left.map((e) => e.pid).join(', ')} — stop them (they may be stuck in the kernel), then resume again`,
         );

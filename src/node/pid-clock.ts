@@ -5,6 +5,7 @@
 // longer gap starts a new count, and a tree started before it is scanned in full.
 import * as fs from 'node:fs';
 import { lastAssignedPid } from './process-tree.js';
+import { monotonicMs } from './system-clock.js';
 
 /** One reading of the pid counter. */
 export interface PidMark {
@@ -46,7 +47,7 @@ export const pidMark = (): PidMark | undefined => {
   const range = pidMax();
   const last = range === null ? undefined : lastAssignedPid();
   if (range === null || last === undefined) return undefined;
-  const at = performance.now();
+  const at = monotonicMs();
   if (previous === undefined || at - previous.at > CONTINUITY_MS) {
     epoch += 1;
     count = 0;
@@ -76,7 +77,7 @@ const roots = new Map<number, RootStart>();
 
 /** Notes that this host started `pid` just now. */
 export const rootStarted = (pid: number): RootStart => {
-  const start = { at: performance.now(), mark: pidMark() };
+  const start = { at: monotonicMs(), mark: pidMark() };
   roots.set(pid, start);
   return start;
 };

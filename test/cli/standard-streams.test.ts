@@ -94,6 +94,23 @@ describe('the built CLI on pipes and files', () => {
 
   const args = ['run', '--no-journal', 'many.yaml'];
 
+  /** The Node modules the built CLI loaded to run `cliArgs`, printing to a pipe; the run must succeed. */
+  const loadedBy = (cliArgs: ReadonlyArray<string>): string[] => {
+    const record = path.join(dir, 'modules.json');
+    const r = spawnSync(
+      process.execPath,
+      ['--require', path.join(dir, 'record.cjs'), builtCli(), ...cliArgs],
+      {
+        cwd: dir,
+        env: { ...cliEnv(), MK_MODULES: record },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('mission succeeded');
+    return JSON.parse(fs.readFileSync(record, 'utf8')) as string[];
+  };
+
   it('prints the same report to a file as to a pipe', () => {
     const piped = spawnSync(process.execPath, [builtCli(), ...args], {
       cwd: dir,
@@ -128,16 +145,20 @@ describe('the built CLI on pipes and files', () => {
   it('loads none of Node’s stream, socket or perf_hooks modules to run a mission printed to a pipe', () => {
     // Each costs milliseconds of a command's start: the streams come with process.stdout, perf_hooks
     // with the global `performance` (the system clock reads process.hrtime instead).
-    const record = path.join(dir, 'modules.json');
-    const r = spawnSync(process.execPath, ['--require', path.join(dir, 'record.cjs'), builtCli(), ...args], {
-      cwd: dir,
-      env: { ...cliEnv(), MK_MODULES: record },
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('mission succeeded');
-    const modules = JSON.parse(fs.readFileSync(record, 'utf8')) as string[];
+    const modules = loadedBy(args);
     const heavy = ['NativeModule net', 'NativeModule stream', 'NativeModule perf_hooks'];
     expect(modules.filter((m) => heavy.includes(m))).toEqual([]);
+  });
+
+  it('loads no perf_hooks to run, journal and time out a command step, its processes contained and killed', () => {
+    // Every deadline and pause of the Node side (the kill ladder's sweeps, containment, the
+    // journal's pid clock) reads the monotonic clock the system clock reads.
+    fs.writeFileSync(
+      path.join(dir, 'slow.yaml'),
+      'version: "1.0"\nname: slow\nconfig: { kill_grace_seconds: 1 }\nsteps:\n' +
+        '  - { id: t, name: t, step_type: command, timeout_seconds: 1, continue_on_error: true, parameters: { command: sleep, args: ["30"] } }\n',
+    );
+    const modules = loadedBy(['run', '--journal', path.join(dir, 'runs'), 'slow.yaml']);
+    expect(modules).not.toContain('NativeModule perf_hooks');
   });
 });

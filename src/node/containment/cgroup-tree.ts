@@ -6,6 +6,7 @@
 import type { KillTreeOptions } from '../kill-tree.js';
 import type { ContainedTree, TreeRoot } from './containment.js';
 import { backoff, pollUntil, sleep } from './sweep-pace.js';
+import { monotonicMs } from '../system-clock.js';
 
 /** What a cgroup version offers for one group. */
 export interface GroupOps {
@@ -38,9 +39,9 @@ export const cgroupTree = (ops: GroupOps, root: TreeRoot, options: KillTreeOptio
   let rootAlive = true;
 
   const waitFrozen = async (): Promise<void> => {
-    const deadline = performance.now() + FREEZE_WAIT_MS;
+    const deadline = monotonicMs() + FREEZE_WAIT_MS;
     const pause = backoff(options.sweepIntervalMs);
-    while (!ops.frozen() && performance.now() < deadline) await sleep(pause());
+    while (!ops.frozen() && monotonicMs() < deadline) await sleep(pause());
   };
 
   // The root may not be inside yet (the wrapper writes itself in first thing): signal it by its
@@ -69,12 +70,12 @@ export const cgroupTree = (ops: GroupOps, root: TreeRoot, options: KillTreeOptio
   };
 
   const forceKill = async (): Promise<void> => {
-    const deadline = performance.now() + options.sweepTimeoutMs;
+    const deadline = monotonicMs() + options.sweepTimeoutMs;
     // The first pass is synchronous, so a host that exits right after `kill('force')` has sent it.
     if (rootAlive) root.signal('SIGKILL');
     killPass();
     const pause = backoff(options.sweepIntervalMs);
-    while (performance.now() < deadline) {
+    while (monotonicMs() < deadline) {
       await sleep(pause());
       if (ops.members().length === 0) return;
       if (ops.killAll()) continue;

@@ -2,6 +2,8 @@
 // control-group tree (cgroup-tree.ts) alike: short pauses at first, as a killed process is
 // usually gone within a few ms, growing to the configured sweep interval.
 
+import { monotonicMs } from '../system-clock.js';
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Pauses between checks: short at first (a killed process is usually gone within a few ms), then `max`. */
@@ -20,11 +22,11 @@ export const pollUntil = async (
   ms: number,
   maxPauseMs: number,
 ): Promise<boolean> => {
-  const deadline = performance.now() + ms;
+  const deadline = monotonicMs() + ms;
   const pause = backoff(maxPauseMs);
   for (;;) {
     if (await done()) return true;
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) return false;
     await sleep(Math.min(pause(), left));
   }
